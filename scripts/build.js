@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Build: compile TypeScript to CommonJS in dist/, then copy the non-TypeScript files the
+// runtimes need at run time (python/ruby runner scripts, java sources) beside their modules.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+const ASSET_EXTENSIONS = new Set(['.py', '.rb', '.java']);
+
+fs.rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
+
+function copyAssets(from, to) {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) copyAssets(source, target);
+    else if (ASSET_EXTENSIONS.has(path.extname(entry.name))) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(source, target);
+    }
+  }
+}
+copyAssets(path.join(root, 'src'), dist);

@@ -1,0 +1,1 @@
+export { SpotinstPlugin } from './plugin';

@@ -1,0 +1,77 @@
+/**
+ * The service as the plugin understands it, after validation and defaults: what every
+ * command works from instead of the raw serverless.yml objects.
+ */
+import type { ActiveVersion, Access, CloudProvider, CorsConfig, PatternMethod, Strategy } from '../api/types';
+
+export const DEFAULT_MEMORY_MB = 128;
+export const DEFAULT_TIMEOUT_S = 30;
+export const DEFAULT_ACCESS: Access = 'private';
+
+/** How the environment is chosen: an explicit id, or found/created by name. */
+export type EnvironmentTarget =
+  | { kind: 'id'; id: string }
+  | {
+      kind: 'managed';
+      /** default: the stage */
+      name: string;
+      providers?: CloudProvider[];
+      locations?: string[];
+      strategy?: Strategy;
+    };
+
+export interface CronTrigger {
+  active: boolean;
+  /** as written: 5 fields, or 6 with seconds first */
+  expression: string;
+}
+
+export interface EndpointTrigger {
+  path: string;
+  method: PatternMethod;
+}
+
+export interface FunctionModel {
+  /** the key under `functions:` */
+  key: string;
+  /** the remote name: `name:` if set, else `<service>-<stage>-<key>` as the framework names it */
+  name: string;
+  runtime: string;
+  handler: string;
+  memory: number;
+  timeout: number;
+  access: Access;
+  /** service-level merged under function-level, all values strings */
+  environmentVariables: Record<string, string>;
+  cron?: CronTrigger;
+  endpoint?: EndpointTrigger;
+  cors?: CorsConfig;
+  activeVersions?: ActiveVersion[];
+  iamRoleConfig?: { roleId: string };
+  /** default event data for `invoke` and `invoke local` */
+  parameters?: Record<string, unknown>;
+}
+
+export interface ServiceModel {
+  service: string;
+  stage: string;
+  application: string;
+  environment: EnvironmentTarget;
+  profile?: string;
+  apiUrl?: string;
+  alias?: string;
+  prune: boolean;
+  functions: FunctionModel[];
+}
+
+/** One thing wrong (or dubious) in serverless.yml, phrased so the user can fix it. */
+export interface ConfigProblem {
+  /** dotted path in serverless.yml, e.g. `functions.hello.memory` */
+  path: string;
+  /** the offending value, rendered for the message */
+  value?: unknown;
+  /** what is wrong */
+  problem: string;
+  /** what to write instead */
+  fix: string;
+}
