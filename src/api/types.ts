@@ -201,10 +201,16 @@ export interface Alias extends AliasInput, Timestamps {
 
 // ---- cron jobs (spectrum event jobs) ------------------------------------------------
 
+export interface QueryParam {
+  key: string;
+  value: string;
+}
+
 export interface CronJobConfig {
-  /** the request body the function receives, as a string */
+  /** the request body the function receives, as a string (the SDK sends `""` for none) */
   body?: string;
-  queryParams?: Record<string, string>;
+  /** the SDK sends a list, not a map */
+  queryParams?: QueryParam[];
 }
 
 export interface CronJobInput {
