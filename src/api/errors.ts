@@ -45,6 +45,7 @@ function errorCode(details: ApiErrorDetails): string {
       ? 'SPOTINST_API_TIMEOUT'
       : 'SPOTINST_API_UNREACHABLE';
   }
+  if (details.status < 400) return 'SPOTINST_API_UNEXPECTED_REPLY';
   if (details.status >= 500) return 'SPOTINST_API_SERVER_ERROR';
   return CODES_BY_STATUS[details.status] ?? 'SPOTINST_API_ERROR';
 }
@@ -53,7 +54,8 @@ function serverMessages(errors: ApiErrorItem[] | undefined): string {
   if (!errors || errors.length === 0) return '';
   return errors
     .map((item) => `${item.code}: ${item.message}${item.field ? ` (field ${item.field})` : ''}`)
-    .join('; ');
+    .join('; ')
+    .replace(/[.!?]+$/, '');
 }
 
 function retriedText(attempts: number): string {
@@ -79,6 +81,14 @@ function describe(details: ApiErrorDetails): string {
       ? `${what} timed out waiting for ${details.apiUrl}${retried}. Check the network, or that the API is up.`
       : `Could not reach the Spotinst API at ${details.apiUrl} (${reason}) for ${what}${retried}. ` +
         'Check provider.spotinst.apiUrl / SPOTINST_API_URL, or start the local platform with `npx spotinst-local`.';
+    if (details.uncertain) {
+      text += ' The request may have been carried out; look the resource up before creating it again.';
+    }
+  } else if (status < 400) {
+    // A success status without the envelope: the URL points at something else (a proxy, a web page).
+    text =
+      `The reply to ${what} from ${details.apiUrl} (${status}) is not a Spotinst API reply. ` +
+      'Check provider.spotinst.apiUrl / SPOTINST_API_URL: it must point at the Spotinst API (or `npx spotinst-local`).';
     if (details.uncertain) {
       text += ' The request may have been carried out; look the resource up before creating it again.';
     }

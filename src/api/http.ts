@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
 import { SpotinstApiError, CallDescription } from './errors';
-import type { Envelope } from './types';
+import type { ApiErrorItem, Envelope } from './types';
 import { PACKAGE_VERSION } from '../version';
 
 export const DEFAULT_API_URL = 'https://api.spotinst.io';
@@ -100,6 +100,8 @@ export class HttpTransport {
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
   constructor(private readonly options: TransportOptions) {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
@@ -107,6 +109,8 @@ export class HttpTransport {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
+    this.httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+    this.httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
     this.axios = axios.create({
       baseURL: this.apiUrl,
       timeout: options.timeoutMs ?? 30000,
@@ -121,9 +125,15 @@ export class HttpTransport {
       maxBodyLength: Infinity,
       maxContentLength: Infinity,
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
-      httpAgent: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-      httpsAgent: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
     });
+  }
+
+  /** Closes the kept-alive connections, so that the process can exit. The transport stays usable. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
   }
 
   /** Calls the API and returns the envelope's items. */
@@ -175,15 +185,13 @@ export class HttpTransport {
     this.trace(call, String(response.status), started);
     const envelope = asEnvelope<T>(response.data);
     if (response.status < 400) {
+      // 204 No Content has no body to wrap in an envelope, and nothing to return.
+      if (response.status === 204) return { kind: 'ok', items: [] };
       if (!envelope) {
+        // SpotinstApiError explains a reply below 400 as "not the Spotinst API".
         return {
           kind: 'fail',
-          error: new SpotinstApiError({
-            ...base,
-            status: response.status,
-            errors: [{ code: 'UNEXPECTED_REPLY', message: `the reply is not a Spotinst API envelope; is ${this.apiUrl} the Spotinst API?` }],
-            uncertain: !idempotent,
-          }),
+          error: new SpotinstApiError({ ...base, status: response.status, uncertain: !idempotent }),
         };
       }
       return { kind: 'ok', items: envelope.response.items ?? [] };
@@ -195,7 +203,7 @@ export class HttpTransport {
     const error = new SpotinstApiError({
       ...base,
       status,
-      errors: envelope?.response.errors,
+      errors: this.redactErrors(envelope?.response.errors),
       requestId: envelope?.request?.id,
       uncertain,
     });
@@ -206,6 +214,21 @@ export class HttpTransport {
     }
     if (status >= 500 && !uncertain) return { kind: 'retry', error };
     return { kind: 'fail', error };
+  }
+
+  /** A server that echoes the token back ("token tok-… is invalid") must not put it in our messages. */
+  private redactErrors(errors: ApiErrorItem[] | undefined): ApiErrorItem[] | undefined {
+    if (!Array.isArray(errors)) return undefined;
+    const token = this.options.token;
+    const redact = (text: unknown): string => {
+      const value = typeof text === 'string' ? text : String(text ?? '');
+      return token ? value.split(token).join('<token>') : value;
+    };
+    return errors.map((item) => ({
+      code: redact(item?.code),
+      message: redact(item?.message),
+      ...(item?.field === undefined || item?.field === null ? {} : { field: redact(item.field) }),
+    }));
   }
 
   private trace(call: CallDescription, result: string, started: number): void {

@@ -31,6 +31,11 @@ export class SpotinstClient {
     this.cronJobs = new CronJobsApi(this.http);
     this.documents = new DocumentsApi(this.http);
   }
+
+  /** Closes the kept-alive connections so that the process can exit. */
+  close(): void {
+    this.http.close();
+  }
 }
 
 export { HttpTransport, DEFAULT_API_URL, DEFAULT_RETRY_POLICY, parseRetryAfter } from './http';
