@@ -1,2 +1,95 @@
-// placeholder, replaced below
-export class SpotinstPlugin {}
+import { SpotinstProvider, PROVIDER_NAME } from '../provider/provider';
+import { providerSchema } from '../provider/schema';
+import { saveCredentials } from '../provider/credentials';
+import { isSpotinstError } from '../errors';
+import { consoleWriters } from './writers';
+import type { CliOptions, PluginLog, PluginWriters, ServerlessLike } from './serverless-types';
+
+type Hook = () => Promise<void> | void;
+
+/**
+ * The serverless plugin: registers the provider, its schema and commands, and maps
+ * lifecycle hooks to the modules that do the work. Nothing here reads files or calls the
+ * API at construction, because every `sls` command pays for plugin start-up.
+ */
+export class SpotinstPlugin {
+  readonly provider: SpotinstProvider;
+  readonly commands: Record<string, unknown>;
+  readonly hooks: Record<string, Hook>;
+  private readonly log: PluginLog;
+  private readonly writeText: (text: string | string[]) => void;
+
+  constructor(
+    private readonly serverless: ServerlessLike,
+    private readonly options: CliOptions,
+    writers: PluginWriters = {},
+  ) {
+    const fallback = consoleWriters();
+    this.log = writers.log ?? fallback.log;
+    this.writeText = writers.writeText ?? fallback.writeText;
+
+    this.provider = new SpotinstProvider(serverless, options, this.log);
+    serverless.setProvider(PROVIDER_NAME, this.provider);
+    serverless.configSchemaHandler.defineProvider(PROVIDER_NAME, providerSchema);
+
+    this.commands = {
+      spotinst: {
+        usage: 'Spotinst Functions commands',
+        commands: {
+          credentials: {
+            usage: 'Save a Spotinst token and account in ~/.spotinst/credentials (mode 0600)',
+            lifecycleEvents: ['save'],
+            options: {
+              token: { usage: 'Spotinst API token', required: true, type: 'string' },
+              account: { usage: 'Spotinst account id, e.g. act-1a2b3c4d', required: true, type: 'string' },
+              profile: { usage: 'Profile name (default: "default")', type: 'string' },
+              overwrite: { usage: 'Replace the profile if it exists', type: 'boolean' },
+            },
+          },
+        },
+      },
+    };
+
+    this.hooks = this.guarded({
+      'spotinst:credentials:save': () => this.saveCredentials(),
+      // Bad configuration stops packaging before any work, as it will stop deploy.
+      'before:package:initialize': () => {
+        this.provider.getService();
+      },
+    });
+  }
+
+  private saveCredentials(): void {
+    const text = (name: string): string | undefined => {
+      const value = this.options[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const result = saveCredentials({
+      token: text('token') ?? '',
+      account: text('account') ?? '',
+      profile: text('profile'),
+      overwrite: this.options.overwrite === true,
+    });
+    this.log.success(
+      `${result.replaced ? 'Replaced' : 'Saved'} profile "${result.profile}" in ${result.file} (readable only by you).`,
+    );
+  }
+
+  /** Shows our errors as user errors (message, no stack), as the framework expects. */
+  private guarded(hooks: Record<string, Hook>): Record<string, Hook> {
+    const ServerlessError = this.serverless.classes.Error;
+    return Object.fromEntries(
+      Object.entries(hooks).map(([name, hook]) => [
+        name,
+        async () => {
+          try {
+            await hook();
+          } catch (error) {
+            if (isSpotinstError(error)) throw new ServerlessError(error.message, error.code);
+            throw error;
+          }
+        },
+      ]),
+    );
+  }
+}

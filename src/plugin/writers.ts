@@ -1,0 +1,25 @@
+import type { PluginLog, PluginWriters } from './serverless-types';
+
+/**
+ * Writers for when the framework did not hand us its own (a plugin constructed outside
+ * `plugins:`): logs on stderr, results on stdout, like the framework's.
+ */
+export function consoleWriters(): Required<Pick<PluginWriters, 'log' | 'writeText'>> {
+  const toStderr = (...text: string[]): void => {
+    process.stderr.write(`${text.join(' ')}\n`);
+  };
+  const quiet = (): void => undefined;
+  const log = Object.assign(toStderr, {
+    error: toStderr,
+    warning: toStderr,
+    notice: toStderr,
+    info: quiet,
+    debug: quiet,
+    verbose: quiet,
+    success: toStderr,
+  }) as PluginLog;
+  const writeText = (text: string | string[]): void => {
+    process.stdout.write(`${Array.isArray(text) ? text.join('\n') : text}\n`);
+  };
+  return { log, writeText };
+}
