@@ -11,9 +11,14 @@ const dist = path.join(root, 'dist');
 const ASSET_EXTENSIONS = new Set(['.py', '.rb', '.java']);
 
 fs.rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-});
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+} catch (error) {
+  // tsc has printed the errors already; a stack trace of this script would only hide them.
+  process.exit(typeof error.status === 'number' ? error.status : 1);
+}
 
 function copyAssets(from, to) {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {

@@ -7,6 +7,15 @@ import type { CliOptions, PluginLog, PluginWriters, ServerlessLike } from './ser
 
 type Hook = () => Promise<void> | void;
 
+const SPOTINST_HELP = [
+  'Usage: serverless spotinst <command>',
+  '',
+  '  credentials --token <token> --account <account> [--profile <name>] [--overwrite]',
+  '      Save a Spotinst token and account in ~/.spotinst/credentials (mode 0600).',
+  '',
+  'Run `serverless spotinst credentials --help` for details.',
+].join('\n');
+
 /**
  * The serverless plugin: registers the provider, its schema and commands, and maps
  * lifecycle hooks to the modules that do the work. Nothing here reads files or calls the
@@ -35,6 +44,7 @@ export class SpotinstPlugin {
     this.commands = {
       spotinst: {
         usage: 'Spotinst Functions commands',
+        lifecycleEvents: ['help'],
         commands: {
           credentials: {
             usage: 'Save a Spotinst token and account in ~/.spotinst/credentials (mode 0600)',
@@ -51,6 +61,7 @@ export class SpotinstPlugin {
     };
 
     this.hooks = this.guarded({
+      'spotinst:help': () => this.writeText(SPOTINST_HELP),
       'spotinst:credentials:save': () => this.saveCredentials(),
       // Bad configuration stops packaging before any work, as it will stop deploy.
       'before:package:initialize': () => {
