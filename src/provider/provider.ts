@@ -1,15 +1,10 @@
 import { SpotinstClient, DEFAULT_API_URL } from '../api';
 import { resolveCredentials, Credentials } from './credentials';
-import { assertValidService } from './validate';
+import { assertValidService, formatProblems } from './validate';
 import type { ServiceModel } from './model';
 import type { CliOptions, PluginLog, ServerlessLike } from '../plugin/serverless-types';
 
 export const PROVIDER_NAME = 'spotinst';
-
-interface SpotinstSettings {
-  apiUrl?: unknown;
-  profile?: unknown;
-}
 
 /**
  * The `spotinst` provider: where the service model, the credentials and the API client
@@ -37,39 +32,54 @@ export class SpotinstProvider {
     return this.serverless.service.provider.stage || 'dev';
   }
 
-  private get settings(): SpotinstSettings {
-    const settings = this.serverless.service.provider.spotinst;
-    return typeof settings === 'object' && settings !== null ? (settings as SpotinstSettings) : {};
-  }
-
+  /** provider.spotinst.apiUrl, else SPOTINST_API_URL, else the Spotinst cloud. */
   get apiUrl(): string {
-    const configured = this.settings.apiUrl;
-    if (typeof configured === 'string' && configured) return configured;
-    return process.env.SPOTINST_API_URL || DEFAULT_API_URL;
+    return this.getService().apiUrl || process.env.SPOTINST_API_URL || DEFAULT_API_URL;
   }
 
   /** The validated service; the first call reports warnings, any error stops the command. */
   getService(): ServiceModel {
     if (!this.model) {
+      const configFile = this.serverless.configurationFilename ?? 'serverless.yml';
       const { model, warnings } = assertValidService({
         service: this.serverless.service.service,
         stage: this.stage,
         provider: this.serverless.service.provider,
-        functions: this.serverless.service.functions ?? {},
-        configFile: this.serverless.configurationFilename,
+        functions: this.functionsAsWritten(),
+        configFile,
       });
-      for (const warning of warnings) {
-        this.log.warning(`${warning.path}: ${warning.problem} ${warning.fix}`);
-      }
+      if (warnings.length > 0) this.log.warning(`Spotinst configuration:\n${formatProblems(warnings, configFile)}`);
       this.model = model;
     }
     return this.model;
   }
 
+  /**
+   * The framework fills in `name: <service>-<stage>-<key>` for every function; the remote
+   * name is the key unless the user wrote `name:`, so only a written name is kept.
+   */
+  private functionsAsWritten(): Record<string, unknown> {
+    const written = (this.serverless.configurationInput?.functions ?? {}) as Record<string, unknown>;
+    const functions: Record<string, unknown> = {};
+    for (const [key, definition] of Object.entries(this.serverless.service.functions ?? {})) {
+      if (typeof definition !== 'object' || definition === null) {
+        functions[key] = definition;
+        continue;
+      }
+      const { name: _filledIn, ...rest } = definition as Record<string, unknown>;
+      const writtenDefinition = written[key];
+      const writtenName =
+        typeof writtenDefinition === 'object' && writtenDefinition !== null
+          ? (writtenDefinition as Record<string, unknown>).name
+          : undefined;
+      functions[key] = writtenName === undefined ? rest : { ...rest, name: (definition as Record<string, unknown>).name };
+    }
+    return functions;
+  }
+
   getCredentials(): Credentials {
     if (!this.credentials) {
-      const profile = this.settings.profile;
-      this.credentials = resolveCredentials({ profile: typeof profile === 'string' ? profile : undefined });
+      this.credentials = resolveCredentials({ profile: this.getService().profile });
     }
     return this.credentials;
   }

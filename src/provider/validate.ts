@@ -52,7 +52,10 @@ export interface RawServerless {
   stage: string;
   /** serverless.service.provider */
   provider: unknown;
-  /** serverless.service.functions */
+  /**
+   * serverless.service.functions, with `name` only where the user wrote one (the framework
+   * fills in `<service>-<stage>-<key>` otherwise, which is not the remote name here)
+   */
   functions: Record<string, unknown>;
   /** the config file name for messages, e.g. 'serverless.yml' */
   configFile?: string;
@@ -90,7 +93,7 @@ export function validateService(raw: RawServerless): ValidationResult {
       problems.error('functions', rawFunctions, 'functions must be a map of function definitions', EXAMPLE_FUNCTION_FIX);
     } else {
       for (const [key, definition] of Object.entries(rawFunctions)) {
-        const fn = validateFunction(key, definition, { service, stage, providerVars }, problems);
+        const fn = validateFunction(key, definition, { providerVars }, problems);
         if (fn) functions.push(fn);
       }
       checkCrossFunctionRules(functions, rawFunctions, problems);
@@ -472,8 +475,6 @@ function validateLocations(raw: unknown, path: string, problems: Problems): stri
 // ---- functions ----------------------------------------------------------------------
 
 interface FunctionContext {
-  service: string;
-  stage: string;
   providerVars: Record<string, string>;
 }
 
@@ -487,10 +488,9 @@ function validateFunction(key: string, definition: unknown, context: FunctionCon
     return undefined;
   }
 
-  const name =
-    typeof definition.name === 'string' && definition.name.trim() !== ''
-      ? definition.name
-      : `${context.service}-${context.stage}-${key}`;
+  // Plugin 1.x named remote functions by their key (the environment already separates
+  // stages), so existing functions keep matching; `name:` overrides it.
+  const name = typeof definition.name === 'string' && definition.name.trim() !== '' ? definition.name : key;
 
   const runtime = validateRuntime(definition.runtime, `${path}.runtime`, problems);
   const handler = validateHandler(definition.handler, `${path}.handler`, runtime.family, problems);

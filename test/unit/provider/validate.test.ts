@@ -277,7 +277,7 @@ describe('validateService: files written by the old templates and docs', () => {
       functions: [
         {
           key: 'hello',
-          name: 'spotinst-nodejs-dev-hello',
+          name: 'hello',
           runtime: 'nodejs8.3',
           handler: 'handler.main',
           memory: 128,
@@ -318,14 +318,14 @@ describe('validateService: files written by the old templates and docs', () => {
     expect(describeProblems(result.errors)).toBe('');
     expect(result.warnings).toEqual([]);
     const fn = result.model?.functions[0];
-    expect(fn).toMatchObject({ key: 'hello', name: `${service}-dev-hello`, runtime, handler, memory: 128, timeout: 30, access: 'private' });
+    expect(fn).toMatchObject({ key: 'hello', name: 'hello', runtime, handler, memory: 128, timeout: 30, access: 'private' });
   });
 
   it('accepts the old serverless.yml reference page (blank environment, dashed function key)', () => {
     const result = validateService(fixture('docs-reference.yml'));
     expect(describeProblems(result.errors)).toBe('');
     expect(result.warnings).toEqual([]);
-    expect(result.model?.functions.map((f) => f.name)).toEqual(['four-dev-function-name']);
+    expect(result.model?.functions.map((f) => f.name)).toEqual(['function-name']);
   });
 
   it('accepts the optional settings as the old guides wrote them', () => {
@@ -373,7 +373,7 @@ describe('validateService: files written by the old templates and docs', () => {
       functions: [
         {
           key: 'hello',
-          name: 'my-service-dev-hello',
+          name: 'hello',
           runtime: 'nodejs8.3',
           handler: 'handler.main',
           memory: 128,
@@ -530,7 +530,7 @@ describe('validateService: coercions and defaults', () => {
     }
   });
 
-  it('uses the function name the framework set, else <service>-<stage>-<key>', () => {
+  it('uses the name written in the file, else the key (as plugin 1.x did)', () => {
     const raw: RawServerless = {
       service: 'shop',
       stage: 'prod',
@@ -540,7 +540,7 @@ describe('validateService: coercions and defaults', () => {
         plain: baseFunction(),
       },
     };
-    expect(validateService(raw).model?.functions.map((f) => f.name)).toEqual(['custom-name', 'shop-prod-plain']);
+    expect(validateService(raw).model?.functions.map((f) => f.name)).toEqual(['custom-name', 'plain']);
   });
 
   it('ignores the keys that belong to the framework schema', () => {
