@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { defaultCacheDir, writeCacheFile } from '../cache';
+import type { LaunchSpec } from '../process-runner';
+import type { RunnerOptions } from '../types';
+import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';
+
+/**
+ * The worker's main script. Built packages have it compiled beside this file; when running
+ * from the TypeScript sources (the test suite), it is transpiled once into the cache.
+ */
+export function nodeBootstrapPath(cacheDir = defaultCacheDir()): string {
+  const compiled = path.join(__dirname, 'bootstrap.js');
+  if (fs.existsSync(compiled)) return compiled;
+  const source = fs.readFileSync(path.join(__dirname, 'bootstrap.ts'), 'utf8');
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const target = path.join(cacheDir, `node-bootstrap-${hash}.cjs`);
+  if (!fs.existsSync(target)) {
+    // typescript is a development dependency: present exactly when the sources are run
+    const ts = require('typescript') as typeof import('typescript');
+    const output = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    }).outputText;
+    writeCacheFile(target, output);
+  }
+  return target;
+}
+
+/** A node child process with a heap limit from the function's memory. */
+export async function launchNode(options: RunnerOptions): Promise<LaunchSpec> {
+  const bootstrap = nodeBootstrapPath(options.cacheDir);
+  return {
+    command: process.execPath,
+    args: [
+      `--max-old-space-size=${Math.max(16, Math.floor(options.memoryMb))}`,
+      bootstrap,
+      options.handler,
+      String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES),
+    ],
+    channel: 'ipc',
+  };
+}
