@@ -125,8 +125,8 @@ export const providerSchema = {
         required: ['path', 'method'],
         additionalProperties: false,
       },
-      // The old guide wrote cors as a one-item list; both forms stay valid.
-      cors: { anyOf: [cors, { type: 'array', items: cors, minItems: 1, maxItems: 1 }] },
+      // The old guides wrote cors as a list of maps; both forms stay valid.
+      cors: { anyOf: [cors, { type: 'array', items: cors, minItems: 1 }] },
       activeVersions: {
         type: 'array',
         minItems: 1,

@@ -70,6 +70,21 @@ describe.each(CLIS)('%s CLI', (cli) => {
     expect(printed.functions.hello).toMatchObject({ memory: 128, runtime: 'nodejs8.3' });
   });
 
+  const fixtures = path.join(__dirname, '..', 'fixtures', 'legacy');
+  it.each(fs.readdirSync(fixtures).filter((file) => file.endsWith('.yml')))(
+    'accepts %s (old templates, old docs, the SPEC example) in strict mode with no warning',
+    async (file) => {
+      let config = fs.readFileSync(path.join(fixtures, file), 'utf8');
+      // osls numbers itself 4.x and refuses `frameworkVersion: '3'` (see docs/getting-started.md).
+      if (cli === 'osls') config = config.replace(/^frameworkVersion: '3'$/m, "frameworkVersion: '>=3'");
+      const dir = writeService(workspace, `${cli}-${file}`, { config: strict(config) });
+      const result = await runCli(cli, ['print'], { cwd: dir, workspace });
+      expect(output(result)).not.toMatch(/^Error:/m);
+      expect(result.code).toBe(0);
+      expect(warnings(result.stderr)).toEqual([]);
+    },
+  );
+
   it('lets the framework report a misspelt key (memroy)', async () => {
     const dir = writeService(workspace, `${cli}-typo`, {
       config: strict(LEGACY_TEMPLATE.replace('memory: 128', 'memroy: 128')),
