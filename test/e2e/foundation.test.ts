@@ -132,7 +132,7 @@ describe.each(CLIS)('%s CLI', (cli) => {
     const file = path.join(workspace.home, '.spotinst', 'credentials');
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
-    const first = await runCli(cli, ['spotinst', 'credentials', '--token', TOKEN, '--account', 'act-1a2b3c4d'], {
+    const first = await runCli(cli, ['spotinst', 'credentials', '--token', TOKEN, '--account', 'act-1a2b3c4d', '--debug', '*'], {
       cwd: dir,
       workspace,
     });
