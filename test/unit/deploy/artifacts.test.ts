@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { ArtifactReader, handlerCandidates, sha256, MAX_ARTIFACT_BYTES } from '../../../src/deploy/artifacts';
+import type { FunctionModel } from '../../../src/provider/model';
+
+function model(runtime: string, handler: string): FunctionModel {
+  return { key: 'hello', name: 'hello', runtime, handler, memory: 128, timeout: 30, access: 'private', environmentVariables: {} };
+}
+
+async function writeZip(dir: string, name: string, files: Record<string, string>): Promise<string> {
+  const zip = new JSZip();
+  for (const [file, content] of Object.entries(files)) zip.file(file, content);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer' }));
+  return file;
+}
+
+describe('artifacts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-artifacts-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['nodejs8.3', 'handler.main', ['handler.js', 'handler.cjs', 'handler.mjs']],
+    ['nodejs20', 'src/api/users.list', ['src/api/users.js', 'src/api/users.cjs', 'src/api/users.mjs']],
+    ['python2.7', 'handler.main', ['handler.py']],
+    ['ruby2.4.1', 'lib/handler.main', ['lib/handler.rb']],
+    ['java8', 'com.serverless.Handler', ['com/serverless/Handler.class']],
+  ])('%s %s lives in %j', (runtime, handler, files) => {
+    expect(handlerCandidates(model(runtime, handler))).toEqual(files);
+  });
+
+  it('hashes the bytes, and reads a shared artifact once', async () => {
+    const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x', 'other.py': 'y' });
+    const reader = new ArtifactReader();
+    const spy = jest.spyOn(fs.promises, 'readFile');
+    const first = await reader.forFunction(model('nodejs8.3', 'handler.main'), file);
+    const second = await reader.forFunction(model('python2.7', 'other.main'), file);
+    expect(first).toBe(second);
+    expect(first.sha256).toBe(sha256(fs.readFileSync(file)));
+    expect(first.size).toBe(fs.statSync(file).size);
+    expect(spy.mock.calls.filter(([target]) => target === file)).toHaveLength(1);
+    spy.mockRestore();
+  });
+
+  it('refuses an artifact without the handler file, naming key, handler and archive', async () => {
+    const file = await writeZip(dir, 'svc.zip', { 'index.js': 'x' });
+    await expect(new ArtifactReader().forFunction(model('nodejs8.3', 'handler.main'), file)).rejects.toMatchObject({
+      code: 'SPOTINST_HANDLER_NOT_PACKAGED',
+      message: expect.stringMatching(/functions\.hello\.handler is "handler\.main", but svc\.zip has no handler\.js/),
+    });
+  });
+
+  it('refuses a missing, a non-zip and an oversized artifact', async () => {
+    const reader = new ArtifactReader();
+    await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), path.join(dir, 'nope.zip'))).rejects.toMatchObject({
+      code: 'SPOTINST_ARTIFACT_MISSING',
+    });
+    const text = path.join(dir, 'text.zip');
+    fs.writeFileSync(text, 'not a zip');
+    await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), text)).rejects.toMatchObject({
+      code: 'SPOTINST_ARTIFACT_INVALID',
+    });
+    const big = path.join(dir, 'big.zip');
+    fs.writeFileSync(big, Buffer.alloc(MAX_ARTIFACT_BYTES + 1));
+    await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), big)).rejects.toMatchObject({
+      code: 'SPOTINST_ARTIFACT_TOO_LARGE',
+      message: expect.stringContaining('package.patterns'),
+    });
+  });
+});
