@@ -1,0 +1,131 @@
+import { PATTERN_METHODS } from '../../api/types';
+import type { Pattern, PatternMethod } from '../../api/types';
+import { badRequest, conflict, notFound } from '../envelope';
+import { newId } from '../ids';
+import type { Platform } from '../platform';
+import type { Route } from '../router';
+import { JsonObject, oneOf, optionalString, requiredString, unwrap } from '../validate';
+
+const KIND = 'spotinst:functions:pattern';
+
+function checkPath(pattern: string): string {
+  if (!pattern.startsWith('/') || /\s/.test(pattern)) {
+    throw badRequest(`pattern.pattern "${pattern}" must be a path starting with "/" and without spaces (e.g. /users/{id})`, 'pattern.pattern');
+  }
+  return pattern;
+}
+
+function readMethod(input: JsonObject, required: boolean): PatternMethod | undefined {
+  const method = required ? requiredString(input, 'method', 'pattern.method', 16) : optionalString(input, 'method', 'pattern.method', 16);
+  return method === undefined ? undefined : oneOf(method.toUpperCase(), PATTERN_METHODS, 'pattern.method');
+}
+
+function checkFunction(platform: Platform, functionId: string, environmentId: string): void {
+  const fn = platform.store.state.functions[functionId];
+  if (!fn) throw badRequest(`pattern.functionId: function ${functionId} does not exist`, 'pattern.functionId', 'FUNCTION_NOT_FOUND');
+  if (fn.environmentId !== environmentId) {
+    throw badRequest(`pattern.functionId: function ${functionId} is in environment ${fn.environmentId}, not ${environmentId}`, 'pattern.functionId');
+  }
+}
+
+function assertFree(platform: Platform, candidate: Omit<Pattern, 'id'>, exceptId?: string): void {
+  const taken = Object.values(platform.store.state.patterns).find(
+    (p) => p.environmentId === candidate.environmentId && p.method === candidate.method && p.pattern === candidate.pattern && p.id !== exceptId,
+  );
+  if (taken) {
+    throw conflict('PATTERN_EXISTS', `environment ${candidate.environmentId} already routes ${candidate.method} ${candidate.pattern} (${taken.id})`, 'pattern.pattern');
+  }
+}
+
+function pattern(platform: Platform, id: string): Pattern {
+  const found = platform.store.state.patterns[id];
+  if (!found) throw notFound('pattern', id);
+  return found;
+}
+
+export function patternRoutes(platform: Platform): Route[] {
+  return [
+    {
+      method: 'GET',
+      template: '/functions/pattern',
+      kind: KIND,
+      handle: ({ query }) => {
+        const environmentId = query.get('environmentId');
+        return Object.values(platform.store.state.patterns).filter((p) => !environmentId || p.environmentId === environmentId);
+      },
+    },
+    {
+      method: 'POST',
+      template: '/functions/pattern',
+      kind: KIND,
+      handle: ({ body }) => {
+        const input = unwrap(body, 'pattern');
+        const environmentId = requiredString(input, 'environmentId', 'pattern.environmentId', 64);
+        if (!platform.store.state.environments[environmentId]) {
+          throw badRequest(`pattern.environmentId: environment ${environmentId} does not exist`, 'pattern.environmentId', 'ENVIRONMENT_NOT_FOUND');
+        }
+        const functionId = requiredString(input, 'functionId', 'pattern.functionId', 64);
+        checkFunction(platform, functionId, environmentId);
+        const candidate = {
+          environmentId,
+          functionId,
+          pattern: checkPath(requiredString(input, 'pattern', 'pattern.pattern', 512)),
+          method: readMethod(input, true) as PatternMethod,
+        };
+        assertFree(platform, candidate);
+        const now = new Date().toISOString();
+        const created: Pattern = { id: newId('pat', (id) => id in platform.store.state.patterns), ...candidate, createdAt: now, updatedAt: now };
+        platform.store.mutate((state) => {
+          state.patterns[created.id] = created;
+        });
+        return [created];
+      },
+    },
+    {
+      method: 'GET',
+      template: '/functions/pattern/{id}',
+      kind: KIND,
+      handle: ({ params }) => [pattern(platform, params[0])],
+    },
+    {
+      method: 'PUT',
+      template: '/functions/pattern/{id}',
+      kind: KIND,
+      handle: ({ params, body }) => {
+        const current = pattern(platform, params[0]);
+        const input = unwrap(body, 'pattern');
+        const environmentId = optionalString(input, 'environmentId', 'pattern.environmentId', 64);
+        if (environmentId !== undefined && environmentId !== current.environmentId) {
+          throw badRequest('pattern.environmentId cannot change', 'pattern.environmentId');
+        }
+        const functionId = optionalString(input, 'functionId', 'pattern.functionId', 64) ?? current.functionId;
+        checkFunction(platform, functionId, current.environmentId);
+        const path = optionalString(input, 'pattern', 'pattern.pattern', 512);
+        const updated: Pattern = {
+          ...current,
+          functionId,
+          pattern: path === undefined ? current.pattern : checkPath(path),
+          method: readMethod(input, false) ?? current.method,
+          updatedAt: new Date().toISOString(),
+        };
+        assertFree(platform, updated, current.id);
+        platform.store.mutate((state) => {
+          state.patterns[current.id] = updated;
+        });
+        return [updated];
+      },
+    },
+    {
+      method: 'DELETE',
+      template: '/functions/pattern/{id}',
+      kind: KIND,
+      handle: ({ params }) => {
+        const current = pattern(platform, params[0]);
+        platform.store.mutate((state) => {
+          delete state.patterns[current.id];
+        });
+        return [];
+      },
+    },
+  ];
+}

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
+/** Prefixes of the resource ids the real API hands out (SPEC §1). */
+export type IdPrefix = 'app' | 'env' | 'fx' | 'job' | 'pat' | 'al' | 'act';
+
+/** `fx-1a2b3c4d`: the prefix and 8 hex digits, like the real platform's ids. */
+export function newId(prefix: IdPrefix, taken?: (id: string) => boolean): string {
+  for (;;) {
+    const id = `${prefix}-${randomBytes(4).toString('hex')}`;
+    if (!taken || !taken(id)) return id;
+  }
+}
+
+const ID_PATTERN = /^(app|env|fx|job|pat|al|act)-[0-9a-f]{8}$/;
+
+export function looksLikeId(value: string, prefix: IdPrefix): boolean {
+  return ID_PATTERN.test(value) && value.startsWith(`${prefix}-`);
+}

@@ -1,0 +1,137 @@
+/**
+ * spotinst-local as a library: `startLocalPlatform()` serves the Spotinst Functions API
+ * (SPEC §2, §7) for real, on this machine.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { FaultInjector, parseFaults } from './faults';
+import { newId } from './ids';
+import { Platform } from './platform';
+import { createRequestListener } from './server';
+import type { LocalStats } from './stats';
+
+export type { LocalStats } from './stats';
+export { parseFaults, FaultSpecError } from './faults';
+export type { FaultSpec } from './faults';
+
+export interface LocalPlatformOptions {
+  /** 0 (the default) picks a free port */
+  port?: number;
+  /** default 127.0.0.1; any other address needs an explicit `token` */
+  host?: string;
+  /** where state, code and logs live; default: a new temp directory, removed by close() */
+  dataDir?: string;
+  /** default: a random token */
+  token?: string;
+  /** default: a random `act-xxxxxxxx` */
+  account?: string;
+  /** e.g. "rate=0.2,codes=500|502|503|429,reset=0.05,latency=0-300" (see faults.ts) */
+  faults?: string;
+  /** a warm worker unused this long is stopped (default 5 minutes) */
+  idleWorkerMs?: number;
+  /** warm workers per function version (default 4) */
+  maxWorkersPerVersion?: number;
+  /** multiplies every function's timeout; for tests that exercise timeouts quickly (default 1) */
+  timeoutScale?: number;
+  /** where compiled runtime helpers are cached (default: `<dataDir>/cache`) */
+  cacheDir?: string;
+}
+
+export interface LocalPlatform {
+  /** `http://host:port`, the apiUrl to give the client */
+  url: string;
+  token: string;
+  account: string;
+  dataDir: string;
+  stats(): LocalStats;
+  /** Stops serving, lets in-flight invocations end (or time out), stops every worker and timer. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_IDLE_WORKER_MS = 5 * 60 * 1000;
+
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export class InsecureBindError extends Error {
+  constructor(host: string) {
+    super(
+      `Refusing to serve on ${host} without an explicit token: anyone who can reach this address could deploy and run code. ` +
+        'Pass --token <secret> (or the token option), or bind 127.0.0.1.',
+    );
+    this.name = 'InsecureBindError';
+  }
+}
+
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) throw new InsecureBindError(host);
+  const faults = options.faults ? new FaultInjector(parseFaults(options.faults)) : undefined;
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const account = options.account ?? newId('act');
+
+  const platform = new Platform({
+    dataDir,
+    token,
+    account,
+    cacheDir: options.cacheDir ?? path.join(dataDir, 'cache'),
+    idleWorkerMs: options.idleWorkerMs ?? DEFAULT_IDLE_WORKER_MS,
+    maxWorkersPerVersion: options.maxWorkersPerVersion ?? 4,
+    timeoutScale: options.timeoutScale ?? 1,
+  });
+
+  let fixedBaseUrl: string | undefined;
+  const server = http.createServer(createRequestListener(platform, { faults, fixedBaseUrl: () => fixedBaseUrl }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await platform.close(0);
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  const url = `http://${urlHost(wildcard ? '127.0.0.1' : host)}:${port}`;
+  // bound to every address: URLs in replies follow the Host the caller used
+  fixedBaseUrl = wildcard ? undefined : url;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    token,
+    account,
+    dataDir,
+    stats: () => platform.stats.snapshot(),
+    close() {
+      closing =
+        closing ??
+        (async () => {
+          const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          await platform.close(Number.POSITIVE_INFINITY);
+          server.closeAllConnections();
+          await stopped;
+          if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+        })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { parseExpression } from 'cron-parser';
+import type { CronJob } from '../api/types';
+
+/** setTimeout cannot wait longer than this; longer waits are done in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Validates a cron expression: the standard 5 fields, or 6 with seconds first. Returns a
+ * reason when it is not valid.
+ */
+export function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) {
+    return `must have 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), not ${fields.length}`;
+  }
+  try {
+    parseExpression(expression, { utc: true }).next();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Fires enabled cron jobs on time. One timer per job, armed for its next occurrence (in
+ * UTC) and re-armed after each run, so nothing polls. A run that is still going when the
+ * next occurrence comes does not delay it: the runtime queues invocations per worker.
+ */
+export class CronScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly expressions = new Map<string, string>();
+
+  constructor(private readonly run: (jobId: string) => Promise<void>) {}
+
+  sync(jobs: CronJob[]): void {
+    for (const job of jobs) this.schedule(job);
+  }
+
+  schedule(job: CronJob): void {
+    this.unschedule(job.id);
+    if (!job.isEnabled || cronProblem(job.cronExpression) !== undefined) return;
+    this.expressions.set(job.id, job.cronExpression);
+    this.arm(job.id, Date.now());
+  }
+
+  unschedule(jobId: string): void {
+    const timer = this.timers.get(jobId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(jobId);
+    this.expressions.delete(jobId);
+  }
+
+  stopAll(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.expressions.clear();
+  }
+
+  /** Arms the timer for the first occurrence strictly after `after`. */
+  private arm(jobId: string, after: number): void {
+    const expression = this.expressions.get(jobId);
+    if (expression === undefined) return;
+    const due = parseExpression(expression, { utc: true, currentDate: new Date(after) }).next().getTime();
+    this.wait(jobId, due);
+  }
+
+  private wait(jobId: string, due: number): void {
+    const delay = Math.max(0, due - Date.now());
+    const timer = setTimeout(() => {
+      if (Date.now() < due) {
+        this.wait(jobId, due); // a long wait done in steps, or a timer that fired early
+        return;
+      }
+      this.arm(jobId, due);
+      this.run(jobId).catch((error: Error) => {
+        process.emitWarning(`cron job ${jobId} failed to run: ${error.message}`);
+      });
+    }, Math.min(delay, MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(jobId, timer);
+  }
+}

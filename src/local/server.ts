@@ -1,0 +1,165 @@
+import http from 'node:http';
+import { ApiFailure, errorEnvelope, requestInfo, sendJson, successEnvelope } from './envelope';
+import type { FaultDecision, FaultInjector } from './faults';
+import { managementRoutes } from './handlers';
+import { bearerToken, BodyTooLargeError, closeAfterReply, hostName, readBody, sameSecret } from './http-util';
+import type { Platform } from './platform';
+import { Router } from './router';
+import { Triggers } from './triggers';
+import { PACKAGE_VERSION } from '../version';
+import type { RequestInfo } from '../api/types';
+
+/** Management request bodies carry base64 code: room for the largest zip the platform takes. */
+const MAX_MANAGEMENT_BODY_BYTES = 80 * 1024 * 1024;
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface ServerOptions {
+  faults?: FaultInjector;
+  /** `http://host:port` when bound to a specific address; undefined when bound to all of them */
+  fixedBaseUrl: () => string | undefined;
+}
+
+/**
+ * The HTTP surface: `/__local/*` extras, function URLs (`/fn/…`), aliases (`/alias/<host>/…`
+ * or a request whose Host is an alias), and the management API of SPEC §2 for the rest.
+ */
+export function createRequestListener(platform: Platform, options: ServerOptions): http.RequestListener {
+  const router = new Router(managementRoutes(platform));
+  const triggers = new Triggers(platform);
+
+  const baseUrl = (req: http.IncomingMessage): string =>
+    options.fixedBaseUrl() ?? `http://${req.headers.host ?? '127.0.0.1'}`;
+
+  async function local(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (path === '/__local/health' && method === 'GET') {
+      sendJson(res, 200, { status: 'ok', version: PACKAGE_VERSION });
+    } else if (path === '/__local/stats' && method === 'GET') {
+      sendJson(res, 200, platform.stats.snapshot());
+    } else if (path === '/__local/reset' && method === 'POST') {
+      if (!sameSecret(bearerToken(req), platform.config.token)) {
+        sendJson(res, 401, { error: 'reset needs Authorization: Bearer <token>' });
+        return;
+      }
+      await platform.reset();
+      sendJson(res, 200, { status: 'reset' });
+    } else {
+      sendJson(res, 404, { error: `no such local endpoint: ${method} ${path} (GET /__local/health, GET /__local/stats, POST /__local/reset)` });
+    }
+  }
+
+  async function management(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const info: RequestInfo = requestInfo(req);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const fail = (error: ApiFailure): void =>
+      sendJson(res, error.status, errorEnvelope(info, error.status, error.items), error.headers);
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_MANAGEMENT_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        closeAfterReply(res);
+        fail(new ApiFailure(413, 'REQUEST_TOO_LARGE', `the request body is larger than ${MAX_MANAGEMENT_BODY_BYTES / 1024 / 1024} MB`));
+      }
+      return;
+    }
+    platform.stats.addRequestBytes(body.length);
+    const match = router.match(method, url.pathname);
+    if (match && 'route' in match) platform.stats.countRequest(`${method} ${match.route.template}`);
+
+    let fault: FaultDecision = { kind: 'none' };
+    if (options.faults) {
+      const delay = options.faults.latency();
+      if (delay > 0) await sleep(delay);
+      fault = options.faults.decide();
+      if (fault.kind === 'reset-before') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'status-before') {
+        fail(injected(fault.status));
+        return;
+      }
+    }
+
+    try {
+      if (!sameSecret(bearerToken(req), platform.config.token)) {
+        throw new ApiFailure(401, 'UNAUTHORIZED', 'missing or invalid token: send Authorization: Bearer <token>', undefined, { 'WWW-Authenticate': 'Bearer' });
+      }
+      const account = url.searchParams.get('accountId');
+      if (account !== platform.config.account) {
+        throw new ApiFailure(
+          403,
+          'FORBIDDEN',
+          account ? `the token is not allowed to act on account ${account}` : 'accountId is required (?accountId=act-…)',
+          'accountId',
+        );
+      }
+      if (!match) throw new ApiFailure(404, 'NOT_FOUND', `no such API route: ${method} ${url.pathname}`);
+      if (!('route' in match)) {
+        throw new ApiFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname} (allowed: ${match.allowedMethods.join(', ')})`, undefined, {
+          Allow: match.allowedMethods.join(', '),
+        });
+      }
+      let parsed: unknown;
+      if (body.length > 0) {
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch (error) {
+          throw new ApiFailure(400, 'INVALID_JSON', `the request body is not valid JSON: ${(error as Error).message}`);
+        }
+      }
+      const items = await match.route.handle({ params: match.params, query: url.searchParams, body: parsed, baseUrl: baseUrl(req) });
+      if (fault.kind === 'reset-after') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'status-after') {
+        fail(injected(fault.status));
+        return;
+      }
+      sendJson(res, 200, successEnvelope(info, match.route.kind, items));
+    } catch (error) {
+      if (error instanceof ApiFailure) fail(error);
+      else {
+        process.emitWarning(`spotinst-local: ${method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}`);
+        fail(new ApiFailure(500, 'INTERNAL_ERROR', `spotinst-local failed: ${(error as Error).message}`));
+      }
+    }
+  }
+
+  return (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      sendJson(res, 400, { error: 'bad request URL' });
+      return;
+    }
+    const path = url.pathname;
+    let handled: Promise<void>;
+    if (path.startsWith('/__local/')) handled = local(req, res, path);
+    else if (path.startsWith('/fn/')) handled = triggers.functionUrl(req, res, url);
+    else if (path.startsWith('/alias/')) {
+      const [, , host = '', ...rest] = path.split('/');
+      handled = triggers.alias(req, res, host, `/${rest.join('/')}`, url);
+    } else {
+      const host = hostName(req);
+      const isAlias = !LOOPBACK_NAMES.has(host) && Object.values(platform.store.state.aliases).some((alias) => alias.host === host);
+      handled = isAlias ? triggers.alias(req, res, host, path, url) : management(req, res, url);
+    }
+    handled.catch((error: Error) => {
+      process.emitWarning(`spotinst-local: ${req.method} ${path} failed: ${error.stack ?? error.message}`);
+      if (!res.headersSent) sendJson(res, 500, { error: `spotinst-local failed: ${error.message}` });
+      else res.destroy();
+    });
+  };
+}
+
+function injected(status: number): ApiFailure {
+  const headers: Record<string, string> = status === 429 ? { 'Retry-After': String(Math.round(Math.random())) } : {};
+  return new ApiFailure(status, status === 429 ? 'RATE_LIMITED' : 'INJECTED_FAULT', `fault injected by spotinst-local --faults (${status})`, undefined, headers);
+}

@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  Access,
+  ActiveVersion,
+  Alias,
+  Application,
+  CloudProvider,
+  CorsConfig,
+  CronJob,
+  FunctionLimits,
+  IamRoleConfig,
+  Pattern,
+  Strategy,
+  UserDocument,
+} from '../api/types';
+
+/** One uploaded code version of a function. Configuration (limits, env vars) is function-wide. */
+export interface StoredVersion {
+  version: number;
+  handler: string;
+  sha256: string;
+  size: number;
+  createdAt: string;
+}
+
+export interface StoredFunction {
+  id: string;
+  name: string;
+  environmentId: string;
+  /** wire form, without dots */
+  runtime: string;
+  access: Access;
+  limits: FunctionLimits;
+  environmentVariables: Record<string, string>;
+  activeVersions: ActiveVersion[];
+  cors?: CorsConfig;
+  iamRoleConfig?: IamRoleConfig;
+  latestVersion: number;
+  versions: StoredVersion[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The environment as stored: its `url` is not stored, it depends on the address served on. */
+export interface StoredEnvironment {
+  id: string;
+  name: string;
+  applicationId: string;
+  providers: CloudProvider[];
+  locations: string[];
+  strategy: Strategy;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PlatformState {
+  schema: 1;
+  applications: Record<string, Application>;
+  environments: Record<string, StoredEnvironment>;
+  functions: Record<string, StoredFunction>;
+  patterns: Record<string, Pattern>;
+  aliases: Record<string, Alias>;
+  jobs: Record<string, CronJob>;
+  /** environment id → key → document */
+  documents: Record<string, Record<string, UserDocument>>;
+}
+
+export function emptyState(): PlatformState {
+  return {
+    schema: 1,
+    applications: {},
+    environments: {},
+    functions: {},
+    patterns: {},
+    aliases: {},
+    jobs: {},
+    documents: {},
+  };
+}
+
+const STATE_FILE = 'state.json';
+const TEMP_MARKER = '.tmp-';
+
+/**
+ * Writes a file so that a reader (or a restart after a crash) sees either the old or the
+ * new content, never a mix: write a temp file, fsync it, rename over the target, fsync the
+ * directory so the rename itself is durable.
+ */
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARKER}${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+  const fd = fs.openSync(temp, 'w', 0o600);
+  try {
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  fsyncDirectory(dir);
+}
+
+export function fsyncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The platform's resources, in memory and in one JSON document on disk. One document (not
+ * one per collection) because some changes touch several collections at once (deleting a
+ * function deletes its jobs and patterns) and must land together or not at all.
+ *
+ * Writes are synchronous on purpose: a mutation and its persistence happen without another
+ * request interleaving, and the reply is sent only after the state is durable.
+ */
+export class StateStore {
+  private current: PlatformState;
+  private readonly file: string;
+
+  constructor(private readonly dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.file = path.join(dataDir, STATE_FILE);
+    this.removeLeftoverTempFiles();
+    this.current = this.load();
+  }
+
+  get state(): Readonly<PlatformState> {
+    return this.current;
+  }
+
+  /**
+   * Applies a change and makes it durable. When persisting fails, the in-memory state is
+   * restored from the last good document so memory never runs ahead of disk.
+   */
+  mutate<T>(change: (state: PlatformState) => T): T {
+    const result = change(this.current);
+    try {
+      writeFileAtomic(this.file, JSON.stringify(this.current));
+    } catch (error) {
+      this.current = this.load();
+      throw error;
+    }
+    return result;
+  }
+
+  /** Forgets everything (the `/__local/reset` extra). */
+  reset(): void {
+    this.current = emptyState();
+    writeFileAtomic(this.file, JSON.stringify(this.current));
+  }
+
+  private load(): PlatformState {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw error;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Only an outside hand can produce this (our writes are atomic): refuse to guess.
+      throw new Error(`${this.file} is not valid JSON; fix or remove it (the data directory was edited outside spotinst-local)`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { schema?: unknown }).schema !== 1) {
+      throw new Error(`${this.file} is not a spotinst-local state document (schema 1)`);
+    }
+    return { ...emptyState(), ...(parsed as PlatformState) };
+  }
+
+  /** Temp files are what a crash mid-write leaves behind; the target itself is intact. */
+  private removeLeftoverTempFiles(): void {
+    for (const name of fs.readdirSync(this.dataDir)) {
+      if (name.startsWith(`${STATE_FILE}${TEMP_MARKER}`)) fs.rmSync(path.join(this.dataDir, name), { force: true });
+    }
+  }
+}
