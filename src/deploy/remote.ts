@@ -1,0 +1,97 @@
+/**
+ * Where a service lives on the platform (application, environment) and what is deployed
+ * there now. Reads only: the plan decides, apply writes.
+ */
+import isEqual from 'lodash/isEqual';
+import { SpotinstClient, isNotFound } from '../api';
+import { SpotinstError } from '../errors';
+import type { Application, Environment } from '../api/types';
+import type { EnvironmentTarget, ServiceModel } from '../provider/model';
+import type { ActualState } from './plan';
+
+/** Marks applications this plugin created, so `remove` deletes only those. */
+export const CREATED_BY = 'created by serverless-spotinst-functions';
+
+export interface Placement {
+  /** undefined when it does not exist yet (the plan creates it) */
+  application?: Application;
+  environment?: Environment;
+  /** what the plan must do to the environment */
+  environmentAction: 'use' | 'create' | 'update' | 'keep';
+  environmentChanges: string[];
+  /** true when the plugin finds or creates the environment by name (not an explicit env- id) */
+  managed: boolean;
+}
+
+function settingsChanges(target: Extract<EnvironmentTarget, { kind: 'managed' }>, environment: Environment): string[] {
+  const changes: string[] = [];
+  const check = (field: string, wanted: unknown, actual: unknown): void => {
+    if (wanted !== undefined && !isEqual(wanted, actual)) changes.push(`${field} ${JSON.stringify(actual)} → ${JSON.stringify(wanted)}`);
+  };
+  check('providers', target.providers, environment.providers);
+  check('locations', target.locations, environment.locations);
+  check('strategy', target.strategy, environment.strategy);
+  return changes;
+}
+
+/** Finds the application and environment of the service, without creating anything. */
+export async function findPlacement(client: SpotinstClient, service: ServiceModel): Promise<Placement> {
+  const target = service.environment;
+  if (target.kind === 'id') {
+    let environment: Environment;
+    try {
+      environment = await client.environments.get(target.id);
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new SpotinstError(
+          `provider.spotinst.environment is ${target.id}, which does not exist in this account. ` +
+            'Check the id in the Spotinst console, or remove the line to let the plugin create an environment per stage.',
+          'SPOTINST_ENVIRONMENT_NOT_FOUND',
+        );
+      }
+      throw error;
+    }
+    return { environment, environmentAction: 'use', environmentChanges: [], managed: false };
+  }
+
+  const application = await client.applications.findByName(service.application);
+  if (!application) return { environmentAction: 'create', environmentChanges: [], managed: true };
+  const environment = (await client.environments.listByApplication(application.id)).find((env) => env.name === target.name);
+  if (!environment) return { application, environmentAction: 'create', environmentChanges: [], managed: true };
+  const environmentChanges = settingsChanges(target, environment);
+  return {
+    application,
+    environment,
+    environmentAction: environmentChanges.length ? 'update' : 'keep',
+    environmentChanges,
+    managed: true,
+  };
+}
+
+/** Everything deployed in the environment: one list call per resource kind. */
+export async function readEnvironment(
+  client: SpotinstClient,
+  environmentId: string,
+  knownCodeSha256: Record<string, string>,
+): Promise<ActualState> {
+  const [functions, jobs, patterns, aliases] = await Promise.all([
+    client.functions.list(environmentId),
+    client.cronJobs.list({ action: 'INVOKE_FUNCTION' }),
+    client.patterns.listByEnvironment(environmentId),
+    client.aliases.listByEnvironment(environmentId),
+  ]);
+  const functionIds = new Set(functions.map((fn) => fn.id));
+  return {
+    functions,
+    // The job list is account-wide; keep the jobs of this environment's functions.
+    jobs: jobs.filter((job) => job.environmentId === environmentId || functionIds.has(job.resourceId)),
+    patterns,
+    aliases,
+    knownCodeSha256,
+  };
+}
+
+/** The state of an environment that does not exist yet. */
+export function emptyState(): ActualState {
+  return { functions: [], jobs: [], patterns: [], aliases: [], knownCodeSha256: {} };
+}
