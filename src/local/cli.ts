@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+/**
+ * `spotinst-local`: serves the local Spotinst Functions platform until SIGINT/SIGTERM.
+ *
+ * Credentials: a token passed with --token is used and never printed. Without one (only
+ * allowed on a loopback address), the CLI uses a random token it generated once and keeps
+ * in `<data-dir>/local-credentials.json` (mode 0600), and prints it so the user can
+ * configure the plugin (SPOTINST_TOKEN / SPOTINST_ACCOUNT). It is stable across restarts of
+ * the same data directory, yet not a well-known value another local user or process could
+ * guess. The account works the same way (--account, else a generated, persisted one).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InsecureBindError, isLoopback, LocalPlatform, startLocalPlatform } from './index';
+import { FaultSpecError, parseFaults } from './faults';
+import { newId } from './ids';
+import { writeFileAtomic } from './store';
+
+const USAGE = `Usage: spotinst-local [options]
+
+Serves the Spotinst Functions API and runs functions on this machine.
+
+Options:
+  --port <n>          port to listen on (default 7711; 0 picks a free one)
+  --host <address>    address to bind (default 127.0.0.1; others need --token)
+  --data-dir <dir>    where state, code and logs are kept (default .spotinst-local)
+  --token <token>     API token to require (default: generated once, kept in the data dir)
+  --account <id>      account id to accept (default: generated once, kept in the data dir)
+  --faults <spec>     inject failures into the management API, e.g.
+                      "rate=0.2,codes=500|502|503|429,reset=0.05,latency=0-300"
+                      (also SPOTINST_LOCAL_FAULTS)
+  --idle-worker-ms <n> stop warm workers unused this long (default 300000)
+  --help              show this help
+`;
+
+interface CliOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  token?: string;
+  account?: string;
+  faults?: string;
+  idleWorkerMs?: number;
+}
+
+class UsageError extends Error {}
+
+const VALUE_OPTIONS = new Set(['port', 'host', 'data-dir', 'token', 'account', 'faults', 'idle-worker-ms']);
+
+function parseArgs(argv: string[]): CliOptions | 'help' {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return 'help';
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match || !VALUE_OPTIONS.has(match[1])) throw new UsageError(`unknown option "${arg}"`);
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      i += 1;
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${match[1]} needs a value`);
+    }
+    values.set(match[1], value);
+  }
+  const port = Number(values.get('port') ?? '7711');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not "${values.get('port')}"`);
+  const idle = values.get('idle-worker-ms');
+  const idleWorkerMs = idle === undefined ? undefined : Number(idle);
+  if (idleWorkerMs !== undefined && (!Number.isFinite(idleWorkerMs) || idleWorkerMs < 100)) {
+    throw new UsageError('--idle-worker-ms must be a number of milliseconds (at least 100)');
+  }
+  const token = values.get('token');
+  if (token !== undefined && token.trim() === '') throw new UsageError('--token must not be empty');
+  return {
+    port,
+    host: values.get('host') ?? '127.0.0.1',
+    dataDir: path.resolve(values.get('data-dir') ?? '.spotinst-local'),
+    token,
+    account: values.get('account'),
+    faults: values.get('faults') ?? (process.env.SPOTINST_LOCAL_FAULTS || undefined),
+    idleWorkerMs,
+  };
+}
+
+interface StoredCredentials {
+  token: string;
+  account: string;
+}
+
+/** The generated credentials of a data directory, created on first use. */
+function localCredentials(dataDir: string): StoredCredentials {
+  const file = path.join(dataDir, 'local-credentials.json');
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoredCredentials>;
+    if (typeof stored.token === 'string' && typeof stored.account === 'string') return { token: stored.token, account: stored.account };
+  } catch {
+    // absent (or unreadable): generate
+  }
+  const created = { token: randomBytes(24).toString('hex'), account: newId('act') };
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, JSON.stringify(created, null, 2));
+  return created;
+}
+
+async function main(): Promise<number> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseArgs(process.argv.slice(2));
+    if (options !== 'help' && options.faults) parseFaults(options.faults);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof FaultSpecError) {
+      process.stderr.write(`spotinst-local: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!isLoopback(options.host) && !options.token) {
+    process.stderr.write(`spotinst-local: ${new InsecureBindError(options.host).message}\n`);
+    return 2;
+  }
+
+  const generated = options.token === undefined || options.account === undefined ? localCredentials(options.dataDir) : undefined;
+  const token = options.token ?? generated?.token ?? '';
+  const account = options.account ?? generated?.account ?? '';
+
+  let platform: LocalPlatform;
+  try {
+    platform = await startLocalPlatform({
+      port: options.port,
+      host: options.host,
+      dataDir: options.dataDir,
+      token,
+      account,
+      faults: options.faults,
+      idleWorkerMs: options.idleWorkerMs,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EADDRINUSE' ? `port ${options.port} is already in use (pick another with --port, or 0 for any free port)` : (error as Error).message;
+    process.stderr.write(`spotinst-local: cannot start: ${reason}\n`);
+    return 1;
+  }
+
+  const lines = [
+    `spotinst-local listening on ${platform.url}`,
+    `  data dir: ${options.dataDir}`,
+    `  account:  ${account}`,
+  ];
+  // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
+  if (options.token === undefined) lines.push(`  token:    ${token}`);
+  if (options.faults) lines.push(`  faults:   ${options.faults}`);
+  lines.push(`Configure the plugin with: SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`spotinst-local: ${signal} again, stopping now\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      process.stderr.write(`spotinst-local: ${signal}, finishing in-flight invocations and stopping workers…\n`);
+      platform.close().then(
+        () => resolve(0),
+        (error: Error) => {
+          process.stderr.write(`spotinst-local: shutdown failed: ${error.message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`spotinst-local: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);
