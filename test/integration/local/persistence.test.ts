@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import axios from 'axios';
+import { fixtureZip } from '../../fixtures/functions/build';
+import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+import { startLocalPlatform } from '../../../src/local';
+
+const dataDir = tempDir();
+const credentials = { token: 'persist-token', account: 'act-0badf00d' };
+let current: TestPlatform | undefined;
+
+afterAll(async () => {
+  await stopTestPlatform(current, false);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('state and deployed code survive a restart; a leftover temp file is ignored', async () => {
+  current = await startTestPlatform({ dataDir, ...credentials });
+  const { environmentId } = await createEnvironment(current.client);
+  const fn = await current.client.functions.create({
+    environmentId,
+    name: 'survivor',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.counter', source: (await fixtureZip('node')).toString('base64') },
+  });
+  await current.client.documents.create(environmentId, 'kept', 'yes');
+  expect((await axios.get(fn.url)).data).toBe(1);
+  await current.platform.close();
+  current = undefined;
+
+  // what a crash in the middle of a write leaves behind: a half-written temp file
+  fs.writeFileSync(path.join(dataDir, `state.json.tmp-99999-1-abc`), '{"schema":1,"applications":{"bro');
+  current = await startTestPlatform({ dataDir, ...credentials });
+  const client = current.client;
+  const again = await client.functions.get(fn.id, environmentId);
+  expect(again).toMatchObject({ name: 'survivor', latestVersion: 0, code: fn.code });
+  // the URL follows the address served on now
+  expect(again.url).toBe(`${current.platform.url}/fn/${environmentId}/${fn.id}`);
+  expect(await client.documents.get(environmentId, 'kept')).toMatchObject({ value: 'yes' });
+  const response = await axios.get(again.url);
+  expect(response.status).toBe(200);
+  expect(response.data).toBe(1); // a new worker after the restart
+  expect(fs.readdirSync(dataDir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+});
+
+test('reset wipes everything and needs the token', async () => {
+  const platform = current!.platform;
+  expect((await axios.post(`${platform.url}/__local/reset`, null, { validateStatus: () => true })).status).toBe(401);
+  const reset = await axios.post(`${platform.url}/__local/reset`, null, { headers: { Authorization: `Bearer ${platform.token}` } });
+  expect(reset.status).toBe(200);
+  expect(await clientFor(platform).applications.list()).toEqual([]);
+  expect(platform.stats().invocations).toBe(0);
+});
+
+test('a non-loopback address is refused without an explicit token', async () => {
+  await expect(startLocalPlatform({ host: '0.0.0.0', port: 0 })).rejects.toThrow(/without an explicit token/);
+});
