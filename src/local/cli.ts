@@ -147,18 +147,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const lines = [
-    `spotinst-local listening on ${platform.url}`,
-    `  data dir: ${options.dataDir}`,
-    `  account:  ${account}`,
-  ];
-  // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
-  if (options.token === undefined) lines.push(`  token:    ${token}`);
-  if (options.faults) lines.push(`  faults:   ${options.faults}`);
-  lines.push(`Configure the plugin with: SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-
-  return new Promise<number>((resolve) => {
+  // handlers first, banner second: whoever waits for the banner may signal right away
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -179,6 +169,18 @@ async function main(): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+
+  const lines = [
+    `spotinst-local listening on ${platform.url}`,
+    `  data dir: ${options.dataDir}`,
+    `  account:  ${account}`,
+  ];
+  // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
+  if (options.token === undefined) lines.push(`  token:    ${token}`);
+  if (options.faults) lines.push(`  faults:   ${options.faults}`);
+  lines.push(`Configure the plugin with: SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return stopped;
 }
 
 main().then(

@@ -1,0 +1,122 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import axios from 'axios';
+import { tempDir } from './helpers';
+
+const root = path.join(__dirname, '..', '..', '..');
+let buildDir: string;
+let cli: string;
+const dirs: string[] = [];
+
+/**
+ * The bin runs as JavaScript: transpile src/ the way the build does (without type checks,
+ * which `tsc` covers) into a temp directory, with the runtime assets and package.json.
+ */
+function transpileSources(from: string, to: string): void {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) transpileSources(source, path.join(to, entry.name));
+    else if (entry.name.endsWith('.ts')) {
+      fs.mkdirSync(to, { recursive: true });
+      const output = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
+      fs.writeFileSync(path.join(to, entry.name.replace(/\.ts$/, '.js')), output);
+    } else if (/\.(py|rb|java)$/.test(entry.name)) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(source, path.join(to, entry.name));
+    }
+  }
+}
+
+beforeAll(() => {
+  buildDir = tempDir('spotinst-local-cli-');
+  transpileSources(path.join(root, 'src'), path.join(buildDir, 'dist'));
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(buildDir, 'package.json'));
+  cli = path.join(buildDir, 'dist', 'local', 'cli.js');
+});
+
+afterAll(() => {
+  for (const dir of [buildDir, ...dirs]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules'), SPOTINST_LOCAL_FAULTS: '' };
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 20000 });
+}
+
+/** Starts the CLI and resolves with its first lines once it says where it listens. */
+function start(args: string[]): Promise<{ child: ChildProcess; output: () => string; url: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match && stdout.includes('Configure the plugin')) resolve({ child, output: () => stdout + stderr, url: match[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`spotinst-local exited with ${code}: ${stdout}${stderr}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+test('--help, bad options and bad faults', () => {
+  const help = run(['--help']);
+  expect(help.status).toBe(0);
+  expect(help.stdout).toContain('Usage: spotinst-local');
+  const unknown = run(['--bogus']);
+  expect(unknown.status).toBe(2);
+  expect(unknown.stderr).toContain('unknown option "--bogus"');
+  const faults = run(['--faults', 'rate=2']);
+  expect(faults.status).toBe(2);
+  expect(faults.stderr).toContain('"rate=2" must be a probability');
+});
+
+test('a non-loopback host without --token is refused with exit code 2', () => {
+  const refused = run(['--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()]);
+  expect(refused.status).toBe(2);
+  expect(refused.stderr).toMatch(/Refusing to serve on 0\.0\.0\.0 without an explicit token/);
+});
+
+test('generated credentials are printed, persisted and reused; SIGTERM stops cleanly', async () => {
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  const first = await start(['--port', '0', '--data-dir', dataDir]);
+  const token = /token:\s+(\S+)/.exec(first.output())?.[1];
+  const account = /account:\s+(act-[0-9a-f]{8})/.exec(first.output())?.[1];
+  expect(token).toMatch(/^[0-9a-f]{48}$/);
+  const apps = await axios.get(`${first.url}/functions/application`, { params: { accountId: account }, headers: { Authorization: `Bearer ${token}` } });
+  expect(apps.status).toBe(200);
+  first.child.kill('SIGTERM');
+  expect(await exitOf(first.child)).toBe(0);
+  expect((fs.statSync(path.join(dataDir, 'local-credentials.json')).mode & 0o777).toString(8)).toBe('600');
+
+  const second = await start(['--port', '0', '--data-dir', dataDir]);
+  expect(second.output()).toContain(`token:    ${token}`);
+  second.child.kill('SIGINT');
+  const code = await exitOf(second.child);
+  expect(code).toBe(0);
+});
+
+test('a token passed on the command line is never printed', async () => {
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  const secret = 'passed-secret-token-123';
+  const started = await start(['--port', '0', '--data-dir', dataDir, '--token', secret, '--account', 'act-12345678']);
+  expect(started.output()).toContain('account:  act-12345678');
+  const ok = await axios.get(`${started.url}/functions/application`, { params: { accountId: 'act-12345678' }, headers: { Authorization: `Bearer ${secret}` } });
+  expect(ok.status).toBe(200);
+  started.child.kill('SIGTERM');
+  expect(await exitOf(started.child)).toBe(0);
+  expect(started.output()).not.toContain(secret);
+});
