@@ -22,6 +22,9 @@ export interface SavedCode {
   size: number;
 }
 
+/** How long an unreferenced upload is kept (a create or update may be about to refer to it). */
+const UPLOAD_GRACE_MS = 10 * 60 * 1000;
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
@@ -51,7 +54,11 @@ export class CodeStore {
     if (bytes.length > this.limits.maxCodeBytes) throw this.tooLarge(field);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const zip = await this.open(bytes, field);
-    if (!fs.existsSync(this.zipPath(sha256))) writeFileAtomic(this.zipPath(sha256), bytes);
+    if (fs.existsSync(this.zipPath(sha256))) {
+      // fresh again: an upload in flight is not referenced yet, and garbage collection spares recent files
+      const now = new Date();
+      fs.utimesSync(this.zipPath(sha256), now, now);
+    } else writeFileAtomic(this.zipPath(sha256), bytes);
     if (!fs.existsSync(this.dirFor(sha256))) await this.unpack(zip, sha256, field);
     return { sha256, size: bytes.length };
   }
@@ -72,13 +79,23 @@ export class CodeStore {
     return dir;
   }
 
-  /** Deletes uploads no function version refers to any more. */
-  collectGarbage(referenced: Set<string>): void {
+  /**
+   * Deletes uploads no function version refers to any more. Recent uploads are spared: one
+   * may belong to a create or update that has not been committed yet.
+   */
+  collectGarbage(referenced: Set<string>, graceMs = UPLOAD_GRACE_MS): void {
+    const cutoff = Date.now() - graceMs;
     for (const name of fs.readdirSync(this.root)) {
-      const sha = name.replace(/\.zip$/, '');
-      if (/^[0-9a-f]{64}$/.test(sha) && !referenced.has(sha)) {
-        fs.rmSync(path.join(this.root, name), { recursive: true, force: true });
+      if (!name.endsWith('.zip')) continue;
+      const sha = name.slice(0, -4);
+      if (!/^[0-9a-f]{64}$/.test(sha) || referenced.has(sha)) continue;
+      try {
+        if (fs.statSync(path.join(this.root, name)).mtimeMs > cutoff) continue;
+      } catch {
+        continue;
       }
+      fs.rmSync(path.join(this.root, name), { force: true });
+      fs.rmSync(this.dirFor(sha), { recursive: true, force: true });
     }
   }
 

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import axios from 'axios';
+import { CodeStore } from '../../../src/local/code-store';
+import { LogStore } from '../../../src/local/log-store';
+import { StateStore } from '../../../src/local/store';
+import { zipFiles } from '../../fixtures/functions/build';
+import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+
+let local: TestPlatform | undefined;
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await stopTestPlatform(local);
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('an idle worker is recycled; the next call starts a new one', async () => {
+  local = await startTestPlatform({ idleWorkerMs: 300 });
+  const { environmentId } = await createEnvironment(local.client);
+  const zip = await zipFiles({ 'handler.js': 'exports.main = async () => ({ statusCode: 200, body: String(process.pid) });' });
+  const fn = await local.client.functions.create({
+    environmentId,
+    name: 'pid',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.main', source: zip.toString('base64') },
+  });
+  const first = Number((await axios.get(fn.url)).data);
+  expect(alive(first)).toBe(true);
+  await eventually(async () => (alive(first) ? undefined : true), 10000, 'the idle worker to be stopped');
+  const coldBefore = local.platform.stats().coldStarts;
+  const second = Number((await axios.get(fn.url)).data);
+  expect(second).not.toBe(first);
+  expect(local.platform.stats().coldStarts).toBe(coldBefore + 1);
+});
+
+test('deleting a function stops its workers', async () => {
+  const { environmentId } = await createEnvironment(local!.client);
+  const zip = await zipFiles({ 'handler.js': 'exports.main = async () => ({ statusCode: 200, body: String(process.pid) });' });
+  const fn = await local!.client.functions.create({
+    environmentId,
+    name: 'doomed',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.main', source: zip.toString('base64') },
+  });
+  const pid = Number((await axios.get(fn.url)).data);
+  await local!.client.functions.delete(fn.id);
+  expect(alive(pid)).toBe(false);
+  expect((await axios.get(fn.url, { validateStatus: () => true })).status).toBe(404);
+});
+
+test('the log store keeps the newest invocations within its cap', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const logs = new LogStore(dir, 20 * 1024);
+  for (let i = 0; i < 200; i += 1) {
+    logs.append('fx-00000001', { invocationId: `inv-${String(i).padStart(3, '0')}`, content: [{ time: i, log: 'x'.repeat(200) }], startedAt: i });
+  }
+  const kept = logs.list('fx-00000001', 0, 1000);
+  expect(kept.length).toBeGreaterThan(10);
+  expect(kept.length).toBeLessThan(100);
+  expect(kept[kept.length - 1].invocationId).toBe('inv-199');
+  expect(fs.statSync(path.join(dir, 'logs', 'fx-00000001.jsonl')).size).toBeLessThanOrEqual(20 * 1024);
+  // a torn last line (a crash mid-append) is skipped
+  fs.appendFileSync(path.join(dir, 'logs', 'fx-00000001.jsonl'), '{"invocationId":"torn","con');
+  expect(logs.list('fx-00000001', 0, 1000)).toHaveLength(kept.length);
+});
+
+test('code is unpacked once per upload and collected when no version uses it', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const code = new CodeStore(dir);
+  const zip = await zipFiles({ 'a/b.txt': 'hello' });
+  const saved = await code.save(zip.toString('base64'), 'function.code.source');
+  expect(fs.readFileSync(path.join(code.dirFor(saved.sha256), 'a', 'b.txt'), 'utf8')).toBe('hello');
+  const marker = path.join(code.dirFor(saved.sha256), 'marker');
+  fs.writeFileSync(marker, '');
+  await code.save(zip.toString('base64'), 'function.code.source');
+  expect(fs.existsSync(marker)).toBe(true); // not unpacked again
+  code.collectGarbage(new Set([saved.sha256]), 0);
+  expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(true);
+  code.collectGarbage(new Set(), 60000);
+  expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(true); // recent: may be about to be referenced
+  code.collectGarbage(new Set(), -1);
+  expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(false);
+  // a missing unpacked tree comes back from the kept zip... unless the zip went too
+  await expect(code.ensureUnpacked(saved.sha256)).rejects.toThrow();
+});
+
+test('the state store refuses a corrupt document instead of starting empty', () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  new StateStore(dir).mutate((state) => {
+    state.applications['app-00000001'] = { id: 'app-00000001', name: 'kept' };
+  });
+  expect(new StateStore(dir).state.applications['app-00000001'].name).toBe('kept');
+  fs.writeFileSync(path.join(dir, 'state.json'), '{"schema":1,"appl');
+  expect(() => new StateStore(dir)).toThrow(/not valid JSON/);
+});
