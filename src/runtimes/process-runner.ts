@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
+import { findOnPath } from './interpreters';
 import type {
   ChildMessage,
   InvocationError,
@@ -33,6 +34,14 @@ export function functionEnvironment(own: Record<string, string>): Record<string,
   return { PATH: MINIMAL_PATH, LANG: 'C.UTF-8', ...own };
 }
 
+/**
+ * Workers run in their own process group (so a timeout kills what they started too), which
+ * also means nothing kills them when the parent is SIGKILLed; a worker stuck in a loop would
+ * never notice its pipes closing. util-linux's setpriv asks the kernel to kill the worker
+ * when its parent dies (PR_SET_PDEATHSIG), and the setting survives the exec.
+ */
+const SETPRIV = process.platform === 'linux' ? findOnPath('setpriv') : undefined;
+
 /** A protocol line from a worker is at most this long; a longer one means a broken worker. */
 const MAX_PROTOCOL_LINE = 16 * 1024 * 1024;
 /** After a worker exits, how long its pipes may still deliver what it printed last. */
@@ -54,7 +63,8 @@ class WorkerProcess {
   private stderrTail = '';
 
   constructor(spec: LaunchSpec, options: RunnerOptions, onGone: (worker: WorkerProcess) => void) {
-    this.child = spawn(spec.command, spec.args, {
+    const [command, args] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]] : [spec.command, spec.args];
+    this.child = spawn(command, args, {
       cwd: options.codeDir,
       env: functionEnvironment(options.env),
       stdio: spec.channel === 'ipc' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
@@ -92,6 +102,7 @@ class WorkerProcess {
       // let the pipes deliver the last output (an out-of-memory report, say), but not forever:
       // a grandchild may hold them open
       const timer = setTimeout(() => gone(description), EXIT_DRAIN_MS);
+      timer.unref();
       this.child.once('close', () => {
         clearTimeout(timer);
         gone(description);
@@ -169,7 +180,6 @@ export class ProcessRunner implements Runner {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
   private spec?: Promise<LaunchSpec>;
-  private disposed = false;
   lastUsedAt = Date.now();
 
   constructor(
@@ -192,7 +202,6 @@ export class ProcessRunner implements Runner {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
     const worker = this.worker;
     this.worker = undefined;
     if (!worker || worker.dead) return;
@@ -285,7 +294,6 @@ export class ProcessRunner implements Runner {
   }
 
   private async startWorker(): Promise<WorkerProcess> {
-    if (this.disposed) this.disposed = false; // an invoke after dispose starts afresh
     this.spec = this.spec ?? this.launcher(this.options);
     let spec: LaunchSpec;
     try {

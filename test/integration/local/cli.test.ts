@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import axios from 'axios';
-import { tempDir } from './helpers';
+import { eventually, tempDir } from './helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
 let buildDir: string;
@@ -119,4 +119,40 @@ test('a token passed on the command line is never printed', async () => {
   started.child.kill('SIGTERM');
   expect(await exitOf(started.child)).toBe(0);
   expect(started.output()).not.toContain(secret);
+});
+
+test('a worker stuck in a loop dies with the platform when the platform is SIGKILLed', async () => {
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  const started = await start(['--port', '0', '--data-dir', dataDir, '--token', 'kill-test', '--account', 'act-0000beef']);
+  const { SpotinstClient } = await import('../../../src/api');
+  const { zipFiles } = await import('../../fixtures/functions/build');
+  const client = new SpotinstClient({ apiUrl: started.url, token: 'kill-test', account: 'act-0000beef', retry: { retries: 0 } });
+  const app = await client.applications.create({ name: 'a' });
+  const env = await client.environments.create({ name: 'dev', applicationId: app.id });
+  const zip = await zipFiles({
+    'handler.js': 'exports.main = (event) => { require("fs").writeFileSync(event.body.pidFile, String(process.pid)); for (;;) {} };',
+  });
+  const fn = await client.functions.create({
+    environmentId: env.id,
+    name: 'spin',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 300 },
+    code: { handler: 'handler.main', source: zip.toString('base64') },
+  });
+  const pidFile = path.join(dataDir, 'worker.pid');
+  const pending = axios.post(fn.url, { pidFile }).catch(() => undefined);
+  const workerPid = await eventually(async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined), 10000, 'the worker to start');
+  started.child.kill('SIGKILL');
+  await exitOf(started.child);
+  await pending;
+  await eventually(async () => {
+    try {
+      process.kill(workerPid, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  }, 5000, `worker ${workerPid} to die with its platform`);
 });

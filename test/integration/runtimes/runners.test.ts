@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRunner, InvocationInfo, Runner, RunnerOptions } from '../../../src/runtimes';
 import { buildJavaFixture, fixtureDir } from '../../fixtures/functions/build';
+import { resolveInterpreter } from '../../../src/runtimes/interpreters';
+import { RuntimeUnavailableError } from '../../../src/runtimes';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtimes-cache-'));
 const runners: Runner[] = [];
@@ -241,5 +243,13 @@ describe('java runner', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('interpreters', () => {
+  test('a missing interpreter is a clear RuntimeUnavailableError naming what to install', async () => {
+    const missing = resolveInterpreter('python-not-installed-here', ['-c', 'print(1)'], 'The python2.7 runtime runs on the local python-not-installed-here');
+    await expect(missing).rejects.toBeInstanceOf(RuntimeUnavailableError);
+    await expect(missing).rejects.toThrow(/The python2\.7 runtime runs on the local python-not-installed-here, but "python-not-installed-here" was not found.*Install it/);
   });
 });
