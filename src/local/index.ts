@@ -53,6 +53,7 @@ export interface LocalPlatform {
 }
 
 const DEFAULT_IDLE_WORKER_MS = 5 * 60 * 1000;
+const CLOSE_REPLY_GRACE_MS = 1000;
 
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -127,6 +128,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           await platform.close(Number.POSITIVE_INFINITY);
+          // the last replies are on their way: let them finish, briefly, before cutting connections
+          server.closeIdleConnections();
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([stopped, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_REPLY_GRACE_MS)))]);
+          clearTimeout(timer);
           server.closeAllConnections();
           await stopped;
           if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -110,3 +110,29 @@ test('the state store refuses a corrupt document instead of starting empty', () 
   fs.writeFileSync(path.join(dir, 'state.json'), '{"schema":1,"appl');
   expect(() => new StateStore(dir)).toThrow(/not valid JSON/);
 });
+
+test('close() lets an in-flight invocation finish and answer', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const platform = await startTestPlatform({ dataDir: dir });
+  const { environmentId } = await createEnvironment(platform.client);
+  const zip = await zipFiles({
+    'handler.js':
+      'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };',
+  });
+  const fn = await platform.client.functions.create({
+    environmentId,
+    name: 'slow',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.main', source: zip.toString('base64') },
+  });
+  const marker = path.join(dir, 'marker');
+  const reply = axios.post(fn.url, { marker }, { validateStatus: () => true });
+  await eventually(async () => (fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
+  await platform.platform.close();
+  const response = await reply;
+  expect(response.status).toBe(200);
+  expect(response.data).toBe('finished');
+});
