@@ -88,11 +88,12 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
  * with the message (the details are in the logs).
  */
 function sendInvocation(res: http.ServerResponse, invocation: Invocation, extra: Record<string, string>): void {
-  const headers: Record<string, string> = {
+  // a function cannot replace the platform's own headers
+  const own: Record<string, string> = {
     'X-Spotinst-Invocation-Id': invocation.invocationId,
     'X-Spotinst-Function-Version': String(invocation.version),
-    ...extra,
   };
+  const headers: Record<string, string> = { ...own, ...extra };
   const { outcome } = invocation;
   if (outcome.status === 'timeout') {
     sendError(res, 504, 'Timeout', outcome.error?.message ?? 'Function timed out', headers);
@@ -112,7 +113,9 @@ function sendInvocation(res: http.ServerResponse, invocation: Invocation, extra:
       sendError(res, 502, 'InvalidResult', `the function returned an invalid statusCode (${JSON.stringify(shaped.statusCode)})`, headers);
       return;
     }
-    Object.assign(headers, replyHeaders(shaped.headers));
+    for (const [name, value] of Object.entries(replyHeaders(shaped.headers))) {
+      if (!hasHeader(own, name.toLowerCase())) headers[name] = value;
+    }
     body = shaped.body;
   }
   let text: string;
