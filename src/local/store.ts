@@ -1,19 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  Access,
-  ActiveVersion,
-  Alias,
-  Application,
-  CloudProvider,
-  CorsConfig,
-  CronJob,
-  FunctionLimits,
-  IamRoleConfig,
-  Pattern,
-  Strategy,
-  UserDocument,
-} from '../api/types';
+import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction, UserDocument } from '../api/types';
 
 /** One uploaded code version of a function. Configuration (limits, env vars) is function-wide. */
 export interface StoredVersion {
@@ -24,35 +11,22 @@ export interface StoredVersion {
   createdAt: string;
 }
 
-export interface StoredFunction {
-  id: string;
-  name: string;
-  environmentId: string;
-  /** wire form, without dots */
-  runtime: string;
-  access: Access;
-  limits: FunctionLimits;
+/**
+ * The function as stored: the reply's fields without those computed per request (`url`,
+ * `code`), with every version, and with the fields a reply may omit made required.
+ */
+export type StoredFunction = Omit<SpotinstFunction, 'url' | 'code' | 'environmentVariables' | 'createdAt' | 'updatedAt'> & {
   environmentVariables: Record<string, string>;
-  activeVersions: ActiveVersion[];
-  cors?: CorsConfig;
-  iamRoleConfig?: IamRoleConfig;
-  latestVersion: number;
   versions: StoredVersion[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
 /** The environment as stored: its `url` is not stored, it depends on the address served on. */
-export interface StoredEnvironment {
-  id: string;
-  name: string;
-  applicationId: string;
-  providers: CloudProvider[];
-  locations: string[];
-  strategy: Strategy;
+export type StoredEnvironment = Omit<Environment, 'url' | 'createdAt' | 'updatedAt'> & {
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export interface PlatformState {
   schema: 1;
