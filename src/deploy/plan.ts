@@ -181,7 +181,8 @@ function planTriggers<Remote extends { id: string }, Wanted>(
   return steps;
 }
 
-function changeOf(field: string, actual: unknown, wanted: unknown): string[] {
+/** `field before → after`, or nothing when they are equal. */
+export function changeOf(field: string, actual: unknown, wanted: unknown): string[] {
   return isEqual(actual, wanted) ? [] : [`${field} ${render(actual)} → ${render(wanted)}`];
 }
 

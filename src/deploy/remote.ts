@@ -2,12 +2,11 @@
  * Where a service lives on the platform (application, environment) and what is deployed
  * there now. Reads only: the plan decides, apply writes.
  */
-import isEqual from 'lodash/isEqual';
 import { SpotinstClient, isNotFound } from '../api';
 import { SpotinstError } from '../errors';
 import type { Application, Environment } from '../api/types';
 import type { EnvironmentTarget, ServiceModel } from '../provider/model';
-import type { ActualState } from './plan';
+import { changeOf, type ActualState } from './plan';
 
 /** Marks applications this plugin created, so `remove` deletes only those. */
 export const CREATED_BY = 'created by serverless-spotinst-functions';
@@ -24,14 +23,14 @@ export interface Placement {
 }
 
 function settingsChanges(target: Extract<EnvironmentTarget, { kind: 'managed' }>, environment: Environment): string[] {
-  const changes: string[] = [];
-  const check = (field: string, wanted: unknown, actual: unknown): void => {
-    if (wanted !== undefined && !isEqual(wanted, actual)) changes.push(`${field} ${JSON.stringify(actual)} → ${JSON.stringify(wanted)}`);
-  };
-  check('providers', target.providers, environment.providers);
-  check('locations', target.locations, environment.locations);
-  check('strategy', target.strategy, environment.strategy);
-  return changes;
+  // A setting the file leaves out keeps whatever the environment has.
+  const check = (field: string, wanted: unknown, actual: unknown): string[] =>
+    wanted === undefined ? [] : changeOf(field, actual, wanted);
+  return [
+    ...check('providers', target.providers, environment.providers),
+    ...check('locations', target.locations, environment.locations),
+    ...check('strategy', target.strategy, environment.strategy),
+  ];
 }
 
 /** Finds the application and environment of the service, without creating anything. */

@@ -40,6 +40,9 @@ export interface PlatformState {
   documents: Record<string, Record<string, UserDocument>>;
 }
 
+/** The collections whose records are keyed by their own `id`. */
+export type RecordCollection = 'applications' | 'environments' | 'functions' | 'patterns' | 'aliases' | 'jobs';
+
 export function emptyState(): PlatformState {
   return {
     schema: 1,
@@ -128,6 +131,13 @@ export class StateStore {
       throw error;
     }
     return result;
+  }
+
+  /** Creates or replaces one record, durably. */
+  put<K extends RecordCollection>(collection: K, record: PlatformState[K][string]): void {
+    this.mutate((state) => {
+      (state[collection] as Record<string, PlatformState[K][string]>)[record.id] = record;
+    });
   }
 
   /** Forgets everything (the `/__local/reset` extra). */

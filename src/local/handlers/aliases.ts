@@ -39,9 +39,7 @@ export function aliasRoutes(platform: Platform): Route[] {
         if (taken) throw conflict('ALIAS_HOST_EXISTS', `the host ${host} is already an alias (${taken.id}, environment ${taken.environmentId})`, 'alias.host');
         const now = new Date().toISOString();
         const created: Alias = { id: newId('al', (id) => id in platform.store.state.aliases), host, environmentId, createdAt: now, updatedAt: now };
-        platform.store.mutate((state) => {
-          state.aliases[created.id] = created;
-        });
+        platform.store.put('aliases', created);
         return [created];
       },
     },

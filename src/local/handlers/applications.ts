@@ -37,9 +37,7 @@ export function applicationRoutes(platform: Platform): Route[] {
           createdAt: now,
           updatedAt: now,
         };
-        platform.store.mutate((state) => {
-          state.applications[application.id] = application;
-        });
+        platform.store.put('applications', application);
         return [application];
       },
     },
@@ -69,9 +67,7 @@ export function applicationRoutes(platform: Platform): Route[] {
           ...(description === undefined ? {} : { description }),
           updatedAt: new Date().toISOString(),
         };
-        platform.store.mutate((state) => {
-          state.applications[current.id] = updated;
-        });
+        platform.store.put('applications', updated);
         return [updated];
       },
     },

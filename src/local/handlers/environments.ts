@@ -86,9 +86,7 @@ export function environmentRoutes(platform: Platform): Route[] {
           createdAt: now,
           updatedAt: now,
         };
-        platform.store.mutate((state) => {
-          state.environments[env.id] = env;
-        });
+        platform.store.put('environments', env);
         return [platform.environmentView(env, baseUrl)];
       },
     },
@@ -123,9 +121,7 @@ export function environmentRoutes(platform: Platform): Route[] {
           strategy: readStrategy(input) ?? current.strategy,
           updatedAt: new Date().toISOString(),
         };
-        platform.store.mutate((state) => {
-          state.environments[current.id] = updated;
-        });
+        platform.store.put('environments', updated);
         return [platform.environmentView(updated, baseUrl)];
       },
     },

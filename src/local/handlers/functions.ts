@@ -220,9 +220,7 @@ export function functionRoutes(platform: Platform): Route[] {
           createdAt: now,
           updatedAt: now,
         };
-        platform.store.mutate((state) => {
-          state.functions[fn.id] = fn;
-        });
+        platform.store.put('functions', fn);
         return [platform.functionView(fn, baseUrl)];
       },
     },
@@ -297,9 +295,7 @@ export function functionRoutes(platform: Platform): Route[] {
           versions: newVersion ? [...current.versions, newVersion] : current.versions,
           updatedAt: new Date().toISOString(),
         };
-        platform.store.mutate((state) => {
-          state.functions[id] = updated;
-        });
+        platform.store.put('functions', updated);
         return [platform.functionView(updated, baseUrl)];
       },
     },

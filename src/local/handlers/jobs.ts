@@ -102,9 +102,7 @@ export function jobRoutes(platform: Platform): Route[] {
           createdAt: now,
           updatedAt: now,
         };
-        platform.store.mutate((state) => {
-          state.jobs[created.id] = created;
-        });
+        platform.store.put('jobs', created);
         platform.scheduler.schedule(created);
         return [created];
       },
@@ -137,9 +135,7 @@ export function jobRoutes(platform: Platform): Route[] {
           ...(config ? { config } : {}),
           updatedAt: new Date().toISOString(),
         };
-        platform.store.mutate((state) => {
-          state.jobs[current.id] = updated;
-        });
+        platform.store.put('jobs', updated);
         platform.scheduler.schedule(updated);
         return [updated];
       },

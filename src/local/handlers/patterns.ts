@@ -75,9 +75,7 @@ export function patternRoutes(platform: Platform): Route[] {
         assertFree(platform, candidate);
         const now = new Date().toISOString();
         const created: Pattern = { id: newId('pat', (id) => id in platform.store.state.patterns), ...candidate, createdAt: now, updatedAt: now };
-        platform.store.mutate((state) => {
-          state.patterns[created.id] = created;
-        });
+        platform.store.put('patterns', created);
         return [created];
       },
     },
@@ -109,9 +107,7 @@ export function patternRoutes(platform: Platform): Route[] {
           updatedAt: new Date().toISOString(),
         };
         assertFree(platform, updated, current.id);
-        platform.store.mutate((state) => {
-          state.patterns[current.id] = updated;
-        });
+        platform.store.put('patterns', updated);
         return [updated];
       },
     },

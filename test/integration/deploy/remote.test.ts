@@ -37,7 +37,7 @@ describe('findPlacement', () => {
       service({ kind: 'managed', name: 'prod', providers: ['aws', 'gcp'], strategy: 'location' }, 'found-app'),
     );
     expect(changed.environmentAction).toBe('update');
-    expect(changed.environmentChanges).toEqual(['providers ["aws"] → ["aws","gcp"]', 'strategy "least-expensive" → "location"']);
+    expect(changed.environmentChanges).toEqual(['providers ["aws"] → ["aws","gcp"]', 'strategy least-expensive → location']);
 
     const otherStage = await findPlacement(local.client, service({ kind: 'managed', name: 'staging' }, 'found-app'));
     expect(otherStage).toMatchObject({ environmentAction: 'create', application: { id: application.id } });
