@@ -58,3 +58,21 @@ export interface PluginWriters {
   progress?: { create(options: { message: string; name?: string }): ProgressItem };
   writeText?: (text: string | string[]) => void;
 }
+
+export interface ProgressFactory {
+  create(options: { message: string; name?: string }): ProgressItem;
+}
+
+/**
+ * What a command module gets from the plugin: the provider (model, credentials, client),
+ * the CLI options and the framework's writers. Commands live outside src/plugin so that
+ * the plugin stays a table of hooks.
+ */
+export interface CommandContext {
+  serverless: ServerlessLike;
+  provider: import('../provider/provider').SpotinstProvider;
+  options: CliOptions;
+  log: PluginLog;
+  writeText: (text: string | string[]) => void;
+  progress: ProgressFactory;
+}

@@ -4,7 +4,7 @@ import type { PluginLog, PluginWriters } from './serverless-types';
  * Writers for when the framework did not hand us its own (a plugin constructed outside
  * `plugins:`): logs on stderr, results on stdout, like the framework's.
  */
-export function consoleWriters(): Required<Pick<PluginWriters, 'log' | 'writeText'>> {
+export function consoleWriters(): Required<PluginWriters> {
   const toStderr = (...text: string[]): void => {
     process.stderr.write(`${text.join(' ')}\n`);
   };
@@ -21,5 +21,7 @@ export function consoleWriters(): Required<Pick<PluginWriters, 'log' | 'writeTex
   const writeText = (text: string | string[]): void => {
     process.stdout.write(`${Array.isArray(text) ? text.join('\n') : text}\n`);
   };
-  return { log, writeText };
+  // Without the framework's spinner, progress messages are simply not shown.
+  const progress = { create: () => ({ update: quiet, remove: quiet }) };
+  return { log, writeText, progress };
 }
