@@ -29,6 +29,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: string;
+  /** HTTP status of the failed attempt; undefined when no reply arrived */
+  status?: number;
 }
 
 export interface TransportOptions {
@@ -144,7 +146,7 @@ export class HttpTransport {
       if (outcome.kind === 'ok') return outcome.items;
       if (outcome.kind === 'fail' || attempt > this.policy.retries) throw outcome.error;
       const delayMs = outcome.delayMs ?? this.backoff(attempt);
-      this.options.onRetry?.({ call, attempt, delayMs, reason: outcome.error.message });
+      this.options.onRetry?.({ call, attempt, delayMs, reason: outcome.error.message, status: outcome.error.status });
       await this.sleep(delayMs);
     }
   }

@@ -90,3 +90,33 @@ export class ArtifactReader {
     return artifact;
   }
 }
+
+/**
+ * Reads and checks the artifact of every function, reporting every problem at once
+ * (before any API call) instead of stopping at the first.
+ */
+export async function readArtifacts(
+  models: FunctionModel[],
+  artifactOf: (model: FunctionModel) => string,
+): Promise<Map<string, Artifact>> {
+  const reader = new ArtifactReader();
+  const artifacts = new Map<string, Artifact>();
+  const problems: SpotinstError[] = [];
+  await Promise.all(
+    models.map(async (model) => {
+      try {
+        artifacts.set(model.name, await reader.forFunction(model, artifactOf(model)));
+      } catch (error) {
+        if (!(error instanceof SpotinstError)) throw error;
+        problems.push(error);
+      }
+    }),
+  );
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    // The same artifact shared by functions yields the same message once.
+    const messages = [...new Set(problems.map((problem) => problem.message))];
+    throw new SpotinstError(messages.join('\n'), problems[0].code);
+  }
+  return artifacts;
+}

@@ -5,7 +5,7 @@
  */
 import isEqual from 'lodash/isEqual';
 import { toApiRuntime } from '../runtimes/catalog';
-import type { ActiveVersion, Alias, CorsConfig, CronJob, Pattern, SpotinstFunction } from '../api/types';
+import type { ActiveVersion, Alias, CorsConfig, CronJob, FunctionCodeInfo, Pattern, SpotinstFunction } from '../api/types';
 import type { CronTrigger, EndpointTrigger, FunctionModel } from '../provider/model';
 
 export type StepAction = 'create' | 'update' | 'keep' | 'delete' | 'leave';
@@ -23,8 +23,8 @@ export interface ActualState {
   jobs: CronJob[];
   patterns: Pattern[];
   aliases: Alias[];
-  /** sha256 of the code last uploaded, by function id, for servers that do not report it */
-  knownCodeSha256: Record<string, string>;
+  /** the code last uploaded (sha256, handler), by function id, for servers that do not report it */
+  knownCode: Record<string, FunctionCodeInfo>;
 }
 
 export interface FunctionStep {
@@ -80,14 +80,16 @@ function render(value: unknown): string {
 }
 
 /** Differences between the configuration the file wants and what the API reports. */
-export function configChanges(model: FunctionModel, remote: SpotinstFunction): string[] {
+export function configChanges(model: FunctionModel, remote: SpotinstFunction, known?: FunctionCodeInfo): string[] {
   const changes: string[] = [];
   const compare = (field: string, wanted: unknown, actual: unknown): void => {
     changes.push(...changeOf(field, actual, wanted));
   };
   compare('runtime', toApiRuntime(model.runtime), toApiRuntime(remote.runtime));
-  // Servers that do not report the handler cannot have it compared; a code change still uploads it.
-  if (remote.code?.handler !== undefined) compare('handler', model.handler, remote.code.handler);
+  // Without the server's or this machine's record of the handler it cannot be compared;
+  // the code is then uploaded anyway (its hash is unknown too), handler included.
+  const remoteHandler = remote.code?.handler ?? known?.handler;
+  if (remoteHandler !== undefined) compare('handler', model.handler, remoteHandler);
   compare('memory', model.memory, remote.limits?.memory);
   compare('timeout', model.timeout, remote.limits?.timeout);
   compare('access', model.access, remote.access);
@@ -105,15 +107,18 @@ function planFunctions(desired: DesiredFunction[], actual: ActualState, options:
     if (!remote) {
       return { action: 'create', name: wanted.model.name, desired: wanted, changes: [], uploadCode: true };
     }
-    const remoteSha = remote.code?.sha256 ?? actual.knownCodeSha256[remote.id];
+    const known = actual.knownCode[remote.id];
+    const remoteSha = remote.code?.sha256 ?? known?.sha256;
     const codeChanged = remoteSha !== wanted.codeSha256;
-    const changes = configChanges(wanted.model, remote);
+    const changes = configChanges(wanted.model, remote, known);
+    // The handler travels with the code (code.handler), so changing it means an upload.
+    const handlerChanged = changes.some((change) => change.startsWith('handler '));
     if (codeChanged) {
       changes.unshift(remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${wanted.codeSha256.slice(0, 12)}`);
     }
     if (options.force && changes.length === 0) changes.push('forced');
     const action: StepAction = changes.length > 0 ? 'update' : 'keep';
-    return { action, name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: codeChanged || options.force };
+    return { action, name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: codeChanged || handlerChanged || options.force };
   });
 
   const wantedNames = new Set(desired.map((wanted) => wanted.model.name));

@@ -4,7 +4,7 @@
  */
 import { SpotinstClient, isNotFound } from '../api';
 import { SpotinstError } from '../errors';
-import type { Application, Environment } from '../api/types';
+import type { Application, Environment, FunctionCodeInfo } from '../api/types';
 import type { EnvironmentTarget, ServiceModel } from '../provider/model';
 import { changeOf, type ActualState } from './plan';
 
@@ -71,7 +71,7 @@ export async function findPlacement(client: SpotinstClient, service: ServiceMode
 export async function readEnvironment(
   client: SpotinstClient,
   environmentId: string,
-  knownCodeSha256: Record<string, string>,
+  knownCode: Record<string, FunctionCodeInfo>,
 ): Promise<ActualState> {
   const [functions, jobs, patterns, aliases] = await Promise.all([
     client.functions.list(environmentId),
@@ -86,11 +86,11 @@ export async function readEnvironment(
     jobs: jobs.filter((job) => job.environmentId === environmentId || functionIds.has(job.resourceId)),
     patterns,
     aliases,
-    knownCodeSha256,
+    knownCode,
   };
 }
 
 /** The state of an environment that does not exist yet. */
 export function emptyState(): ActualState {
-  return { functions: [], jobs: [], patterns: [], aliases: [], knownCodeSha256: {} };
+  return { functions: [], jobs: [], patterns: [], aliases: [], knownCode: {} };
 }

@@ -3,7 +3,11 @@ import { providerSchema } from '../provider/schema';
 import { saveCredentials } from '../provider/credentials';
 import { isSpotinstError } from '../errors';
 import { consoleWriters } from './writers';
-import type { CliOptions, PluginLog, PluginWriters, ServerlessLike } from './serverless-types';
+import { deployOneFunction, deployService, functionOf } from '../deploy/deploy';
+import { showInfo } from '../deploy/info';
+import { removeService } from '../deploy/remove';
+import { assignJavaArtifacts } from '../deploy/packaging';
+import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
 
 type Hook = () => Promise<void> | void;
 
@@ -27,6 +31,7 @@ export class SpotinstPlugin {
   readonly hooks: Record<string, Hook>;
   private readonly log: PluginLog;
   private readonly writeText: (text: string | string[]) => void;
+  private readonly progress: ProgressFactory;
 
   constructor(
     private readonly serverless: ServerlessLike,
@@ -36,6 +41,7 @@ export class SpotinstPlugin {
     const fallback = consoleWriters();
     this.log = writers.log ?? fallback.log;
     this.writeText = writers.writeText ?? fallback.writeText;
+    this.progress = writers.progress ?? fallback.progress;
 
     this.provider = new SpotinstProvider(serverless, options, this.log);
     serverless.setProvider(PROVIDER_NAME, this.provider);
@@ -58,6 +64,21 @@ export class SpotinstPlugin {
           },
         },
       },
+      // No lifecycleEvents: these only add options to the framework's own commands.
+      deploy: {
+        options: {
+          'dry-run': { usage: 'Print the plan and change nothing', type: 'boolean' },
+          prune: { usage: 'Delete remote functions of this environment that are no longer in serverless.yml', type: 'boolean' },
+          concurrency: { usage: `Changes applied at once (default 8; lowered automatically when rate-limited)`, type: 'string' },
+        },
+        commands: {
+          function: {
+            options: {
+              'dry-run': { usage: 'Print the plan and change nothing', type: 'boolean' },
+            },
+          },
+        },
+      },
     };
 
     this.hooks = this.guarded({
@@ -67,7 +88,33 @@ export class SpotinstPlugin {
       'before:package:initialize': () => {
         this.provider.getService();
       },
+      'before:package:createDeploymentArtifacts': () => assignJavaArtifacts(this.serverless, this.provider.getService()),
+      'before:package:function:package': () =>
+        assignJavaArtifacts(this.serverless, this.provider.getService(), String(this.options.function)),
+      'deploy:deploy': () => deployService(this.context()),
+      'deploy:function:initialize': () => {
+        functionOf(this.provider.getService(), this.options.function);
+      },
+      'deploy:function:packageFunction': async () => {
+        // A configuration-only update uploads no code, so there is nothing to package.
+        if (this.options['update-config'] === true) return;
+        await this.serverless.pluginManager.spawn('package:function');
+      },
+      'deploy:function:deploy': () => deployOneFunction(this.context()),
+      'info:info': () => showInfo(this.context()),
+      'remove:remove': () => removeService(this.context()),
     });
+  }
+
+  private context(): CommandContext {
+    return {
+      serverless: this.serverless,
+      provider: this.provider,
+      options: this.options,
+      log: this.log,
+      writeText: this.writeText,
+      progress: this.progress,
+    };
   }
 
   private saveCredentials(): void {
@@ -98,6 +145,9 @@ export class SpotinstPlugin {
           } catch (error) {
             if (isSpotinstError(error)) throw new ServerlessError(error.message, error.code);
             throw error;
+          } finally {
+            // Kept-alive API connections would hold the process open after the command.
+            this.provider.closeConnections();
           }
         },
       ]),

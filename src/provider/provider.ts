@@ -1,10 +1,23 @@
-import { SpotinstClient, DEFAULT_API_URL } from '../api';
+import { SpotinstClient, DEFAULT_API_URL, type RetryEvent } from '../api';
 import { resolveCredentials, Credentials } from './credentials';
 import { assertValidService, formatProblems } from './validate';
 import type { ServiceModel } from './model';
 import type { CliOptions, PluginLog, ServerlessLike } from '../plugin/serverless-types';
 
 export const PROVIDER_NAME = 'spotinst';
+
+/** `name:` as written under each function, before the framework fills in its default. */
+function writtenFunctionNames(configurationInput: Record<string, unknown> | undefined): Map<string, unknown> {
+  const names = new Map<string, unknown>();
+  const functions = configurationInput?.functions;
+  if (typeof functions !== 'object' || functions === null) return names;
+  for (const [key, definition] of Object.entries(functions as Record<string, unknown>)) {
+    if (typeof definition === 'object' && definition !== null && 'name' in definition) {
+      names.set(key, (definition as Record<string, unknown>).name);
+    }
+  }
+  return names;
+}
 
 /**
  * The `spotinst` provider: where the service model, the credentials and the API client
@@ -19,12 +32,16 @@ export class SpotinstProvider {
   private model?: ServiceModel;
   private credentials?: Credentials;
   private apiClient?: SpotinstClient;
+  private readonly writtenNames: Map<string, unknown>;
+  private readonly retryListeners = new Set<(event: RetryEvent) => void>();
 
   constructor(
     private readonly serverless: ServerlessLike,
     private readonly options: CliOptions,
     private readonly log: PluginLog,
-  ) {}
+  ) {
+    this.writtenNames = writtenFunctionNames(serverless.configurationInput);
+  }
 
   get stage(): string {
     const fromOption = this.options.stage;
@@ -55,11 +72,11 @@ export class SpotinstProvider {
   }
 
   /**
-   * The framework fills in `name: <service>-<stage>-<key>` for every function; the remote
-   * name is the key unless the user wrote `name:`, so only a written name is kept.
+   * The framework fills in `name: <service>-<stage>-<key>` for every function (in place,
+   * in `run()`, after plugins are constructed); the remote name is the key unless the user
+   * wrote `name:`, so the written names are the ones seen at construction.
    */
   private functionsAsWritten(): Record<string, unknown> {
-    const written = (this.serverless.configurationInput?.functions ?? {}) as Record<string, unknown>;
     const functions: Record<string, unknown> = {};
     for (const [key, definition] of Object.entries(this.serverless.service.functions ?? {})) {
       if (typeof definition !== 'object' || definition === null) {
@@ -67,12 +84,7 @@ export class SpotinstProvider {
         continue;
       }
       const { name: _filledIn, ...rest } = definition as Record<string, unknown>;
-      const writtenDefinition = written[key];
-      const writtenName =
-        typeof writtenDefinition === 'object' && writtenDefinition !== null
-          ? (writtenDefinition as Record<string, unknown>).name
-          : undefined;
-      functions[key] = writtenName === undefined ? rest : { ...rest, name: (definition as Record<string, unknown>).name };
+      functions[key] = this.writtenNames.has(key) ? { ...rest, name: this.writtenNames.get(key) } : rest;
     }
     return functions;
   }
@@ -92,11 +104,24 @@ export class SpotinstProvider {
         token: credentials.token,
         account: credentials.account,
         credentialsSource: credentials.source,
-        onRetry: (event) =>
-          this.log.info(`Retrying ${event.call.method} ${event.call.path} in ${event.delayMs} ms (attempt ${event.attempt + 1}).`),
+        onRetry: (event) => {
+          this.log.info(`Retrying ${event.call.method} ${event.call.path} in ${event.delayMs} ms (attempt ${event.attempt + 1}).`);
+          this.retryListeners.forEach((listener) => listener(event));
+        },
         debug: (line) => this.log.debug(line),
       });
     }
     return this.apiClient;
+  }
+
+  /** Lets a command react to retries (deploy lowers its concurrency on 429); returns the unsubscribe. */
+  onRetry(listener: (event: RetryEvent) => void): () => void {
+    this.retryListeners.add(listener);
+    return () => this.retryListeners.delete(listener);
+  }
+
+  /** Ends kept-alive connections (if any were opened); the client stays usable. */
+  closeConnections(): void {
+    this.apiClient?.close();
   }
 }

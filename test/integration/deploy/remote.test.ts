@@ -83,12 +83,12 @@ describe('readEnvironment', () => {
     await local.client.aliases.create({ host: 'mine.example.test', environmentId: mine.environmentId });
     await local.client.aliases.create({ host: 'other.example.test', environmentId: other.environmentId });
 
-    const state = await readEnvironment(local.client, mine.environmentId, { [fn.id]: 'remembered' });
+    const state = await readEnvironment(local.client, mine.environmentId, { [fn.id]: { handler: 'h.main', sha256: 'remembered' } });
     expect(state.functions.map((f) => f.id)).toEqual([fn.id]);
     expect(state.functions[0].runtime).toBe('nodejs8.3');
     expect(state.jobs.map((job) => job.resourceId)).toEqual([fn.id]);
     expect(state.patterns.map((pattern) => pattern.functionId)).toEqual([fn.id]);
     expect(state.aliases.map((alias) => alias.host)).toEqual(['mine.example.test']);
-    expect(state.knownCodeSha256).toEqual({ [fn.id]: 'remembered' });
+    expect(state.knownCode).toEqual({ [fn.id]: { handler: 'h.main', sha256: 'remembered' } });
   });
 });

@@ -42,7 +42,7 @@ function remote(name: string, extra: Partial<SpotinstFunction> = {}, sha: string
 }
 
 function state(partial: Partial<ActualState>): ActualState {
-  return { functions: [], jobs: [], patterns: [], aliases: [], knownCodeSha256: {}, ...partial };
+  return { functions: [], jobs: [], patterns: [], aliases: [], knownCode: {}, ...partial };
 }
 
 const job = (fn: string, expression = '*/5 * * * *', id = `job-${fn}`): CronJob => ({
@@ -100,9 +100,21 @@ describe('planDeploy: functions', () => {
 
   it('uses the remembered hash when the server does not report one', () => {
     const functions = [remote('hello', {}, null)];
-    expect(planDeploy([desired('hello')], state({ functions, knownCodeSha256: { 'fx-hello': SHA_A } }), defaults).functions[0].action).toBe('keep');
+    expect(planDeploy([desired('hello')], state({ functions, knownCode: { 'fx-hello': { handler: 'handler.main', sha256: SHA_A } } }), defaults).functions[0].action).toBe('keep');
     const unknown = planDeploy([desired('hello')], state({ functions }), defaults).functions[0];
     expect(unknown).toMatchObject({ action: 'update', uploadCode: true, changes: ['code (remote hash unknown)'] });
+  });
+
+  it('uploads the code when only the handler changed, since the handler travels with it', () => {
+    const plan = planDeploy([desired('hello', { handler: 'other.main' })], state({ functions: [remote('hello')] }), defaults);
+    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['handler handler.main → other.main'] });
+  });
+
+  it('compares the remembered handler when the server reports no code at all', () => {
+    const functions = [remote('hello', {}, null)];
+    const knownCode = { 'fx-hello': { handler: 'old.main', sha256: SHA_A } };
+    const plan = planDeploy([desired('hello')], state({ functions, knownCode }), defaults);
+    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['handler old.main → handler.main'] });
   });
 
   it('--force updates and uploads everything', () => {

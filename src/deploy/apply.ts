@@ -1,0 +1,267 @@
+/**
+ * Apply: carry out a plan against the API. Every function is attempted even when another
+ * fails; a function's triggers are written after it (they need its id) and deleted before
+ * it; creates that may have reached the server before failing look the name up first, so
+ * a rerun converges without duplicates.
+ */
+import { createOnce, type SpotinstClient } from '../api';
+import type { ActiveVersion, CorsConfig, CronJobInput, FunctionCodeInfo, PatternInput, SpotinstFunction } from '../api/types';
+import type { FunctionModel } from '../provider/model';
+import type { Artifact } from './artifacts';
+import type { AdaptiveLimiter } from './limiter';
+import type { ActualState, DeployPlan, FunctionStep, JobStep, PatternStep, StepAction } from './plan';
+
+export type ResourceKind = 'function' | 'cron' | 'endpoint' | 'alias';
+
+export interface StepResult {
+  kind: ResourceKind;
+  /** the function the step belongs to (the alias host for the alias) */
+  name: string;
+  action: StepAction;
+  outcome: 'done' | 'failed' | 'skipped';
+  error?: Error;
+}
+
+export interface ApplyResult {
+  results: StepResult[];
+  /** the functions as they stand after apply, by name (kept, created and updated ones) */
+  functions: Map<string, SpotinstFunction>;
+  /** the code this deploy uploaded, by function id, for the local cache */
+  uploaded: Map<string, FunctionCodeInfo>;
+  /** function ids this deploy deleted */
+  deleted: string[];
+  /** bytes of code sent (before base64) */
+  uploadedBytes: number;
+}
+
+export interface ApplyContext {
+  client: SpotinstClient;
+  environmentId: string;
+  limiter: AdaptiveLimiter;
+  /** the artifact of each function to upload, by function name */
+  artifacts: Map<string, Artifact>;
+  actual: ActualState;
+  /** called after each finished step, for progress */
+  onStep?: (result: StepResult) => void;
+}
+
+const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
+const DEFAULT_CORS: CorsConfig = { enabled: false };
+
+/** The function's configuration as the API takes it; `runtime` in the file's form (the client converts it). */
+function functionConfiguration(model: FunctionModel, environmentId: string) {
+  return {
+    environmentId,
+    name: model.name,
+    runtime: model.runtime,
+    access: model.access,
+    limits: { memory: model.memory, timeout: model.timeout },
+    environmentVariables: model.environmentVariables,
+    // plugin 1.x sent these defaults; sending them keeps a redeploy from resetting them
+    activeVersions: model.activeVersions ?? DEFAULT_ACTIVE_VERSIONS,
+    cors: model.cors ?? DEFAULT_CORS,
+    ...(model.iamRoleConfig ? { iamRoleConfig: model.iamRoleConfig } : {}),
+  };
+}
+
+function jobInput(step: JobStep, functionId: string, environmentId: string): CronJobInput {
+  const cron = step.wanted!;
+  return {
+    environmentId,
+    action: 'INVOKE_FUNCTION',
+    resourceId: functionId,
+    isEnabled: cron.active,
+    cronExpression: cron.expression,
+    // the shape the Spotinst SDK sends for "no body, no query"
+    config: { body: '', queryParams: [] },
+  };
+}
+
+function patternInput(step: PatternStep, functionId: string, environmentId: string): PatternInput {
+  const endpoint = step.wanted!;
+  return { environmentId, functionId, pattern: endpoint.path, method: endpoint.method };
+}
+
+class Applier {
+  private readonly results: StepResult[] = [];
+  private readonly functions = new Map<string, SpotinstFunction>();
+  private readonly uploaded = new Map<string, FunctionCodeInfo>();
+  private readonly deleted: string[] = [];
+  private uploadedBytes = 0;
+  private readonly base64 = new Map<string, string>();
+
+  constructor(private readonly context: ApplyContext) {
+    for (const fn of context.actual.functions) this.functions.set(fn.name, fn);
+  }
+
+  private record(result: StepResult): void {
+    this.results.push(result);
+    this.context.onStep?.(result);
+  }
+
+  private write<T>(call: () => Promise<T>): Promise<T> {
+    return this.context.limiter.run(call);
+  }
+
+  /** Runs one step and records its outcome; true when it succeeded. */
+  private async step(kind: ResourceKind, name: string, action: StepAction, work: () => Promise<void>): Promise<boolean> {
+    try {
+      await work();
+      this.record({ kind, name, action, outcome: 'done' });
+      return true;
+    } catch (error) {
+      this.record({ kind, name, action, outcome: 'failed', error: error as Error });
+      return false;
+    }
+  }
+
+  private skip(kind: ResourceKind, name: string, action: StepAction, reason: string): void {
+    this.record({ kind, name, action, outcome: 'skipped', error: new Error(reason) });
+  }
+
+  /** base64 of an artifact, computed once however many functions share it. */
+  private source(artifact: Artifact): string {
+    let encoded = this.base64.get(artifact.path);
+    if (encoded === undefined) {
+      encoded = artifact.bytes.toString('base64');
+      this.base64.set(artifact.path, encoded);
+    }
+    return encoded;
+  }
+
+  private code(step: FunctionStep): { handler: string; source: string } {
+    const artifact = this.context.artifacts.get(step.name);
+    if (!artifact) throw new Error(`no artifact was read for function ${step.name}`);
+    this.uploadedBytes += artifact.size;
+    return { handler: step.desired!.model.handler, source: this.source(artifact) };
+  }
+
+  private async applyFunction(step: FunctionStep): Promise<void> {
+    const { client, environmentId } = this.context;
+    const model = step.desired?.model;
+    if (step.action === 'create' && model) {
+      const spec = { ...functionConfiguration(model, environmentId), code: this.code(step) };
+      const created = await createOnce(
+        () => this.write(() => client.functions.create(spec)),
+        () => client.functions.findByName(environmentId, step.name),
+      );
+      this.functions.set(step.name, created);
+      this.uploaded.set(created.id, { handler: model.handler, sha256: step.desired!.codeSha256 });
+    } else if (step.action === 'update' && model && step.id) {
+      const spec = { ...functionConfiguration(model, environmentId), ...(step.uploadCode ? { code: this.code(step) } : {}) };
+      const updated = await this.write(() => client.functions.update(step.id!, spec));
+      this.functions.set(step.name, updated);
+      if (step.uploadCode) this.uploaded.set(updated.id, { handler: model.handler, sha256: step.desired!.codeSha256 });
+    } else if (step.action === 'delete' && step.id) {
+      await this.write(() => client.functions.delete(step.id!));
+      this.functions.delete(step.name);
+      this.deleted.push(step.id);
+    }
+  }
+
+  private async applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
+    const { client, environmentId } = this.context;
+    if (step.action === 'delete' && step.id) {
+      await this.write(() => client.cronJobs.delete(step.id!));
+    } else if (step.action === 'update' && step.id && functionId) {
+      await this.write(() => client.cronJobs.update(step.id!, jobInput(step, functionId, environmentId)));
+    } else if (step.action === 'create' && functionId) {
+      const input = jobInput(step, functionId, environmentId);
+      await createOnce(
+        () => this.write(() => client.cronJobs.create(input)),
+        async () => (await client.cronJobs.listByFunction(functionId))[0],
+      );
+    }
+  }
+
+  private async applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
+    const { client, environmentId } = this.context;
+    if (step.action === 'delete' && step.id) {
+      await this.write(() => client.patterns.delete(step.id!));
+    } else if (step.action === 'update' && step.id && functionId) {
+      await this.write(() => client.patterns.update(step.id!, patternInput(step, functionId, environmentId)));
+    } else if (step.action === 'create' && functionId) {
+      const input = patternInput(step, functionId, environmentId);
+      await createOnce(
+        () => this.write(() => client.patterns.create(input)),
+        async () => (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === functionId),
+      );
+    }
+  }
+
+  private triggerSteps(jobs: JobStep[], patterns: PatternStep[], functionId: () => string | undefined) {
+    return [
+      ...jobs.map((step) => ({
+        kind: 'cron' as const,
+        step: step as JobStep | PatternStep,
+        run: () => this.step('cron', step.functionName, step.action, () => this.applyJob(step, functionId())),
+      })),
+      ...patterns.map((step) => ({
+        kind: 'endpoint' as const,
+        step: step as JobStep | PatternStep,
+        run: () => this.step('endpoint', step.functionName, step.action, () => this.applyPattern(step, functionId())),
+      })),
+    ];
+  }
+
+  /** One function and its triggers, in the order their dependencies need. */
+  private async applyChain(fnStep: FunctionStep, jobs: JobStep[], patterns: PatternStep[]): Promise<void> {
+    const name = fnStep.name;
+    const functionId = (): string | undefined => this.functions.get(name)?.id ?? fnStep.id;
+    const triggers = this.triggerSteps(jobs, patterns, functionId);
+    const writes = triggers.filter(({ step }) => step.action === 'create' || step.action === 'update');
+    const deletes = triggers.filter(({ step }) => step.action === 'delete');
+
+    // Triggers go before the function they point at, so none is left pointing at nothing.
+    const deletesDone = await Promise.all(deletes.map(({ run }) => run()));
+    let functionDone = true;
+    if (fnStep.action === 'delete' && deletesDone.includes(false)) {
+      functionDone = false;
+      this.skip('function', name, fnStep.action, 'a trigger of this function could not be deleted');
+    } else if (fnStep.action === 'create' || fnStep.action === 'update' || fnStep.action === 'delete') {
+      functionDone = await this.step('function', name, fnStep.action, () => this.applyFunction(fnStep));
+    }
+    if (!functionDone || functionId() === undefined) {
+      for (const { kind, step } of writes) this.skip(kind, name, step.action, 'its function was not deployed');
+      return;
+    }
+    await Promise.all(writes.map(({ run }) => run()));
+  }
+
+  async apply(plan: DeployPlan): Promise<ApplyResult> {
+    const { client, environmentId } = this.context;
+    if (plan.alias?.action === 'create') {
+      const host = plan.alias.host;
+      await this.step('alias', host, 'create', async () => {
+        await createOnce(
+          () => this.write(() => client.aliases.create({ host, environmentId })),
+          async () => (await client.aliases.listByEnvironment(environmentId)).find((alias) => alias.host === host),
+        );
+      });
+    }
+    await Promise.all(
+      plan.functions.map((fnStep) =>
+        this.applyChain(
+          fnStep,
+          plan.jobs.filter((job) => job.functionName === fnStep.name),
+          plan.patterns.filter((pattern) => pattern.functionName === fnStep.name),
+        ),
+      ),
+    );
+    return {
+      results: this.results,
+      functions: this.functions,
+      uploaded: this.uploaded,
+      deleted: this.deleted,
+      uploadedBytes: this.uploadedBytes,
+    };
+  }
+}
+
+export function applyPlan(plan: DeployPlan, context: ApplyContext): Promise<ApplyResult> {
+  return new Applier(context).apply(plan);
+}
+
+export function failuresOf(result: ApplyResult): StepResult[] {
+  return result.results.filter((step) => step.outcome !== 'done');
+}

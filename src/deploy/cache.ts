@@ -1,0 +1,69 @@
+/**
+ * What this machine remembers of earlier deploys, in `.serverless/spotinst-deploy.json`:
+ * the hash and handler of the code last uploaded for each function id. Only consulted for
+ * servers that do not report `code.sha256`; losing the file costs one upload, nothing more.
+ * Written atomically (temporary file + rename), so a deploy killed mid-write never leaves
+ * a corrupt cache, and a corrupt or foreign file is ignored rather than trusted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FunctionCodeInfo } from '../api/types';
+
+export const CACHE_FILE = 'spotinst-deploy.json';
+const FORMAT = 1;
+
+interface CacheFile {
+  format: number;
+  /** function id → the code it was last given */
+  functions: Record<string, FunctionCodeInfo>;
+}
+
+function isCodeInfo(value: unknown): value is FunctionCodeInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.handler === 'string' && typeof record.sha256 === 'string';
+}
+
+export class DeployCache {
+  private constructor(
+    readonly file: string,
+    private readonly functions: Record<string, FunctionCodeInfo>,
+  ) {}
+
+  static load(serviceDir: string): DeployCache {
+    const file = path.join(serviceDir, '.serverless', CACHE_FILE);
+    const functions: Record<string, FunctionCodeInfo> = {};
+    try {
+      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
+      if (parsed.format === FORMAT && typeof parsed.functions === 'object' && parsed.functions !== null) {
+        for (const [id, code] of Object.entries(parsed.functions)) {
+          if (isCodeInfo(code)) functions[id] = { handler: code.handler, sha256: code.sha256 };
+        }
+      }
+    } catch {
+      // Missing or unreadable: start empty; the server's hashes or one upload make up for it.
+    }
+    return new DeployCache(file, functions);
+  }
+
+  /** The remembered code of each function id. */
+  known(): Record<string, FunctionCodeInfo> {
+    return { ...this.functions };
+  }
+
+  remember(functionId: string, code: FunctionCodeInfo): void {
+    this.functions[functionId] = { handler: code.handler, sha256: code.sha256 };
+  }
+
+  forget(functionId: string): void {
+    delete this.functions[functionId];
+  }
+
+  save(): void {
+    const body: CacheFile = { format: FORMAT, functions: this.functions };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`);
+    fs.renameSync(temporary, this.file);
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * `serverless deploy` and `serverless deploy function`: read the artifacts, read what is
+ * deployed, plan, print the plan, apply it, remember what was uploaded, report.
+ */
+import { SpotinstError } from '../errors';
+import type { SpotinstClient } from '../api';
+import type { CommandContext } from '../plugin/serverless-types';
+import type { FunctionModel, ServiceModel } from '../provider/model';
+import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
+import { readArtifacts, type Artifact } from './artifacts';
+import { DeployCache } from './cache';
+import { ensurePlacement } from './environment';
+import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
+import { artifactPathOf } from './packaging';
+import { isNoop, planDeploy, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
+import { emptyState, findPlacement, readEnvironment, type Placement } from './remote';
+import { renderFailures, renderInfo, renderPlan, type DeployedService } from './render';
+
+export interface DeployOptions {
+  dryRun: boolean;
+  force: boolean;
+  prune: boolean;
+  concurrency: number;
+  verbose: boolean;
+}
+
+/** The deploy options from the command line, checked before anything else happens. */
+export function deployOptions(context: CommandContext, service: ServiceModel): DeployOptions {
+  const { options } = context;
+  let concurrency = DEFAULT_CONCURRENCY;
+  const written = options.concurrency;
+  if (written !== undefined) {
+    const parsed = typeof written === 'string' && /^\d+$/.test(written) ? Number(written) : NaN;
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64) {
+      throw new SpotinstError(
+        `--concurrency is ${JSON.stringify(written)}; it must be a whole number from 1 to 64 (default ${DEFAULT_CONCURRENCY}).`,
+        'SPOTINST_INVALID_OPTION',
+      );
+    }
+    concurrency = parsed;
+  }
+  return {
+    dryRun: options['dry-run'] === true,
+    force: options.force === true,
+    prune: options.prune === true || service.prune,
+    concurrency,
+    verbose: options.verbose === true,
+  };
+}
+
+function serviceDirOf(context: CommandContext): string {
+  return context.serverless.serviceDir ?? process.cwd();
+}
+
+function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): DesiredFunction[] {
+  return models.map((model) => {
+    const artifact = artifacts.get(model.name)!;
+    return { model, codeSha256: artifact.sha256, codeSize: artifact.size };
+  });
+}
+
+function stepsToDo(plan: DeployPlan): number {
+  const steps = [...plan.functions, ...plan.jobs, ...plan.patterns, ...(plan.alias ? [plan.alias] : [])];
+  return steps.filter((step) => step.action === 'create' || step.action === 'update' || step.action === 'delete').length;
+}
+
+/** Applies a plan with progress, remembers the uploads, and reports failures as one error. */
+async function applyWithProgress(
+  context: CommandContext,
+  client: SpotinstClient,
+  environmentId: string,
+  plan: DeployPlan,
+  actual: ActualState,
+  artifacts: Map<string, Artifact>,
+  options: DeployOptions,
+): Promise<ApplyResult> {
+  const limiter = new AdaptiveLimiter(options.concurrency);
+  const stopListening = context.provider.onRetry((event) => {
+    if (event.status === 429) limiter.rateLimited();
+  });
+  const total = stepsToDo(plan);
+  let finished = 0;
+  const progress = context.progress.create({ message: `Deploying: 0/${total}`, name: 'spotinst-deploy' });
+  const cache = DeployCache.load(serviceDirOf(context));
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, {
+      client,
+      environmentId,
+      limiter,
+      artifacts,
+      actual,
+      onStep: (step: StepResult) => {
+        finished += 1;
+        progress.update(`Deploying: ${finished}/${total}`);
+        if (step.outcome === 'done') context.log.verbose(`${step.action} ${step.kind} ${step.name}: done`);
+      },
+    });
+  } finally {
+    stopListening();
+    progress.remove();
+  }
+  // Saved even when something failed: what did upload need not upload again.
+  for (const [id, code] of result.uploaded) cache.remember(id, code);
+  for (const id of result.deleted) cache.forget(id);
+  cache.save();
+  if (limiter.lowest < options.concurrency) {
+    context.log.info(`The API asked to slow down (429); concurrency went down to ${limiter.lowest}.`);
+  }
+
+  const failures = failuresOf(result);
+  if (failures.length > 0) {
+    const failed = failures.filter((failure) => failure.outcome === 'failed').length;
+    throw new SpotinstError(
+      [
+        `Deploy incomplete: ${failed} of ${total} changes failed${failures.length > failed ? ` and ${failures.length - failed} were skipped` : ''}; ` +
+          'everything else is deployed:',
+        ...renderFailures(failures),
+        'Fix what is reported and run the command again: it picks up where this one stopped.',
+      ].join('\n'),
+      'SPOTINST_DEPLOY_INCOMPLETE',
+    );
+  }
+  return result;
+}
+
+function deployedService(service: ServiceModel, placement: Placement, environmentId: string, state: ActualState): DeployedService {
+  return {
+    service,
+    applicationName: placement.application?.name,
+    applicationId: placement.application?.id,
+    environmentName: placement.environment?.name,
+    environmentId,
+    functions: state.functions,
+    jobs: state.jobs,
+    patterns: state.patterns,
+    aliasHost: service.alias,
+  };
+}
+
+function elapsed(started: number): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)}s`;
+}
+
+/** `serverless deploy` */
+export async function deployService(context: CommandContext): Promise<void> {
+  const started = Date.now();
+  const service = context.provider.getService();
+  const options = deployOptions(context, service);
+  const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key));
+  const client = context.provider.getClient();
+
+  const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
+  let placement: Placement;
+  let actual: ActualState;
+  try {
+    placement = await findPlacement(client, service);
+    const cache = DeployCache.load(serviceDirOf(context));
+    actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
+  } finally {
+    reading.remove();
+  }
+
+  const plan = planDeploy(desiredOf(service.functions, artifacts), actual, { force: options.force, prune: options.prune, alias: service.alias });
+  const planText = renderPlan(service, placement, plan, options.verbose);
+  if (options.dryRun) {
+    context.writeText([...planText, 'Dry run: nothing was changed.']);
+    return;
+  }
+  context.log.notice(planText.join('\n'));
+
+  const environmentReady = placement.environment && (placement.environmentAction === 'keep' || placement.environmentAction === 'use');
+  if (environmentReady && isNoop(plan)) {
+    context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed(started)}).`);
+    context.writeText(renderInfo(deployedService(service, placement, placement.environment!.id, actual)));
+    return;
+  }
+
+  const ensured = await ensurePlacement(client, service, placement);
+  const environmentId = ensured.environment.id;
+  const settled = { ...placement, application: ensured.application, environment: ensured.environment };
+  await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
+  const after = await readEnvironment(client, environmentId, {});
+  context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed(started)}).`);
+  context.writeText(renderInfo(deployedService(service, settled, environmentId, after)));
+}
+
+/** The function named by `--function`, or an error listing the ones that exist. */
+export function functionOf(service: ServiceModel, key: unknown): FunctionModel {
+  const model = service.functions.find((candidate) => candidate.key === key);
+  if (!model) {
+    const known = service.functions.map((candidate) => candidate.key).join(', ') || '(none)';
+    throw new SpotinstError(
+      `Function "${String(key)}" is not in serverless.yml. Functions of this service: ${known}.`,
+      'SPOTINST_FUNCTION_NOT_IN_FILE',
+    );
+  }
+  return model;
+}
+
+/** `serverless deploy function -f NAME [--update-config]` */
+export async function deployOneFunction(context: CommandContext): Promise<void> {
+  const started = Date.now();
+  const service = context.provider.getService();
+  const model = functionOf(service, context.options.function);
+  const options = { ...deployOptions(context, service), prune: false };
+  const updateConfig = context.options['update-config'] === true;
+  const artifacts = updateConfig
+    ? new Map<string, Artifact>()
+    : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key));
+  const client = context.provider.getClient();
+
+  const placement = await findPlacement(client, service);
+  if (!placement.environment || placement.environmentAction === 'create') {
+    throw new SpotinstError(
+      `Service ${service.service} (stage ${service.stage}) is not deployed yet. Run \`serverless deploy\` first; ` +
+        '`deploy function` updates one function of a deployed service.',
+      'SPOTINST_NOT_DEPLOYED',
+    );
+  }
+  const environmentId = placement.environment.id;
+  const everything = await readEnvironment(client, environmentId, DeployCache.load(serviceDirOf(context)).known());
+  const remote = everything.functions.find((fn) => fn.name === model.name);
+  if (updateConfig && !remote) {
+    throw new SpotinstError(
+      `Function ${model.key} is not deployed, so its configuration cannot be updated. Run \`serverless deploy function -f ${model.key}\` without --update-config.`,
+      'SPOTINST_NOT_DEPLOYED',
+    );
+  }
+  // Only this function and its triggers: the rest of the environment is out of scope.
+  const actual: ActualState = {
+    ...everything,
+    functions: remote ? [remote] : [],
+    jobs: remote ? everything.jobs.filter((job) => job.resourceId === remote.id) : [],
+    patterns: remote ? everything.patterns.filter((pattern) => pattern.functionId === remote.id) : [],
+  };
+  const knownSha = remote?.code?.sha256 ?? (remote ? everything.knownCode[remote.id]?.sha256 : undefined);
+  const desired: DesiredFunction = updateConfig
+    ? { model, codeSha256: knownSha ?? 'configuration-only', codeSize: 0 }
+    : { model, codeSha256: artifacts.get(model.name)!.sha256, codeSize: artifacts.get(model.name)!.size };
+  const plan = planDeploy([desired], actual, { force: options.force, prune: false });
+  if (updateConfig) {
+    for (const step of plan.functions) {
+      step.uploadCode = false;
+      step.changes = step.changes.filter((change) => !change.startsWith('code ') && !change.startsWith('handler ') && change !== 'forced');
+      if (step.action === 'update' && step.changes.length === 0) step.action = options.force ? 'update' : 'keep';
+    }
+  }
+
+  const planText = renderPlan(service, placement, plan, options.verbose);
+  if (options.dryRun) {
+    context.writeText([...planText, 'Dry run: nothing was changed.']);
+    return;
+  }
+  context.log.notice(planText.join('\n'));
+  if (isNoop(plan)) {
+    context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed(started)}).`);
+    return;
+  }
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
+  const deployed = result.functions.get(model.name);
+  context.log.success(
+    `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed(started)}).`,
+  );
+}

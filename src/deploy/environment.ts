@@ -1,0 +1,56 @@
+/**
+ * Making the placement real: the application and environment the plan found missing are
+ * created (the application marked as the plugin's, so `remove` may delete it later), and
+ * settings written in the file are reconciled. An explicit `env-…` is never touched.
+ */
+import { createOnce, type SpotinstClient } from '../api';
+import type { Application, Environment } from '../api/types';
+import type { ServiceModel } from '../provider/model';
+import { CREATED_BY, type Placement } from './remote';
+
+export interface EnsuredPlacement {
+  application?: Application;
+  environment: Environment;
+  createdApplication: boolean;
+  createdEnvironment: boolean;
+}
+
+export async function ensurePlacement(client: SpotinstClient, service: ServiceModel, placement: Placement): Promise<EnsuredPlacement> {
+  const target = service.environment;
+  if (target.kind === 'id' || (placement.environment && placement.environmentAction === 'keep')) {
+    return { application: placement.application, environment: placement.environment!, createdApplication: false, createdEnvironment: false };
+  }
+  if (placement.environment && placement.environmentAction === 'update') {
+    // Only the settings the file writes; the others keep what the environment has.
+    const environment = await client.environments.update(placement.environment.id, {
+      name: placement.environment.name,
+      applicationId: placement.environment.applicationId,
+      ...(target.providers ? { providers: target.providers } : {}),
+      ...(target.locations ? { locations: target.locations } : {}),
+      ...(target.strategy ? { strategy: target.strategy } : {}),
+    });
+    return { application: placement.application, environment, createdApplication: false, createdEnvironment: false };
+  }
+
+  let application = placement.application;
+  const createdApplication = application === undefined;
+  if (!application) {
+    application = await createOnce(
+      () => client.applications.create({ name: service.application, description: CREATED_BY }),
+      () => client.applications.findByName(service.application),
+    );
+  }
+  const applicationId = application.id;
+  const environment = await createOnce(
+    () =>
+      client.environments.create({
+        name: target.name,
+        applicationId,
+        ...(target.providers ? { providers: target.providers } : {}),
+        ...(target.locations ? { locations: target.locations } : {}),
+        ...(target.strategy ? { strategy: target.strategy } : {}),
+      }),
+    async () => (await client.environments.listByApplication(applicationId)).find((env) => env.name === target.name),
+  );
+  return { application, environment, createdApplication, createdEnvironment: true };
+}

@@ -1,0 +1,105 @@
+/**
+ * `serverless remove`: deletes the functions of this file (with their cron jobs and
+ * patterns), then the alias, environment and application when the plugin created them and
+ * nothing else lives there. Works from the API alone, so a fresh clone can remove what
+ * another machine deployed; what is already gone is not an error.
+ */
+import { SpotinstError } from '../errors';
+import type { SpotinstClient } from '../api';
+import type { CommandContext } from '../plugin/serverless-types';
+import type { ServiceModel } from '../provider/model';
+import { applyPlan, failuresOf } from './apply';
+import { DeployCache } from './cache';
+import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
+import { planDeploy } from './plan';
+import { CREATED_BY, findPlacement, readEnvironment, type Placement } from './remote';
+import { renderFailures } from './render';
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The alias, environment and application, each only if it is ours and now empty. */
+async function removeContainers(client: SpotinstClient, service: ServiceModel, placement: Placement, removed: string[]): Promise<string[]> {
+  const environment = placement.environment!;
+  const kept: string[] = [];
+  const [functions, patterns, aliases] = await Promise.all([
+    client.functions.list(environment.id),
+    client.patterns.listByEnvironment(environment.id),
+    client.aliases.listByEnvironment(environment.id),
+  ]);
+  // An alias routes only through patterns; with none left in the environment it serves nothing.
+  if (service.alias && patterns.length === 0) {
+    for (const alias of aliases.filter((candidate) => candidate.host === service.alias)) {
+      if (await client.aliases.delete(alias.id)) removed.push(`alias ${alias.host}`);
+    }
+  }
+
+  const ours = placement.managed && placement.application?.description === CREATED_BY;
+  if (!ours) return kept;
+  if (functions.length > 0) {
+    kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(functions.length, 'function')} not in this file`);
+    return kept;
+  }
+  const remainingAliases = (await client.aliases.listByEnvironment(environment.id)).length;
+  if (remainingAliases > 0) {
+    kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(remainingAliases, 'alias')}`);
+    return kept;
+  }
+  if (await client.environments.delete(environment.id)) removed.push(`environment ${environment.name}`);
+
+  const application = placement.application!;
+  const others = await client.environments.listByApplication(application.id);
+  if (others.length > 0) {
+    kept.push(`application ${application.name} (${application.id}) still has ${plural(others.length, 'environment')}`);
+    return kept;
+  }
+  if (await client.applications.delete(application.id)) removed.push(`application ${application.name}`);
+  return kept;
+}
+
+export async function removeService(context: CommandContext): Promise<void> {
+  const service = context.provider.getService();
+  const client = context.provider.getClient();
+  const placement = await findPlacement(client, service);
+  if (!placement.environment || placement.environmentAction === 'create') {
+    context.log.notice(`Nothing to remove: service ${service.service} (stage ${service.stage}) is not deployed.`);
+    return;
+  }
+  const environmentId = placement.environment.id;
+  const state = await readEnvironment(client, environmentId, {});
+  const names = new Set(service.functions.map((model) => model.name));
+  const mine = state.functions.filter((fn) => names.has(fn.name));
+  // Planning an empty file with pruning, over this file's functions only, deletes exactly them.
+  const plan = planDeploy([], { ...state, functions: mine }, { force: false, prune: true });
+
+  const progress = context.progress.create({ message: `Removing ${plural(mine.length, 'function')}`, name: 'spotinst-remove' });
+  let result;
+  try {
+    result = await applyPlan(plan, {
+      client,
+      environmentId,
+      limiter: new AdaptiveLimiter(DEFAULT_CONCURRENCY),
+      artifacts: new Map(),
+      actual: state,
+    });
+  } finally {
+    progress.remove();
+  }
+  const cache = DeployCache.load(context.serverless.serviceDir ?? process.cwd());
+  for (const id of result.deleted) cache.forget(id);
+  cache.save();
+
+  const failures = failuresOf(result);
+  if (failures.length > 0) {
+    throw new SpotinstError(
+      [`Remove incomplete: ${failures.length} deletions did not succeed:`, ...renderFailures(failures), 'Run `serverless remove` again to finish.'].join('\n'),
+      'SPOTINST_REMOVE_INCOMPLETE',
+    );
+  }
+  const done = (kind: string): number => result.results.filter((step) => step.kind === kind && step.outcome === 'done').length;
+  const removed = [plural(done('function'), 'function'), plural(done('cron'), 'cron job'), plural(done('endpoint'), 'endpoint')];
+  const kept = await removeContainers(client, service, placement, removed);
+  for (const reason of kept) context.log.notice(`Kept ${reason}.`);
+  context.log.success(`Removed service ${service.service} (stage ${service.stage}): ${removed.join(', ')}.`);
+}

@@ -1,0 +1,129 @@
+/**
+ * Text for people: the plan before it is applied, what failed after, and the service as
+ * deployed (`info`). Pure functions of their inputs, so the output is tested as text.
+ */
+import type { CronJob, Pattern, SpotinstFunction } from '../api/types';
+import type { ServiceModel } from '../provider/model';
+import type { StepResult } from './apply';
+import type { DeployPlan, StepAction, TriggerStep } from './plan';
+import { summarize } from './plan';
+import type { Placement } from './remote';
+
+const MARKS: Record<StepAction, string> = { create: '+', update: '~', keep: '=', delete: '-', leave: '·' };
+
+function line(action: StepAction, what: string, detail: string[] = []): string {
+  const head = `  ${MARKS[action]} ${action.padEnd(6)} ${what}`;
+  return detail.length > 0 ? `${head}: ${detail.join(', ')}` : head;
+}
+
+function describeTrigger<W>(kind: string, step: TriggerStep<W>, show: (wanted: W) => string): string {
+  const wanted = step.wanted === undefined ? '' : ` ${show(step.wanted)}`;
+  return line(step.action, `${kind} of ${step.functionName}${step.action === 'create' ? wanted : ''}`, step.changes);
+}
+
+function placementLines(service: ServiceModel, placement: Placement): string[] {
+  const target = service.environment;
+  if (target.kind === 'id') return [line('keep', `environment ${target.id} (explicit id)`)];
+  const lines: string[] = [];
+  if (!placement.application) lines.push(line('create', `application ${service.application}`));
+  if (placement.environmentAction === 'create') {
+    lines.push(line('create', `environment ${target.name}`));
+  } else {
+    lines.push(line(placement.environmentAction === 'update' ? 'update' : 'keep', `environment ${target.name} (${placement.environment?.id})`, placement.environmentChanges));
+  }
+  return lines;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** One line per step, unchanged functions folded into a count unless `verbose`. */
+export function renderPlan(service: ServiceModel, placement: Placement, plan: DeployPlan, verbose = false): string[] {
+  const lines = [`Plan for service ${service.service}, stage ${service.stage}:`, ...placementLines(service, placement)];
+  for (const step of plan.functions) {
+    if (step.action === 'keep' && !verbose) continue;
+    lines.push(line(step.action, `function ${step.name}`, step.changes));
+  }
+  for (const step of plan.jobs) {
+    if (step.action === 'keep' && !verbose) continue;
+    lines.push(describeTrigger('cron', step, (cron) => `${cron.expression}${cron.active ? '' : ' (inactive)'}`));
+  }
+  for (const step of plan.patterns) {
+    if (step.action === 'keep' && !verbose) continue;
+    lines.push(describeTrigger('endpoint', step, (endpoint) => `${endpoint.method} ${endpoint.path}`));
+  }
+  if (plan.alias && (plan.alias.action !== 'keep' || verbose)) lines.push(line(plan.alias.action, `alias ${plan.alias.host}`));
+
+  const counts = summarize(plan);
+  const unchangedFunctions = plan.functions.filter((step) => step.action === 'keep').length;
+  if (unchangedFunctions > 0 && !verbose) lines.push(`  = ${plural(unchangedFunctions, 'function')} unchanged`);
+  const parts = [
+    counts.create && `${counts.create} to create`,
+    counts.update && `${counts.update} to update`,
+    counts.delete && `${counts.delete} to delete`,
+    counts.keep && `${counts.keep} unchanged`,
+    counts.leave && `${counts.leave} left alone`,
+  ].filter(Boolean);
+  lines.push(`Summary: ${parts.length > 0 ? parts.join(', ') : 'nothing to deploy'}.`);
+  return lines;
+}
+
+/** Every step that did not succeed, with the reason. */
+export function renderFailures(failures: StepResult[]): string[] {
+  return failures.map((failure) => {
+    const reason = failure.error?.message ?? 'unknown error';
+    const label = failure.kind === 'function' ? `function ${failure.name}` : `${failure.kind} of ${failure.name}`;
+    return `  ✖ ${failure.action} ${label} ${failure.outcome === 'skipped' ? 'skipped' : 'failed'}: ${reason}`;
+  });
+}
+
+export interface DeployedService {
+  service: ServiceModel;
+  applicationName?: string;
+  applicationId?: string;
+  environmentName?: string;
+  environmentId: string;
+  functions: SpotinstFunction[];
+  jobs: CronJob[];
+  patterns: Pattern[];
+  aliasHost?: string;
+}
+
+/** The service as deployed, in the framework's `key: value` style. */
+export function renderInfo(deployed: DeployedService, only?: string): string[] {
+  const { service } = deployed;
+  const lines = [
+    `service: ${service.service}`,
+    `stage: ${service.stage}`,
+    ...(deployed.applicationId ? [`application: ${deployed.applicationName ?? service.application} (${deployed.applicationId})`] : []),
+    `environment: ${deployed.environmentName ? `${deployed.environmentName} (${deployed.environmentId})` : deployed.environmentId}`,
+    'functions:',
+  ];
+  const byName = new Map(deployed.functions.map((fn) => [fn.name, fn]));
+  const models = service.functions.filter((model) => only === undefined || model.key === only);
+  for (const model of models) {
+    const fn = byName.get(model.name);
+    lines.push(`  ${model.key}:${model.name === model.key ? '' : ` (${model.name})`}`);
+    if (!fn) {
+      lines.push('    not deployed');
+      continue;
+    }
+    lines.push(
+      `    id: ${fn.id}`,
+      `    runtime: ${fn.runtime}`,
+      `    memory: ${fn.limits.memory} MB`,
+      `    timeout: ${fn.limits.timeout} s`,
+      `    version: ${fn.latestVersion}`,
+      `    access: ${fn.access}`,
+      `    url: ${fn.url}`,
+    );
+    for (const job of deployed.jobs.filter((candidate) => candidate.resourceId === fn.id)) {
+      lines.push(`    cron: ${job.cronExpression}${job.isEnabled ? '' : ' (inactive)'}`);
+    }
+    for (const pattern of deployed.patterns.filter((candidate) => candidate.functionId === fn.id)) {
+      lines.push(`    endpoint: ${pattern.method} ${pattern.pattern}${deployed.aliasHost ? ` (http://${deployed.aliasHost}${pattern.pattern})` : ''}`);
+    }
+  }
+  return lines;
+}
