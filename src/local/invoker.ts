@@ -2,19 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ActiveVersion, InvocationLog } from '../api/types';
 import { createRunner, InvocationOutcome, Runner } from '../runtimes';
 import { runtimeFamily } from '../runtimes/catalog';
+import { platformVariables, type FunctionEvent } from '../runtimes/contract';
 import type { CodeStore } from './code-store';
 import type { LogStore } from './log-store';
 import type { StatsCounter } from './stats';
 import type { StateStore, StoredFunction, StoredVersion } from './store';
 
-/** The event of SPEC §6. */
-export interface FunctionEvent {
-  query: Record<string, string>;
-  body: unknown;
-  headers: Record<string, string>;
-  method: string;
-  path: string;
-}
+// The event type lives with the runners, so that `invoke local` builds the same one.
+export type { FunctionEvent } from '../runtimes/contract';
 
 export interface Invocation {
   invocationId: string;
@@ -153,12 +148,11 @@ export class Invoker {
   }
 
   private poolFor(fn: StoredFunction, version: StoredVersion, codeDir: string): WorkerPool {
-    const env: Record<string, string> = {
-      ...fn.environmentVariables,
-      SPOTINST_FUNCTION_ID: fn.id,
-      SPOTINST_ENVIRONMENT_ID: fn.environmentId,
-      SPOTINST_FUNCTION_VERSION: String(version.version),
-    };
+    const env = platformVariables(fn.environmentVariables, {
+      functionId: fn.id,
+      environmentId: fn.environmentId,
+      version: version.version,
+    });
     const shape = createHash('sha256')
       .update(JSON.stringify([fn.runtime, version.handler, version.sha256, fn.limits, env]))
       .digest('hex')

@@ -1,6 +1,7 @@
 import type { Application, Environment, SpotinstFunction } from '../api/types';
 import { CodeStore, CodeLimits, DEFAULT_CODE_LIMITS } from './code-store';
 import { notFound } from './envelope';
+import { parseBody } from '../runtimes/contract';
 import { Invoker, InvokerOptions } from './invoker';
 import { LogStore } from './log-store';
 import { CronScheduler } from './scheduler';
@@ -160,12 +161,5 @@ export class Platform {
   }
 }
 
-/** SPEC §6: the body is JSON-parsed when possible, else kept as the string it is. */
-export function parseBody(text: string): unknown {
-  if (text === '') return '';
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+// SPEC §6 body parsing is shared with `invoke local`, which must build the same event.
+export { parseBody };

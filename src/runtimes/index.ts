@@ -28,3 +28,5 @@ export { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
 export { MINIMAL_PATH, functionEnvironment } from './process-runner';
 export { ensureJavaRuntime } from './java/launcher';
 export { defaultCacheDir } from './cache';
+export { parseBody, platformVariables } from './contract';
+export type { FunctionEvent, FunctionIdentity } from './contract';

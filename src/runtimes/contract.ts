@@ -1,0 +1,44 @@
+/**
+ * The handler contract of SPEC §6 that the platform and `invoke local` must build the same
+ * way: the event of an HTTP request and the variables the platform adds. Kept here (not in
+ * src/local) so that `invoke local` does not load the whole platform to build an event.
+ */
+
+/** The event of SPEC §6. */
+export interface FunctionEvent {
+  query: Record<string, string>;
+  body: unknown;
+  headers: Record<string, string>;
+  method: string;
+  path: string;
+}
+
+/** SPEC §6: the body is JSON-parsed when possible, else kept as the string it is. */
+export function parseBody(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Which function (version) a process runs, as the platform tells it in its variables. */
+export interface FunctionIdentity {
+  functionId: string;
+  environmentId: string;
+  version: string | number;
+}
+
+/**
+ * A function's own variables plus the ones the platform sets (SPEC §6). The platform's win:
+ * a function cannot pretend to be another one.
+ */
+export function platformVariables(own: Record<string, string>, identity: FunctionIdentity): Record<string, string> {
+  return {
+    ...own,
+    SPOTINST_FUNCTION_ID: identity.functionId,
+    SPOTINST_ENVIRONMENT_ID: identity.environmentId,
+    SPOTINST_FUNCTION_VERSION: String(identity.version),
+  };
+}
