@@ -1,0 +1,60 @@
+/**
+ * Which function a command is about: the one named by `--function` in serverless.yml, and
+ * (for commands that talk to the platform) the deployed function of that name.
+ */
+import type { SpotinstClient, FunctionRecord } from '../api';
+import { findPlacement } from '../deploy/remote';
+import { SpotinstError } from '../errors';
+import type { FunctionModel, ServiceModel } from '../provider/model';
+import type { CliOptions } from '../plugin/serverless-types';
+
+/** `SPOTINST_INVOKE`, `SPOTINST_INVOKE_LOCAL`, `SPOTINST_LOGS`: error codes say which command failed. */
+export type CodePrefix = 'SPOTINST_INVOKE' | 'SPOTINST_INVOKE_LOCAL' | 'SPOTINST_LOGS';
+
+/**
+ * The function `--function` names: its key under `functions:` (what users type), or else
+ * its remote name (what the console and the logs show).
+ */
+export function selectFunction(service: ServiceModel, options: CliOptions, prefix: CodePrefix): FunctionModel {
+  const keys = service.functions.map((fn) => fn.key);
+  const known = keys.length > 0 ? `Functions in this service: ${keys.join(', ')}.` : 'This service defines no functions.';
+  const wanted = options.function;
+  if (typeof wanted !== 'string' || wanted === '') {
+    throw new SpotinstError(`Name the function with --function (-f). ${known}`, `${prefix}_FUNCTION_REQUIRED`);
+  }
+  const found = service.functions.find((fn) => fn.key === wanted) ?? service.functions.find((fn) => fn.name === wanted);
+  if (!found) {
+    throw new SpotinstError(`There is no function "${wanted}" under functions: in serverless.yml. ${known}`, `${prefix}_UNKNOWN_FUNCTION`);
+  }
+  return found;
+}
+
+/** The deployed function, found by its remote name in the service's environment. */
+export async function findDeployedFunction(
+  client: SpotinstClient,
+  service: ServiceModel,
+  fn: FunctionModel,
+  prefix: CodePrefix,
+): Promise<FunctionRecord> {
+  const deployHint = `Deploy it with \`serverless deploy --stage ${service.stage}\`.`;
+  const placement = await findPlacement(client, service);
+  const environment = placement.environment;
+  if (!environment) {
+    const target = service.environment.kind === 'managed' ? service.environment.name : service.environment.id;
+    const where = placement.application
+      ? `application "${service.application}" has no environment "${target}"`
+      : `there is no application "${service.application}"`;
+    throw new SpotinstError(
+      `Function "${fn.key}" is not deployed: ${where} in this account (stage ${service.stage}). ${deployHint}`,
+      `${prefix}_NOT_DEPLOYED`,
+    );
+  }
+  const remote = await client.functions.findByName(environment.id, fn.name);
+  if (!remote) {
+    throw new SpotinstError(
+      `Function "${fn.key}" is not deployed: environment ${environment.name} (${environment.id}) has no function named "${fn.name}". ${deployHint}`,
+      `${prefix}_NOT_DEPLOYED`,
+    );
+  }
+  return remote;
+}

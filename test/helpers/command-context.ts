@@ -1,0 +1,160 @@
+/**
+ * Fake CommandContexts for the invoke, invoke local and logs command modules: writers that
+ * record what would reach stdout and stderr, and a provider that is either a plain object
+ * (any ServiceModel, even one validation would refuse, like a 1 s timeout) or a real
+ * SpotinstProvider over a fake `serverless`.
+ */
+import type { SpotinstClient } from '../../src/api';
+import type { FunctionCommandContext, CommandProvider } from '../../src/invoke/context';
+import type { Credentials } from '../../src/provider/credentials';
+import type { FunctionModel, ServiceModel } from '../../src/provider/model';
+import { SpotinstProvider } from '../../src/provider/provider';
+import type { CliOptions, PluginLog, ServerlessLike } from '../../src/plugin/serverless-types';
+
+export type Level = 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'verbose' | 'success';
+
+export interface Output {
+  /** every writeText call, each joined as the framework joins arrays */
+  stdout: string[];
+  stderr: Array<{ level: Level; text: string }>;
+  /** stdout as one text, lines joined with \n */
+  readonly out: string;
+  /** stderr lines (all levels), joined with \n */
+  readonly err: string;
+  /** stderr lines a user sees without --verbose */
+  readonly visibleErr: string;
+}
+
+export function recordingWriters(): { log: PluginLog; writeText: (text: string | string[]) => void; output: Output } {
+  const stdout: string[] = [];
+  const stderr: Array<{ level: Level; text: string }> = [];
+  const at = (level: Level) => (...text: string[]): void => {
+    stderr.push({ level, text: text.join(' ') });
+  };
+  const log = Object.assign(at('notice'), {
+    error: at('error'),
+    warning: at('warning'),
+    notice: at('notice'),
+    info: at('info'),
+    debug: at('debug'),
+    verbose: at('verbose'),
+    success: at('success'),
+  }) as PluginLog;
+  const writeText = (text: string | string[]): void => {
+    stdout.push(Array.isArray(text) ? text.join('\n') : text);
+  };
+  const output: Output = {
+    stdout,
+    stderr,
+    get out() {
+      return stdout.join('\n');
+    },
+    get err() {
+      return stderr.map((entry) => entry.text).join('\n');
+    },
+    get visibleErr() {
+      return stderr
+        .filter((entry) => !['info', 'debug', 'verbose'].includes(entry.level))
+        .map((entry) => entry.text)
+        .join('\n');
+    },
+  };
+  return { log, writeText, output };
+}
+
+/** A function model with defaults, as validation would produce it. */
+export function functionModel(key: string, overrides: Partial<FunctionModel> = {}): FunctionModel {
+  return {
+    key,
+    name: key,
+    runtime: 'nodejs8.3',
+    handler: 'handler.main',
+    memory: 128,
+    timeout: 30,
+    access: 'public',
+    environmentVariables: {},
+    ...overrides,
+  };
+}
+
+export function serviceModel(functions: FunctionModel[], overrides: Partial<ServiceModel> = {}): ServiceModel {
+  return {
+    service: 'svc',
+    stage: 'dev',
+    application: 'svc',
+    environment: { kind: 'managed', name: 'dev' },
+    prune: false,
+    functions,
+    ...overrides,
+  };
+}
+
+function fakeServerless(serviceDir: string, service: string, functions: Record<string, unknown>, provider: Record<string, unknown> = {}, pkg?: Record<string, unknown>): ServerlessLike {
+  class FakeServerlessError extends Error {}
+  return {
+    version: '3.40.0',
+    serviceDir,
+    configurationFilename: 'serverless.yml',
+    service: {
+      service,
+      provider: { name: 'spotinst', stage: 'dev', ...provider },
+      functions,
+      package: pkg,
+      getAllFunctions: () => Object.keys(functions),
+    },
+    classes: { Error: FakeServerlessError },
+    configSchemaHandler: { defineProvider: () => undefined },
+    setProvider: () => undefined,
+    getProvider: () => undefined,
+    pluginManager: { spawn: async () => undefined },
+    processedInput: { commands: [], options: {} },
+    configurationInput: { functions },
+  };
+}
+
+export interface FakeContextOptions {
+  service: ServiceModel;
+  options?: CliOptions;
+  serviceDir?: string;
+  client?: SpotinstClient;
+  credentials?: Partial<Credentials>;
+  /** the raw `functions:` as the framework holds them (for package.artifact) */
+  rawFunctions?: Record<string, unknown>;
+  rawPackage?: Record<string, unknown>;
+}
+
+/** A context whose provider returns the given model, client and credentials as they are. */
+export function fakeContext(settings: FakeContextOptions): { context: FunctionCommandContext; output: Output } {
+  const { log, writeText, output } = recordingWriters();
+  const provider: CommandProvider = {
+    getService: () => settings.service,
+    getClient: () => {
+      if (!settings.client) throw new Error('this test gave no client: the command must not call the API');
+      return settings.client;
+    },
+    getCredentials: () => ({ token: 'test-token', account: 'act-12345678', source: 'the test', ...settings.credentials }),
+  };
+  const serverless = fakeServerless(settings.serviceDir ?? process.cwd(), settings.service.service, settings.rawFunctions ?? {}, {}, settings.rawPackage);
+  return { context: { serverless, provider, options: settings.options ?? {}, log, writeText }, output };
+}
+
+export interface RealProviderOptions {
+  serviceDir: string;
+  service?: string;
+  functions: Record<string, unknown>;
+  /** provider.spotinst */
+  spotinst: Record<string, unknown>;
+  options?: CliOptions;
+}
+
+/**
+ * A context over a real SpotinstProvider: the model comes from validating `functions` as
+ * serverless.yml would hold them; credentials from SPOTINST_TOKEN/SPOTINST_ACCOUNT.
+ */
+export function realProviderContext(settings: RealProviderOptions): { context: FunctionCommandContext; provider: SpotinstProvider; output: Output } {
+  const { log, writeText, output } = recordingWriters();
+  const options = settings.options ?? {};
+  const serverless = fakeServerless(settings.serviceDir, settings.service ?? 'svc', settings.functions, { spotinst: settings.spotinst });
+  const provider = new SpotinstProvider(serverless, options, log);
+  return { context: { serverless, provider, options, log, writeText }, provider, output };
+}
