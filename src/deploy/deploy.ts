@@ -138,13 +138,13 @@ function deployedService(service: ServiceModel, placement: Placement, environmen
   };
 }
 
-function elapsed(started: number): string {
-  return `${((Date.now() - started) / 1000).toFixed(1)}s`;
+/** Time since the command started, as the user waited for it (framework start-up included). */
+function elapsed(): string {
+  return `${process.uptime().toFixed(1)}s`;
 }
 
 /** `serverless deploy` */
 export async function deployService(context: CommandContext): Promise<void> {
-  const started = Date.now();
   const service = context.provider.getService();
   const options = deployOptions(context, service);
   const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key));
@@ -171,7 +171,7 @@ export async function deployService(context: CommandContext): Promise<void> {
 
   const environmentReady = placement.environment && (placement.environmentAction === 'keep' || placement.environmentAction === 'use');
   if (environmentReady && isNoop(plan)) {
-    context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed(started)}).`);
+    context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed()}).`);
     context.writeText(renderInfo(deployedService(service, placement, placement.environment!.id, actual)));
     return;
   }
@@ -181,7 +181,7 @@ export async function deployService(context: CommandContext): Promise<void> {
   const settled = { ...placement, application: ensured.application, environment: ensured.environment };
   await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
   const after = await readEnvironment(client, environmentId, {});
-  context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed(started)}).`);
+  context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`);
   context.writeText(renderInfo(deployedService(service, settled, environmentId, after)));
 }
 
@@ -200,7 +200,6 @@ export function functionOf(service: ServiceModel, key: unknown): FunctionModel {
 
 /** `serverless deploy function -f NAME [--update-config]` */
 export async function deployOneFunction(context: CommandContext): Promise<void> {
-  const started = Date.now();
   const service = context.provider.getService();
   const model = functionOf(service, context.options.function);
   const options = { ...deployOptions(context, service), prune: false };
@@ -254,12 +253,12 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
   }
   context.log.notice(planText.join('\n'));
   if (isNoop(plan)) {
-    context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed(started)}).`);
+    context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed()}).`);
     return;
   }
   const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
   const deployed = result.functions.get(model.name);
   context.log.success(
-    `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed(started)}).`,
+    `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`,
   );
 }

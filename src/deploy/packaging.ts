@@ -21,6 +21,15 @@ function packageOf(serverless: ServerlessLike, key: string): PackageConfig {
   return definition?.package ?? {};
 }
 
+/**
+ * The core's `packageFunction` records the artifact on `functions.<key>.package`, but on a
+ * throw-away object when that key is absent; making it present keeps the result.
+ */
+export function preparePackageFunction(serverless: ServerlessLike, key: string): void {
+  const definition = serverless.service.functions[key] as { package?: PackageConfig } | undefined;
+  if (definition && !definition.package) definition.package = {};
+}
+
 /** The jar a java function uploads when nothing else is configured. */
 export function defaultJarPath(service: ServiceModel): string {
   return path.join('target', `${service.service}.jar`);

@@ -6,7 +6,8 @@ import { consoleWriters } from './writers';
 import { deployOneFunction, deployService, functionOf } from '../deploy/deploy';
 import { showInfo } from '../deploy/info';
 import { removeService } from '../deploy/remove';
-import { assignJavaArtifacts } from '../deploy/packaging';
+import { assignJavaArtifacts, preparePackageFunction } from '../deploy/packaging';
+import { recordArtifacts, reusePreviousArtifacts, type ReuseDecision } from '../deploy/artifact-reuse';
 import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
 
 type Hook = () => Promise<void> | void;
@@ -32,6 +33,7 @@ export class SpotinstPlugin {
   private readonly log: PluginLog;
   private readonly writeText: (text: string | string[]) => void;
   private readonly progress: ProgressFactory;
+  private reuse?: ReuseDecision;
 
   constructor(
     private readonly serverless: ServerlessLike,
@@ -65,6 +67,11 @@ export class SpotinstPlugin {
         },
       },
       // No lifecycleEvents: these only add options to the framework's own commands.
+      info: {
+        options: {
+          function: { usage: 'Show only this function', shortcut: 'f', type: 'string' },
+        },
+      },
       deploy: {
         options: {
           'dry-run': { usage: 'Print the plan and change nothing', type: 'boolean' },
@@ -88,9 +95,20 @@ export class SpotinstPlugin {
       'before:package:initialize': () => {
         this.provider.getService();
       },
-      'before:package:createDeploymentArtifacts': () => assignJavaArtifacts(this.serverless, this.provider.getService()),
-      'before:package:function:package': () =>
-        assignJavaArtifacts(this.serverless, this.provider.getService(), String(this.options.function)),
+      'before:package:createDeploymentArtifacts': () => {
+        assignJavaArtifacts(this.serverless, this.provider.getService());
+        this.reuse = reusePreviousArtifacts(this.serverless);
+        if (this.reuse.reused) this.log.notice('Packaging skipped: no file changed since the last package, so its zips are reused.');
+        else this.log.verbose(`Packaging: ${this.reuse.reason}.`);
+      },
+      'after:package:createDeploymentArtifacts': () => {
+        if (this.reuse) recordArtifacts(this.serverless, this.reuse);
+      },
+      'before:package:function:package': () => {
+        const key = String(this.options.function);
+        preparePackageFunction(this.serverless, key);
+        assignJavaArtifacts(this.serverless, this.provider.getService(), key);
+      },
       'deploy:deploy': () => deployService(this.context()),
       'deploy:function:initialize': () => {
         functionOf(this.provider.getService(), this.options.function);

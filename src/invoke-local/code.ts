@@ -1,0 +1,157 @@
+/**
+ * Where `invoke local` finds a function's code. Node, python and ruby run from the service
+ * directory, as written (no packaging step between an edit and a run). Java runs what the
+ * build produced: the function's or the service's `package.artifact`, `target/<service>.jar`,
+ * the only jar in `target/`, or the classes in `target/classes`. A jar is unpacked into a
+ * temporary directory, as the platform unpacks it, so jars inside it (lib/*.jar) load too.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { handlerCandidates } from '../deploy/artifacts';
+import { SpotinstError } from '../errors';
+import type { RuntimeFamily } from '../runtimes/catalog';
+import type { FunctionModel } from '../provider/model';
+import type { ServerlessLike } from '../plugin/serverless-types';
+
+export interface LocalCode {
+  /** the working directory of the handler's process and where its code is looked up */
+  codeDir: string;
+  /** what was run, for the user: a directory or a jar */
+  description: string;
+  /** removes what was unpacked; safe to call more than once */
+  cleanup(): void;
+}
+
+const CODE = 'SPOTINST_INVOKE_LOCAL_CODE_NOT_FOUND';
+
+function artifactOf(definition: unknown): string | undefined {
+  if (typeof definition !== 'object' || definition === null) return undefined;
+  const pkg = (definition as { package?: unknown }).package;
+  if (typeof pkg !== 'object' || pkg === null) return undefined;
+  const artifact = (pkg as { artifact?: unknown }).artifact;
+  return typeof artifact === 'string' && artifact !== '' ? artifact : undefined;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Maven's side products are not the function's jar. */
+function isBuildJar(name: string): boolean {
+  return name.endsWith('.jar') && !/^original-|-(sources|javadoc|tests)\.jar$/.test(name);
+}
+
+type JavaSource = { kind: 'jar'; file: string } | { kind: 'classes'; dir: string };
+
+function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionModel, serviceDir: string): JavaSource {
+  const configured: Array<[string, string | undefined]> = [
+    [`functions.${fn.key}.package.artifact`, artifactOf(serverless.service.functions?.[fn.key])],
+    ['package.artifact', artifactOf(serverless.service)],
+  ];
+  for (const [key, artifact] of configured) {
+    if (artifact === undefined) continue;
+    const file = path.resolve(serviceDir, artifact);
+    if (!isFile(file)) {
+      throw new SpotinstError(`${key} is ${artifact}, but ${file} does not exist. Build it (e.g. \`mvn package\`), or fix ${key}.`, CODE);
+    }
+    return { kind: 'jar', file };
+  }
+  const target = path.join(serviceDir, 'target');
+  const named = path.join(target, `${serverless.service.service}.jar`);
+  if (isFile(named)) return { kind: 'jar', file: named };
+  const jars = isDirectory(target) ? fs.readdirSync(target).filter(isBuildJar) : [];
+  if (jars.length === 1) return { kind: 'jar', file: path.join(target, jars[0]) };
+  const classes = path.join(target, 'classes');
+  if (isDirectory(classes)) return { kind: 'classes', dir: classes };
+  const several = jars.length > 1 ? ` target/ holds several jars (${jars.join(', ')}); say which with package.artifact.` : '';
+  throw new SpotinstError(
+    `Function "${fn.key}" (${fn.runtime}) has no built code in ${serviceDir}: no package.artifact, no target/${serverless.service.service}.jar, no target/classes.${several} ` +
+      'Build it first (e.g. `mvn package`), or set package.artifact to the jar.',
+    CODE,
+  );
+}
+
+function unsafeEntryName(name: string): boolean {
+  const normalized = name.replace(/\\/g, '/');
+  if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized) || normalized.includes('\0')) return true;
+  return normalized.split('/').some((segment) => segment === '..');
+}
+
+async function unpackJar(file: string): Promise<string> {
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(fs.readFileSync(file));
+  } catch (error) {
+    throw new SpotinstError(`${file} is not a jar (zip) file (${(error as Error).message}). Rebuild it.`, 'SPOTINST_INVOKE_LOCAL_CODE_INVALID');
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-invoke-local-'));
+  try {
+    for (const entry of Object.values(zip.files)) {
+      const name = entry.unsafeOriginalName ?? entry.name;
+      if (unsafeEntryName(name)) {
+        throw new SpotinstError(`${file} holds the entry "${name}", which points outside the jar. Rebuild it with relative paths.`, 'SPOTINST_INVOKE_LOCAL_CODE_INVALID');
+      }
+      const destination = path.join(dir, name.replace(/\\/g, '/'));
+      if (entry.dir) {
+        fs.mkdirSync(destination, { recursive: true });
+        continue;
+      }
+      fs.mkdirSync(path.dirname(destination), { recursive: true });
+      fs.writeFileSync(destination, await entry.async('nodebuffer'));
+    }
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return dir;
+}
+
+function requireHandler(fn: FunctionModel, codeDir: string, where: string): void {
+  const candidates = handlerCandidates(fn);
+  if (candidates.some((candidate) => isFile(path.join(codeDir, candidate)))) return;
+  throw new SpotinstError(
+    `functions.${fn.key}.handler is "${fn.handler}", but ${where} has no ${candidates.join(' or ')}. Fix the handler${fn.runtime.startsWith('java') ? ', or rebuild' : ' path'}.`,
+    'SPOTINST_INVOKE_LOCAL_HANDLER_NOT_FOUND',
+  );
+}
+
+export async function locateCode(
+  serverless: Pick<ServerlessLike, 'service'>,
+  fn: FunctionModel,
+  family: RuntimeFamily,
+  serviceDir: string,
+): Promise<LocalCode> {
+  const nothing = (): void => undefined;
+  if (family !== 'java') {
+    requireHandler(fn, serviceDir, serviceDir);
+    return { codeDir: serviceDir, description: serviceDir, cleanup: nothing };
+  }
+  const source = javaSource(serverless, fn, serviceDir);
+  if (source.kind === 'classes') {
+    requireHandler(fn, source.dir, source.dir);
+    return { codeDir: source.dir, description: source.dir, cleanup: nothing };
+  }
+  const dir = await unpackJar(source.file);
+  const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    requireHandler(fn, dir, source.file);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+  return { codeDir: dir, description: source.file, cleanup };
+}
