@@ -1,8 +1,8 @@
 /**
  * Where `invoke local` finds a function's code. Node, python and ruby run from the service
  * directory, as written (no packaging step between an edit and a run). Java runs what the
- * build produced: the function's or the service's `package.artifact`, `target/<service>.jar`,
- * the only jar in `target/`, or the classes in `target/classes`. A jar is unpacked into a
+ * build produced: the jar deploy would upload (the function's or the service's
+ * `package.artifact`, else `target/<service>.jar`), else the classes in `target/classes`. A jar is unpacked into a
  * temporary directory, as the platform unpacks it, so jars inside it (lib/*.jar) load too.
  */
 import fs from 'node:fs';
@@ -26,12 +26,19 @@ export interface LocalCode {
 
 const CODE = 'SPOTINST_INVOKE_LOCAL_CODE_NOT_FOUND';
 
-function artifactOf(definition: unknown): string | undefined {
-  if (typeof definition !== 'object' || definition === null) return undefined;
+interface PackageConfig {
+  artifact?: string;
+  individually?: boolean;
+}
+
+function packageOf(definition: unknown): PackageConfig {
+  if (typeof definition !== 'object' || definition === null) return {};
   const pkg = (definition as { package?: unknown }).package;
-  if (typeof pkg !== 'object' || pkg === null) return undefined;
-  const artifact = (pkg as { artifact?: unknown }).artifact;
-  return typeof artifact === 'string' && artifact !== '' ? artifact : undefined;
+  return typeof pkg === 'object' && pkg !== null ? (pkg as PackageConfig) : {};
+}
+
+function artifactOf(pkg: PackageConfig): string | undefined {
+  return typeof pkg.artifact === 'string' && pkg.artifact !== '' ? pkg.artifact : undefined;
 }
 
 function isFile(file: string): boolean {
@@ -50,17 +57,15 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-/** Maven's side products are not the function's jar. */
-function isBuildJar(name: string): boolean {
-  return name.endsWith('.jar') && !/^original-|-(sources|javadoc|tests)\.jar$/.test(name);
-}
-
 type JavaSource = { kind: 'jar'; file: string } | { kind: 'classes'; dir: string };
 
+/** The jar deploy uploads (src/deploy/packaging.ts), else the compiled classes. */
 function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionModel, serviceDir: string): JavaSource {
+  const own = packageOf(serverless.service.functions?.[fn.key]);
   const configured: Array<[string, string | undefined]> = [
-    [`functions.${fn.key}.package.artifact`, artifactOf(serverless.service.functions?.[fn.key])],
-    ['package.artifact', artifactOf(serverless.service)],
+    [`functions.${fn.key}.package.artifact`, artifactOf(own)],
+    // a function packaged individually does not use the service's artifact
+    ['package.artifact', own.individually ? undefined : artifactOf(packageOf(serverless.service))],
   ];
   for (const [key, artifact] of configured) {
     if (artifact === undefined) continue;
@@ -70,16 +75,16 @@ function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionMod
     }
     return { kind: 'jar', file };
   }
+  const jarName = `${serverless.service.service}.jar`;
   const target = path.join(serviceDir, 'target');
-  const named = path.join(target, `${serverless.service.service}.jar`);
+  const named = path.join(target, jarName);
   if (isFile(named)) return { kind: 'jar', file: named };
-  const jars = isDirectory(target) ? fs.readdirSync(target).filter(isBuildJar) : [];
-  if (jars.length === 1) return { kind: 'jar', file: path.join(target, jars[0]) };
   const classes = path.join(target, 'classes');
   if (isDirectory(classes)) return { kind: 'classes', dir: classes };
-  const several = jars.length > 1 ? ` target/ holds several jars (${jars.join(', ')}); say which with package.artifact.` : '';
+  const others = isDirectory(target) ? fs.readdirSync(target).filter((name) => name.endsWith('.jar')) : [];
+  const hint = others.length > 0 ? ` target/ holds ${others.join(', ')}: to use one, set package.artifact (e.g. package: {artifact: target/${others[0]}}).` : '';
   throw new SpotinstError(
-    `Function "${fn.key}" (${fn.runtime}) has no built code in ${serviceDir}: no package.artifact, no target/${serverless.service.service}.jar, no target/classes.${several} ` +
+    `Function "${fn.key}" (${fn.runtime}) has no built code in ${serviceDir}: no package.artifact, no target/${jarName}, no target/classes.${hint} ` +
       'Build it first (e.g. `mvn package`), or set package.artifact to the jar.',
     CODE,
   );

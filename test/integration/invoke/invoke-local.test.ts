@@ -271,6 +271,11 @@ describe('invoke local: java', () => {
       code: 'SPOTINST_INVOKE_LOCAL_CODE_NOT_FOUND',
       message: expect.stringContaining('no package.artifact, no target/shop.jar, no target/classes'),
     });
+    // a jar of another name (mvn's <artifactId>-<version>.jar) is not guessed: deploy would not upload it
+    fs.mkdirSync(path.join(dir, 'target'));
+    fs.writeFileSync(path.join(dir, 'target', 'shop-1.0.jar'), 'not used');
+    const otherJar = await run(functionModel('hello', { runtime: 'java8', handler }), { serviceDir: dir, service: 'shop' });
+    expect(otherJar.error?.message).toContain('target/ holds shop-1.0.jar: to use one, set package.artifact (e.g. package: {artifact: target/shop-1.0.jar})');
     const wrongClass = temp('invoke-local-java-wrong-');
     await buildJavaFixture(cacheDir, path.join(wrongClass, 'target', 'classes'));
     const missing = await run(functionModel('hello', { runtime: 'java8', handler: 'com.example.Other' }), { serviceDir: wrongClass });
