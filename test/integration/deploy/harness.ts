@@ -1,0 +1,135 @@
+/**
+ * Runs the plugin's command hooks in-process against a spotinst-local, with a fake of the
+ * framework that hands over one zip per function (as `package.individually` would), so
+ * each test counts exactly the API calls a command makes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SpotinstPlugin = require('../../../src');
+import type { PluginLog, ServerlessLike } from '../../../src/plugin/serverless-types';
+import type { LocalStats } from '../../../src/local';
+import { zipFiles } from '../../fixtures/functions/build';
+
+export class FakeServerlessError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface FunctionSpec {
+  /** file name → content; zipped as this function's artifact */
+  files?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface ServiceSpec {
+  service: string;
+  stage?: string;
+  spotinst: Record<string, unknown>;
+  functions: Record<string, FunctionSpec>;
+}
+
+export interface Output {
+  /** what went to stdout (writeText) */
+  text: string[];
+  /** what went to stderr (log.*), with the level */
+  logs: string[];
+}
+
+const HELLO = "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: event.body }) });\n";
+
+export function helloFiles(marker = ''): Record<string, string> {
+  return { 'handler.js': `${HELLO}// ${marker}\n` };
+}
+
+function recordingLog(output: Output): PluginLog {
+  const at = (level: string) => (...text: string[]) => {
+    output.logs.push(`${level}: ${text.join(' ')}`);
+  };
+  return Object.assign(at('notice'), {
+    error: at('error'),
+    warning: at('warning'),
+    notice: at('notice'),
+    info: at('info'),
+    debug: at('debug'),
+    verbose: at('verbose'),
+    success: at('success'),
+  }) as PluginLog;
+}
+
+export class ServiceDir {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-deploy-'));
+
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Builds the plugin for `spec` with zips written into .serverless/, as after packaging,
+   * and runs the given hooks in order. Resolves with what was printed; rejects with the
+   * framework error a CLI would show.
+   */
+  async run(spec: ServiceSpec, hooks: string[], options: Record<string, string | boolean> = {}): Promise<Output> {
+    const output: Output = { text: [], logs: [] };
+    const functions: Record<string, Record<string, unknown>> = {};
+    for (const [key, { files, ...definition }] of Object.entries(spec.functions)) {
+      const zip = path.join(this.dir, '.serverless', `${key}.zip`);
+      fs.mkdirSync(path.dirname(zip), { recursive: true });
+      fs.writeFileSync(zip, await zipFiles(files ?? helloFiles()));
+      functions[key] = { ...definition, package: { artifact: zip } };
+    }
+    const written = JSON.parse(JSON.stringify(functions)) as Record<string, unknown>;
+    const serverless: ServerlessLike = {
+      version: '3.40.0',
+      serviceDir: this.dir,
+      configurationFilename: 'serverless.yml',
+      service: {
+        service: spec.service,
+        provider: { name: 'spotinst', stage: spec.stage ?? 'dev', spotinst: spec.spotinst },
+        functions,
+        package: {},
+        getAllFunctions: () => Object.keys(functions),
+      },
+      classes: { Error: FakeServerlessError },
+      configSchemaHandler: { defineProvider: () => undefined },
+      setProvider: () => undefined,
+      getProvider: () => undefined,
+      pluginManager: { spawn: async () => undefined },
+      processedInput: { commands: [], options },
+      configurationInput: { functions: written },
+    };
+    const plugin = new SpotinstPlugin(serverless, options, {
+      log: recordingLog(output),
+      writeText: (text) => output.text.push(...(Array.isArray(text) ? text : [text])),
+      progress: { create: () => ({ update: () => undefined, remove: () => undefined }) },
+    });
+    for (const hook of hooks) {
+      try {
+        await plugin.hooks[hook]();
+      } catch (error) {
+        Object.assign(error as object, { output });
+        throw error;
+      }
+    }
+    return output;
+  }
+}
+
+/** API calls between two stats readings, by `METHOD /route`. */
+export function callsBetween(before: LocalStats, after: LocalStats): Record<string, number> {
+  const calls: Record<string, number> = {};
+  for (const [route, count] of Object.entries(after.requests)) {
+    const delta = count - (before.requests[route] ?? 0);
+    if (delta > 0) calls[route] = delta;
+  }
+  return calls;
+}
+
+/** Only the calls that change something. */
+export function writesBetween(before: LocalStats, after: LocalStats): Record<string, number> {
+  return Object.fromEntries(Object.entries(callsBetween(before, after)).filter(([route]) => !route.startsWith('GET ')));
+}
