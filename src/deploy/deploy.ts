@@ -14,7 +14,7 @@ import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
 import { artifactPathOf } from './packaging';
 import { isNoop, planDeploy, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
 import { emptyState, findPlacement, readEnvironment, type Placement } from './remote';
-import { renderFailures, renderInfo, renderPlan, type DeployedService } from './render';
+import { renderResults, renderInfo, renderPlan, type DeployedService } from './render';
 
 export interface DeployOptions {
   dryRun: boolean;
@@ -115,7 +115,7 @@ async function applyWithProgress(
       [
         `Deploy incomplete: ${failed} of ${total} changes failed${failures.length > failed ? ` and ${failures.length - failed} were skipped` : ''}; ` +
           'everything else is deployed:',
-        ...renderFailures(failures),
+        ...renderResults(result.results),
         'Fix what is reported and run the command again: it picks up where this one stopped.',
       ].join('\n'),
       'SPOTINST_DEPLOY_INCOMPLETE',

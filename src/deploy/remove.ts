@@ -13,7 +13,7 @@ import { DeployCache } from './cache';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
 import { planDeploy } from './plan';
 import { CREATED_BY, findPlacement, readEnvironment, type Placement } from './remote';
-import { renderFailures } from './render';
+import { renderResults } from './render';
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -93,7 +93,7 @@ export async function removeService(context: CommandContext): Promise<void> {
   const failures = failuresOf(result);
   if (failures.length > 0) {
     throw new SpotinstError(
-      [`Remove incomplete: ${failures.length} deletions did not succeed:`, ...renderFailures(failures), 'Run `serverless remove` again to finish.'].join('\n'),
+      [`Remove incomplete: ${failures.length} deletions did not succeed:`, ...renderResults(result.results), 'Run `serverless remove` again to finish.'].join('\n'),
       'SPOTINST_REMOVE_INCOMPLETE',
     );
   }

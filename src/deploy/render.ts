@@ -69,13 +69,19 @@ export function renderPlan(service: ServiceModel, placement: Placement, plan: De
   return lines;
 }
 
-/** Every step that did not succeed, with the reason. */
-export function renderFailures(failures: StepResult[]): string[] {
-  return failures.map((failure) => {
-    const reason = failure.error?.message ?? 'unknown error';
-    const label = failure.kind === 'function' ? `function ${failure.name}` : `${failure.kind} of ${failure.name}`;
-    return `  ✖ ${failure.action} ${label} ${failure.outcome === 'skipped' ? 'skipped' : 'failed'}: ${reason}`;
-  });
+function stepLabel(step: StepResult): string {
+  return step.kind === 'function' ? `function ${step.name}` : `${step.kind} of ${step.name}`;
+}
+
+/** Every step's outcome, failures with their reason, for the report of a partial deploy. */
+export function renderResults(results: StepResult[]): string[] {
+  const order = { failed: 0, skipped: 1, done: 2 };
+  return [...results]
+    .sort((a, b) => order[a.outcome] - order[b.outcome])
+    .map((step) => {
+      if (step.outcome === 'done') return `  ✔ ${step.action} ${stepLabel(step)}`;
+      return `  ✖ ${step.action} ${stepLabel(step)} ${step.outcome}: ${step.error?.message ?? 'unknown error'}`;
+    });
 }
 
 export interface DeployedService {

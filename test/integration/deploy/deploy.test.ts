@@ -240,7 +240,7 @@ describe('deploy against spotinst-local', () => {
     const broken = { ...base, orders: { ...base.orders, activeVersions: [{ version: '$LATEST', percentage: 80 }, { version: 2, percentage: 20 }] } };
     const failure = dir.run(service(local, broken), DEPLOY);
     await expect(failure).rejects.toMatchObject({ code: 'SPOTINST_DEPLOY_INCOMPLETE' });
-    await expect(failure).rejects.toThrow(/1 of 6 changes failed[\s\S]*create function orders failed: .*version 2 does not exist/);
+    await expect(failure).rejects.toThrow(/1 of 6 changes failed[\s\S]*✖ create function orders failed: .*version 2 does not exist[\s\S]*✔ create function hello/);
     expect((await accountContents(local.client)).functions).toEqual(['hello', 'report']);
 
     await dir.run(service(local, base), DEPLOY);
