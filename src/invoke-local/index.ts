@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createRunner, defaultCacheDir, type InvocationOutcome } from '../runtimes';
 import { DOCUMENTED_RUNTIMES, runtimeFamily } from '../runtimes/catalog';
 import { SpotinstError } from '../errors';
-import { flagOption, serviceDirOf, type FunctionCommandContext } from '../invoke/context';
+import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from '../invoke/context';
 import { eventData, localEvent, requestPayload } from '../invoke/event-data';
 import { formatValue } from '../invoke/output';
 import { selectFunction } from '../invoke/target';
@@ -63,9 +63,7 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
       'SPOTINST_INVOKE_LOCAL_UNSUPPORTED_RUNTIME',
     );
   }
-  for (const [name, reason] of Object.entries(IGNORED_OPTIONS)) {
-    if (options[name] !== undefined && options[name] !== false) log.warning(`--${name} is ignored: ${reason}.`);
-  }
+  warnIgnoredOptions(context, IGNORED_OPTIONS);
   const serviceDir = serviceDirOf(context);
   const overrides = parseEnvOptions(options.env);
   const data = eventData(fn, options, serviceDir, 'SPOTINST_INVOKE_LOCAL');

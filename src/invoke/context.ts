@@ -44,3 +44,14 @@ export function flagOption(options: CommandContext['options'], name: string): bo
   const value = options[name];
   return value === true || value === 'true';
 }
+
+/**
+ * Options the framework declares for AWS that mean nothing here: said, not silently
+ * dropped, so nobody believes they took effect.
+ */
+export function warnIgnoredOptions(context: Pick<FunctionCommandContext, 'options' | 'log'>, ignored: Record<string, string>): void {
+  for (const [name, reason] of Object.entries(ignored)) {
+    const value = context.options[name];
+    if (value !== undefined && value !== false && value !== null) context.log.warning(`--${name} is ignored: ${reason}.`);
+  }
+}

@@ -9,11 +9,19 @@ import axios, { isAxiosError, type AxiosResponse } from 'axios';
 import { SpotinstError } from '../errors';
 import type { FunctionRecord } from '../api';
 import type { InvocationLog } from '../api/types';
-import { flagOption, serviceDirOf, type FunctionCommandContext } from './context';
+import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from './context';
 import { eventData, requestPayload, USER_AGENT, type RequestPayload } from './event-data';
 import { formatBody, platformError, shortId } from './output';
 import { findDeployedFunction, selectFunction } from './target';
 import { redactor } from './redact';
+
+/** AWS options of the core's `invoke` with no meaning for a function URL. */
+const IGNORED_OPTIONS: Record<string, string> = {
+  qualifier: "a function URL runs the versions of the function's activeVersions",
+  type: 'a function URL is always invoked synchronously',
+  context: 'the platform builds the context',
+  contextPath: 'the platform builds the context',
+};
 
 /** Beyond the function's own timeout, how long to wait for the platform to answer. */
 const REPLY_GRACE_MS = 30000;
@@ -141,6 +149,7 @@ async function printInvocationLog(context: FunctionCommandContext, remote: Funct
 export async function invoke(context: FunctionCommandContext): Promise<void> {
   const service = context.provider.getService();
   const fn = selectFunction(service, context.options, 'SPOTINST_INVOKE');
+  warnIgnoredOptions(context, IGNORED_OPTIONS);
   const data = eventData(fn, context.options, serviceDirOf(context), 'SPOTINST_INVOKE');
   if (data.note) context.log.warning(data.note);
   context.log.verbose(`Event data: ${data.source}.`);

@@ -148,6 +148,15 @@ describe('invoke local: node', () => {
     expect(inspected(single.output.out).env.ONE).toBe('1');
   });
 
+  it('says that --docker and --context do not apply, and runs anyway', async () => {
+    const { output, error } = await run(functionModel('hello'), { serviceDir, options: { docker: true, context: '{"a":1}' } });
+    expect(error).toBeUndefined();
+    expect(output.stderr.filter((entry) => entry.level === 'warning').map((entry) => entry.text)).toEqual([
+      '--docker is ignored: handlers run directly with the local interpreters.',
+      '--context is ignored: the context is built as the platform builds it.',
+    ]);
+  });
+
   it('refuses a malformed --env before running anything', async () => {
     const { error, output } = await run(functionModel('hello'), { serviceDir, options: { env: ['GOOD=1', 'NO_EQUALS'] } });
     expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID', message: expect.stringContaining('--env NO_EQUALS has no "="') });

@@ -82,6 +82,17 @@ describe('invoke (HTTP)', () => {
     expect(output.out).toBe('plain text reply');
   });
 
+  it('says that AWS-only options are ignored', async () => {
+    deployed('hello', 'public');
+    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(200, 'ok');
+    const { context, output } = setup({ qualifier: '2', type: 'Event' });
+    await invoke(context);
+    expect(output.stderr.filter((entry) => entry.level === 'warning').map((entry) => entry.text)).toEqual([
+      "--qualifier is ignored: a function URL runs the versions of the function's activeVersions.",
+      '--type is ignored: a function URL is always invoked synchronously.',
+    ]);
+  });
+
   it('prints nothing on stdout for an empty reply', async () => {
     deployed('hello', 'public');
     nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(204);
