@@ -7,10 +7,17 @@ import { deployOneFunction, deployService, functionOf } from '../deploy/deploy';
 import { showInfo } from '../deploy/info';
 import { removeService } from '../deploy/remove';
 import { assignJavaArtifacts, preparePackageFunction } from '../deploy/packaging';
+import { lockService } from '../deploy/lock';
+import { invoke } from '../invoke';
+import { invokeLocal } from '../invoke-local';
+import { logs } from '../logs';
 import { recordArtifacts, reusePreviousArtifacts, type ReuseDecision } from '../deploy/artifact-reuse';
 import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
 
 type Hook = () => Promise<void> | void;
+
+/** Commands that write to the service directory and the remote state. */
+const LOCKED_COMMANDS = new Set(['deploy', 'deploy function', 'remove']);
 
 const SPOTINST_HELP = [
   'Usage: serverless spotinst <command>',
@@ -90,6 +97,11 @@ export class SpotinstPlugin {
 
     this.hooks = this.guarded({
       'spotinst:help': () => this.writeText(SPOTINST_HELP),
+      // Before the framework packages: two deploys of one directory would race on the zips too.
+      initialize: () => {
+        const command = this.serverless.processedInput.commands.join(' ');
+        if (LOCKED_COMMANDS.has(command)) lockService(this.serverless.serviceDir ?? process.cwd(), command);
+      },
       'spotinst:credentials:save': () => this.saveCredentials(),
       // Bad configuration stops packaging before any work, as it will stop deploy.
       'before:package:initialize': () => {
@@ -121,6 +133,9 @@ export class SpotinstPlugin {
       'deploy:function:deploy': () => deployOneFunction(this.context()),
       'info:info': () => showInfo(this.context()),
       'remove:remove': () => removeService(this.context()),
+      'invoke:invoke': () => invoke(this.context()),
+      'invoke:local:invoke': () => invokeLocal(this.context()),
+      'logs:logs': () => logs(this.context()),
     });
   }
 

@@ -69,7 +69,7 @@ describe('SpotinstPlugin', () => {
     const { serverless } = fakeServerless({ hello });
     const plugin = new SpotinstPlugin(serverless, {});
     const commands = Object.keys(plugin.hooks).map((hook) => hook.replace(/^(before|after):/, '').split(':')[0]);
-    expect(new Set(commands)).toEqual(new Set(['spotinst', 'package', 'deploy', 'info', 'remove']));
+    expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs']));
   });
 
   it('names remote functions by key unless name: is written', () => {
