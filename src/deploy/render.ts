@@ -56,6 +56,14 @@ export function renderPlan(service: ServiceModel, placement: Placement, plan: De
   if (plan.alias && (plan.alias.action !== 'keep' || verbose)) lines.push(line(plan.alias.action, `alias ${plan.alias.host}`));
 
   const counts = summarize(plan);
+  // The application and environment lines count too: they are writes like the others.
+  const target = service.environment;
+  if (target.kind === 'managed') {
+    if (!placement.application) counts.create += 1;
+    if (placement.environmentAction === 'create') counts.create += 1;
+    else if (placement.environmentAction === 'update') counts.update += 1;
+    else counts.keep += 1;
+  }
   const unchangedFunctions = plan.functions.filter((step) => step.action === 'keep').length;
   if (unchangedFunctions > 0 && !verbose) lines.push(`  = ${plural(unchangedFunctions, 'function')} unchanged`);
   const parts = [
