@@ -63,8 +63,8 @@ describe('deploy against spotinst-local', () => {
     });
     const contents = await accountContents(local.client);
     expect(contents).toEqual({ applications: ['shop'], environments: ['dev'], functions: ['hello', 'orders', 'report'], jobs: 2, patterns: 1, aliases: 1 });
-    expect(output.logs.join('\n')).toMatch(/\+ create function hello/);
-    expect(output.text.join('\n')).toMatch(/hello:\n {4}id: fx-\w+[\s\S]*cron: \*\/5 \* \* \* \*[\s\S]*endpoint: GET \/hello/);
+    expect(output.err).toMatch(/\+ create function hello/);
+    expect(output.out).toMatch(/hello:\n {4}id: fx-\w+[\s\S]*cron: \*\/5 \* \* \* \*[\s\S]*endpoint: GET \/hello/);
   });
 
   it('makes no write call and uploads no code when nothing changed', async () => {
@@ -76,7 +76,7 @@ describe('deploy against spotinst-local', () => {
     expect(after.codeBytesUploaded - before.codeBytesUploaded).toBe(0);
     // remote state first: one lookup of the application, then one list per resource kind
     expect(Object.values(callsBetween(before, after)).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(6);
-    expect(output.logs.join('\n')).toMatch(/up to date: nothing to deploy/);
+    expect(output.err).toMatch(/up to date: nothing to deploy/);
   });
 
   it('updates and uploads exactly the function whose handler changed', async () => {
@@ -96,7 +96,7 @@ describe('deploy against spotinst-local', () => {
     const before = local.platform.stats();
     const output = await dir.run(service(local, { ...base, report: { ...base.report, cron: { active: true, value: '0 4 * * *' } } }), DEPLOY);
     expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /spectrum/events/job/{id}': 1 });
-    expect(output.logs.join('\n')).toMatch(/~ update cron of report: expression 0 3 \* \* \* → 0 4 \* \* \*/);
+    expect(output.err).toMatch(/~ update cron of report: expression 0 3 \* \* \* → 0 4 \* \* \*/);
     const jobs = await local.client.cronJobs.list();
     expect(jobs.map((job) => job.cronExpression).sort()).toEqual(['*/5 * * * *', '0 4 * * *']);
   });
@@ -108,7 +108,7 @@ describe('deploy against spotinst-local', () => {
     let before = local.platform.stats();
     const kept = await dir.run(service(local, rest), DEPLOY);
     expect(writesBetween(before, local.platform.stats())).toEqual({});
-    expect(kept.logs.join('\n')).toMatch(/· leave {2}function hello: not in the file; --prune deletes it/);
+    expect(kept.err).toMatch(/· leave {2}function hello: not in the file; --prune deletes it/);
 
     before = local.platform.stats();
     await dir.run(service(local, rest), DEPLOY, { prune: true });
@@ -133,13 +133,13 @@ describe('deploy against spotinst-local', () => {
     const changed = { ...base, orders: { ...base.orders, memory: 512 } };
     const output = await dir.run(service(local, changed), DEPLOY, { 'dry-run': true });
     expect(writesBetween(before, local.platform.stats())).toEqual({});
-    expect(output.text.join('\n')).toMatch(/~ update function orders: memory 256 → 512[\s\S]*Dry run: nothing was changed\./);
+    expect(output.out).toMatch(/~ update function orders: memory 256 → 512[\s\S]*Dry run: nothing was changed\./);
   });
 
   it('--dry-run of a first deploy creates neither application nor environment', async () => {
     const output = await dir.run(service(local, base), DEPLOY, { 'dry-run': true });
     expect(await accountContents(local.client)).toEqual({ applications: [], environments: [], functions: [], jobs: 0, patterns: 0, aliases: 0 });
-    expect(output.text.join('\n')).toMatch(/\+ create application shop[\s\S]*\+ create environment dev/);
+    expect(output.out).toMatch(/\+ create application shop[\s\S]*\+ create environment dev/);
   });
 
   it('--force updates and uploads every function', async () => {
@@ -180,11 +180,11 @@ describe('deploy against spotinst-local', () => {
 
   it('info shows every function from the API, and -f one of them', async () => {
     await dir.run(service(local, base), DEPLOY);
-    const all = (await dir.run(service(local, base), ['info:info'])).text.join('\n');
+    const all = (await dir.run(service(local, base), ['info:info'])).out;
     expect(all).toMatch(/^service: shop\nstage: dev\napplication: shop \(app-\w+\)\nenvironment: dev \(env-\w+\)\nfunctions:/);
     for (const name of ['hello', 'orders', 'report']) expect(all).toContain(`  ${name}:\n    id: fx-`);
     expect(all).toMatch(/orders:\n(.*\n){2}    memory: 256 MB/);
-    const one = (await dir.run(service(local, base), ['info:info'], { function: 'report' })).text.join('\n');
+    const one = (await dir.run(service(local, base), ['info:info'], { function: 'report' })).out;
     expect(one).toContain('report:');
     expect(one).not.toContain('orders:');
     expect(one).toMatch(/cron: 0 3 \* \* \*/);
@@ -201,10 +201,10 @@ describe('deploy against spotinst-local', () => {
     const fresh = new ServiceDir(); // no .serverless: as a fresh clone
     try {
       const output = await fresh.run(service(local, base, { alias: 'shop.example.test' }), ['remove:remove']);
-      expect(output.logs.join('\n')).toMatch(/Removed service shop \(stage dev\): 3 functions, 2 cron jobs, 1 endpoint, alias shop.example.test, environment dev, application shop\./);
+      expect(output.err).toMatch(/Removed service shop \(stage dev\): 3 functions, 2 cron jobs, 1 endpoint, alias shop.example.test, environment dev, application shop\./);
       expect(await accountContents(local.client)).toEqual(before);
       const again = await fresh.run(service(local, base), ['remove:remove']);
-      expect(again.logs.join('\n')).toMatch(/Nothing to remove/);
+      expect(again.err).toMatch(/Nothing to remove/);
     } finally {
       fresh.cleanup();
     }
@@ -216,7 +216,7 @@ describe('deploy against spotinst-local', () => {
     await dir.run(service(local, base), DEPLOY);
     const output = await dir.run(service(local, base), ['remove:remove']);
     expect(await accountContents(local.client)).toMatchObject({ applications: ['shop'], environments: ['dev'], functions: [] });
-    expect(output.logs.join('\n')).toMatch(/Removed service shop \(stage dev\): 3 functions/);
+    expect(output.err).toMatch(/Removed service shop \(stage dev\): 3 functions/);
   });
 
   it('deploys into an explicit env- id as is, and refuses one that does not exist', async () => {
@@ -232,7 +232,7 @@ describe('deploy against spotinst-local', () => {
     const before = local.platform.stats();
     const output = await dir.run(service(local, base, { environment: { name: 'dev', providers: ['gcp', 'azure'] } }), DEPLOY);
     expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /functions/environment/{id}': 1 });
-    expect(output.logs.join('\n')).toMatch(/~ update environment dev \(env-\w+\): providers \["aws"\] → \["gcp","azure"\]/);
+    expect(output.err).toMatch(/~ update environment dev \(env-\w+\): providers \["aws"\] → \["gcp","azure"\]/);
     expect((await local.client.environments.list())[0].providers).toEqual(['gcp', 'azure']);
   });
 

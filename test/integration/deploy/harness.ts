@@ -7,9 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
-import type { PluginLog, ServerlessLike } from '../../../src/plugin/serverless-types';
+import type { ServerlessLike } from '../../../src/plugin/serverless-types';
 import type { LocalStats } from '../../../src/local';
 import { zipFiles } from '../../fixtures/functions/build';
+import { recordingWriters, type Output } from '../../helpers/command-context';
+
+export type { Output };
 
 export class FakeServerlessError extends Error {
   constructor(
@@ -33,32 +36,10 @@ export interface ServiceSpec {
   functions: Record<string, FunctionSpec>;
 }
 
-export interface Output {
-  /** what went to stdout (writeText) */
-  text: string[];
-  /** what went to stderr (log.*), with the level */
-  logs: string[];
-}
-
 const HELLO = "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: event.body }) });\n";
 
 export function helloFiles(marker = ''): Record<string, string> {
   return { 'handler.js': `${HELLO}// ${marker}\n` };
-}
-
-function recordingLog(output: Output): PluginLog {
-  const at = (level: string) => (...text: string[]) => {
-    output.logs.push(`${level}: ${text.join(' ')}`);
-  };
-  return Object.assign(at('notice'), {
-    error: at('error'),
-    warning: at('warning'),
-    notice: at('notice'),
-    info: at('info'),
-    debug: at('debug'),
-    verbose: at('verbose'),
-    success: at('success'),
-  }) as PluginLog;
 }
 
 export class ServiceDir {
@@ -74,7 +55,7 @@ export class ServiceDir {
    * framework error a CLI would show.
    */
   async run(spec: ServiceSpec, hooks: string[], options: Record<string, string | boolean> = {}): Promise<Output> {
-    const output: Output = { text: [], logs: [] };
+    const { log, writeText, output } = recordingWriters();
     const functions: Record<string, Record<string, unknown>> = {};
     for (const [key, { files, ...definition }] of Object.entries(spec.functions)) {
       const zip = path.join(this.dir, '.serverless', `${key}.zip`);
@@ -103,8 +84,8 @@ export class ServiceDir {
       configurationInput: { functions: written },
     };
     const plugin = new SpotinstPlugin(serverless, options, {
-      log: recordingLog(output),
-      writeText: (text) => output.text.push(...(Array.isArray(text) ? text : [text])),
+      log,
+      writeText,
       progress: { create: () => ({ update: () => undefined, remove: () => undefined }) },
     });
     for (const hook of hooks) {
