@@ -45,6 +45,14 @@ export interface ApplyContext {
   onStep?: (result: StepResult) => void;
 }
 
+/** The calls a kind of trigger needs; a found one ends a create that may have happened. */
+interface TriggerApi<Input> {
+  create(input: Input): Promise<unknown>;
+  update(id: string, input: Input): Promise<unknown>;
+  delete(id: string): Promise<boolean>;
+  findForFunction(functionId: string): Promise<unknown>;
+}
+
 const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
 const DEFAULT_CORS: CorsConfig = { enabled: false };
 
@@ -159,34 +167,41 @@ class Applier {
     }
   }
 
-  private async applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
-    const { client, environmentId } = this.context;
+  /** Writes one cron job or pattern; both kinds differ only in their API and input. */
+  private async applyTrigger<Input>(
+    step: { action: StepAction; id?: string },
+    functionId: string | undefined,
+    api: TriggerApi<Input>,
+    input: (functionId: string) => Input,
+  ): Promise<void> {
     if (step.action === 'delete' && step.id) {
-      await this.write(() => client.cronJobs.delete(step.id!));
+      await this.write(() => api.delete(step.id!));
     } else if (step.action === 'update' && step.id && functionId) {
-      await this.write(() => client.cronJobs.update(step.id!, jobInput(step, functionId, environmentId)));
+      await this.write(() => api.update(step.id!, input(functionId)));
     } else if (step.action === 'create' && functionId) {
-      const input = jobInput(step, functionId, environmentId);
-      await createOnce(
-        () => this.write(() => client.cronJobs.create(input)),
-        async () => (await client.cronJobs.listByFunction(functionId))[0],
-      );
+      const body = input(functionId);
+      await createOnce(() => this.write(() => api.create(body)), () => api.findForFunction(functionId));
     }
   }
 
-  private async applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
+  private applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    if (step.action === 'delete' && step.id) {
-      await this.write(() => client.patterns.delete(step.id!));
-    } else if (step.action === 'update' && step.id && functionId) {
-      await this.write(() => client.patterns.update(step.id!, patternInput(step, functionId, environmentId)));
-    } else if (step.action === 'create' && functionId) {
-      const input = patternInput(step, functionId, environmentId);
-      await createOnce(
-        () => this.write(() => client.patterns.create(input)),
-        async () => (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === functionId),
-      );
-    }
+    return this.applyTrigger<CronJobInput>(step, functionId, {
+      create: (input) => client.cronJobs.create(input),
+      update: (id, input) => client.cronJobs.update(id, input),
+      delete: (id) => client.cronJobs.delete(id),
+      findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
+    }, (id) => jobInput(step, id, environmentId));
+  }
+
+  private applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
+    const { client, environmentId } = this.context;
+    return this.applyTrigger<PatternInput>(step, functionId, {
+      create: (input) => client.patterns.create(input),
+      update: (id, input) => client.patterns.update(id, input),
+      delete: (id) => client.patterns.delete(id),
+      findForFunction: async (id) => (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === id),
+    }, (id) => patternInput(step, id, environmentId));
   }
 
   private triggerSteps(jobs: JobStep[], patterns: PatternStep[], functionId: () => string | undefined) {
