@@ -2,7 +2,9 @@
  * `serverless logs -f NAME [--startTime 30m|2h|3d|ISO|epoch-ms] [--tail] [--interval ms]
  * [--filter TEXT]`: the invocation logs of a deployed function on stdout.
  */
+import type { EventEmitter } from 'node:events';
 import chalk from 'chalk';
+import { SpotinstError } from '../errors';
 import { flagOption, type FunctionCommandContext } from '../invoke/context';
 import { redactor } from '../invoke/redact';
 import { findDeployedFunction, selectFunction } from '../invoke/target';
@@ -17,6 +19,8 @@ export interface LogsDependencies {
   signal?: AbortSignal;
   /** default: when stdout is a terminal that supports colours */
   colors?: boolean;
+  /** where the lines go, watched for a reader that went away (default process.stdout) */
+  output?: EventEmitter;
 }
 
 /** A failing poll is said once, then every this many failures in a row, not every second. */
@@ -62,6 +66,17 @@ export async function logs(context: FunctionCommandContext, dependencies: LogsDe
   } else if (follow) {
     process.once('SIGINT', onInterrupt);
   }
+  // `logs --tail | head -20`: once the reader is gone, the tail is over (as with Ctrl-C),
+  // instead of an uncaught EPIPE at the next line. Another write error ends it with a message.
+  const output = dependencies.output ?? process.stdout;
+  let outputFailed = false;
+  let outputError: NodeJS.ErrnoException | undefined;
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (!outputFailed && error.code !== 'EPIPE') outputError = error;
+    outputFailed = true;
+    controller.abort();
+  };
+  if (follow) output.on('error', onOutputError);
 
   let failures = 0;
   try {
@@ -96,5 +111,10 @@ export async function logs(context: FunctionCommandContext, dependencies: LogsDe
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     external?.removeEventListener('abort', onInterrupt);
+    // kept once a write failed: that stream is done for, and a late error event must not crash the CLI
+    if (!outputFailed) output.removeListener('error', onOutputError);
+  }
+  if (outputError) {
+    throw new SpotinstError(`Could not write the logs (${outputError.code ?? outputError.message}); stopped tailing.`, 'SPOTINST_LOGS_OUTPUT_FAILED');
   }
 }

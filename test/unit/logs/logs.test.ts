@@ -1,4 +1,5 @@
 /** The `logs` command against a mocked API: windows asked for, output, Ctrl-C. */
+import { EventEmitter } from 'node:events';
 import nock from 'nock';
 import { logs } from '../../../src/logs';
 import type { InvocationLog, SpotinstFunction } from '../../../src/api';
@@ -143,6 +144,51 @@ describe('logs', () => {
     expect(process.listeners('SIGINT')).toEqual(before);
     expect(output.out.split('\n')).toHaveLength(4);
     expect(output.visibleErr).toContain('Tailing the logs of "hello" since 2024-05-01T11:50:00.000Z (Ctrl-C to stop)');
+  });
+
+  it('--tail ends quietly when the reader of its output goes away (`| head`), and stays deaf to late write errors', async () => {
+    deployed();
+    nock(BASE).get('/functions/function/log').query(true).times(2).reply(200, envelope(entries));
+    const output = new EventEmitter();
+    const { context } = setup({ tail: true, interval: '500' });
+    let sleeps = 0;
+    const done = logs(context, {
+      now: () => NOW,
+      colors: false,
+      output,
+      sleep: async () => {
+        sleeps += 1;
+        if (sleeps === 2) output.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    await expect(done).resolves.toBeUndefined();
+    expect(sleeps).toBe(2);
+    // a second error from the closed stream is not an uncaught exception
+    expect(() => output.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).not.toThrow();
+  });
+
+  it('--tail stops with a message when its output fails for another reason', async () => {
+    deployed();
+    nock(BASE).get('/functions/function/log').query(true).reply(200, envelope([]));
+    const output = new EventEmitter();
+    const { context } = setup({ tail: true });
+    const done = logs(context, {
+      now: () => NOW,
+      output,
+      sleep: async () => {
+        output.emit('error', Object.assign(new Error('i/o error'), { code: 'EIO' }));
+      },
+    });
+    await expect(done).rejects.toMatchObject({ code: 'SPOTINST_LOGS_OUTPUT_FAILED', message: 'Could not write the logs (EIO); stopped tailing.' });
+  });
+
+  it('without --tail, leaves the output alone', async () => {
+    deployed();
+    nock(BASE).get('/functions/function/log').query(true).reply(200, envelope([]));
+    const output = new EventEmitter();
+    const { context } = setup({});
+    await logs(context, { now: () => NOW, output });
+    expect(output.listenerCount('error')).toBe(0);
   });
 
   it('an undeployed function is named, with the fix', async () => {
