@@ -58,7 +58,7 @@ export function assignJavaArtifacts(serverless: ServerlessLike, service: Service
   }
   if (missing.length > 0) {
     throw new SpotinstError(
-      `${missing.join('\n')}\nBuild the jar first (\`mvn package\`, or javac + jar as in docs/getting-started.md), ` +
+      `${missing.join('\n')}\nBuild the jar first: \`sh build.sh\` (javac + jar) or \`mvn package\`, as node_modules/serverless-spotinst-functions/templates/spotinst-java8/README.md shows; ` +
         'or set package.artifact to the jar to upload.',
       'SPOTINST_JAR_MISSING',
     );
