@@ -17,8 +17,10 @@ const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 const started = Date.now();
 
+const BOLD = process.stdout.isTTY ? ['\x1b[1m', '\x1b[0m'] : ['', ''];
+
 function heading(text) {
-  process.stdout.write(`\n\x1b[1m${text}\x1b[0m\n`);
+  process.stdout.write(`\n${BOLD[0]}${text}${BOLD[1]}\n`);
 }
 
 /** Runs the CLI like a user would, showing its output as it comes; resolves its exit code. */
@@ -32,11 +34,15 @@ function serverless(args, cwd, env) {
 }
 
 async function main() {
-  heading('Building the plugin (npm run build)');
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the build failed');
+  // The test of this script runs it beside other tests that use dist/, so it skips the rebuild.
+  if (process.env.SPOTINST_DEMO_SKIP_BUILD !== '1') {
+    heading('Building the plugin (npm run build)');
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+  }
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-demo-'));
+  process.stdout.write(`\nWorking in ${work}\n`);
   const { startLocalPlatform } = require(path.join(ROOT, 'dist', 'local'));
   let platform;
   try {
