@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Build: compile TypeScript to CommonJS in dist/, then copy the non-TypeScript files the
-// runtimes need at run time (python/ruby runner scripts, java sources) beside their modules.
+// Build: compile TypeScript to CommonJS, copy the non-TypeScript files the runtimes need at
+// run time (python/ruby runner scripts, java sources) beside their modules, then swap the
+// result in as dist/. Building beside dist/ keeps a CLI that runs during the build working.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -8,14 +9,18 @@ const { execFileSync } = require('child_process');
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
+const next = path.join(root, `.dist-build-${process.pid}`);
 const ASSET_EXTENSIONS = new Set(['.py', '.rb', '.java']);
 
-fs.rmSync(dist, { recursive: true, force: true });
+fs.rmSync(next, { recursive: true, force: true });
 try {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', next],
+    { stdio: 'inherit' },
+  );
 } catch (error) {
+  fs.rmSync(next, { recursive: true, force: true });
   // tsc has printed the errors already; a stack trace of this script would only hide them.
   process.exit(typeof error.status === 'number' ? error.status : 1);
 }
@@ -31,4 +36,10 @@ function copyAssets(from, to) {
     }
   }
 }
-copyAssets(path.join(root, 'src'), dist);
+copyAssets(path.join(root, 'src'), next);
+
+// Two renames: the old tree is gone only once the new one is in place.
+const old = `${dist}.old-${process.pid}`;
+if (fs.existsSync(dist)) fs.renameSync(dist, old);
+fs.renameSync(next, dist);
+fs.rmSync(old, { recursive: true, force: true });
