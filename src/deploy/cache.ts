@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FunctionCodeInfo } from '../api/types';
+import type { PlacementHint } from './remote';
 
 export const CACHE_FILE = 'spotinst-deploy.json';
 const FORMAT = 1;
@@ -16,6 +17,8 @@ interface CacheFile {
   format: number;
   /** function id → the code it was last given */
   functions: Record<string, FunctionCodeInfo>;
+  /** where the service was last deployed, by `apiUrl account application environment` */
+  placements?: Record<string, PlacementHint>;
 }
 
 function isCodeInfo(value: unknown): value is FunctionCodeInfo {
@@ -28,22 +31,29 @@ export class DeployCache {
   private constructor(
     readonly file: string,
     private readonly functions: Record<string, FunctionCodeInfo>,
+    private readonly placements: Record<string, PlacementHint>,
   ) {}
 
   static load(serviceDir: string): DeployCache {
     const file = path.join(serviceDir, '.serverless', CACHE_FILE);
     const functions: Record<string, FunctionCodeInfo> = {};
+    const placements: Record<string, PlacementHint> = {};
     try {
       const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.format === FORMAT && typeof parsed.functions === 'object' && parsed.functions !== null) {
         for (const [id, code] of Object.entries(parsed.functions)) {
           if (isCodeInfo(code)) functions[id] = { handler: code.handler, sha256: code.sha256 };
         }
+        for (const [key, hint] of Object.entries(parsed.placements ?? {})) {
+          if (typeof hint?.applicationId === 'string' && typeof hint.environmentId === 'string') {
+            placements[key] = { applicationId: hint.applicationId, environmentId: hint.environmentId };
+          }
+        }
       }
     } catch {
       // Missing or unreadable: start empty; the server's hashes or one upload make up for it.
     }
-    return new DeployCache(file, functions);
+    return new DeployCache(file, functions, placements);
   }
 
   /** The remembered code of each function id. */
@@ -59,8 +69,18 @@ export class DeployCache {
     delete this.functions[functionId];
   }
 
+  /** Where the service was found last time, under this key; only a hint (see readByHint). */
+  placement(key: string): PlacementHint | undefined {
+    return this.placements[key];
+  }
+
+  rememberPlacement(key: string, hint: PlacementHint | undefined): void {
+    if (hint) this.placements[key] = hint;
+    else delete this.placements[key];
+  }
+
   save(): void {
-    const body: CacheFile = { format: FORMAT, functions: this.functions };
+    const body: CacheFile = { format: FORMAT, functions: this.functions, placements: this.placements };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`);

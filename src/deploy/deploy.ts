@@ -13,7 +13,8 @@ import { ensurePlacement } from './environment';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
 import { artifactPathOf } from './packaging';
 import { isNoop, planDeploy, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
-import { emptyState, findPlacement, readEnvironment, type Placement } from './remote';
+import { emptyState, findPlacement, readByHint, readEnvironment, type Placement, type PlacementHint } from './remote';
+import type { Application, Environment } from '../api/types';
 import { renderResults, renderInfo, renderPlan, type DeployedService } from './render';
 
 export interface DeployOptions {
@@ -73,6 +74,7 @@ async function applyWithProgress(
   actual: ActualState,
   artifacts: Map<string, Artifact>,
   options: DeployOptions,
+  cache: DeployCache,
 ): Promise<ApplyResult> {
   const limiter = new AdaptiveLimiter(options.concurrency);
   const stopListening = context.provider.onRetry((event) => {
@@ -81,7 +83,6 @@ async function applyWithProgress(
   const total = stepsToDo(plan);
   let finished = 0;
   const progress = context.progress.create({ message: `Deploying: 0/${total}`, name: 'spotinst-deploy' });
-  const cache = DeployCache.load(serviceDirOf(context));
   let result: ApplyResult;
   try {
     result = await applyPlan(plan, {
@@ -138,6 +139,16 @@ function deployedService(service: ServiceModel, placement: Placement, environmen
   };
 }
 
+/** Which API, account and names a placement hint is for: a hint never crosses them. */
+function placementKey(context: CommandContext, service: ServiceModel): string | undefined {
+  if (service.environment.kind !== 'managed') return undefined;
+  return [context.provider.apiUrl, context.provider.getCredentials().account, service.application, service.environment.name].join(' ');
+}
+
+function hintOf(application: Application | undefined, environment: Environment | undefined): PlacementHint | undefined {
+  return application && environment ? { applicationId: application.id, environmentId: environment.id } : undefined;
+}
+
 /** Time since the command started, as the user waited for it (framework start-up included). */
 function elapsed(): string {
   return `${process.uptime().toFixed(1)}s`;
@@ -150,13 +161,21 @@ export async function deployService(context: CommandContext): Promise<void> {
   const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key));
   const client = context.provider.getClient();
 
+  const cache = DeployCache.load(serviceDirOf(context));
+  const hintKey = placementKey(context, service);
   const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
   let placement: Placement;
   let actual: ActualState;
   try {
-    placement = await findPlacement(client, service);
-    const cache = DeployCache.load(serviceDirOf(context));
-    actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
+    // The ids of the last deploy let everything be read in one round; they are checked in it.
+    const hint = hintKey ? cache.placement(hintKey) : undefined;
+    const known = hint ? await readByHint(client, service, hint, cache.known()) : undefined;
+    if (known) {
+      ({ placement, actual } = known);
+    } else {
+      placement = await findPlacement(client, service);
+      actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
+    }
   } finally {
     reading.remove();
   }
@@ -171,6 +190,10 @@ export async function deployService(context: CommandContext): Promise<void> {
 
   const environmentReady = placement.environment && (placement.environmentAction === 'keep' || placement.environmentAction === 'use');
   if (environmentReady && isNoop(plan)) {
+    if (hintKey) {
+      cache.rememberPlacement(hintKey, hintOf(placement.application, placement.environment));
+      cache.save();
+    }
     context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed()}).`);
     context.writeText(renderInfo(deployedService(service, placement, placement.environment!.id, actual)));
     return;
@@ -179,7 +202,8 @@ export async function deployService(context: CommandContext): Promise<void> {
   const ensured = await ensurePlacement(client, service, placement);
   const environmentId = ensured.environment.id;
   const settled = { ...placement, application: ensured.application, environment: ensured.environment };
-  await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
+  if (hintKey) cache.rememberPlacement(hintKey, hintOf(ensured.application, ensured.environment));
+  await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
   const after = await readEnvironment(client, environmentId, {});
   context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`);
   context.writeText(renderInfo(deployedService(service, settled, environmentId, after)));
@@ -256,7 +280,7 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
     context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed()}).`);
     return;
   }
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options);
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, DeployCache.load(serviceDirOf(context)));
   const deployed = result.functions.get(model.name);
   context.log.success(
     `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`,

@@ -67,6 +67,52 @@ export async function findPlacement(client: SpotinstClient, service: ServiceMode
   };
 }
 
+/** Ids where the service was last found: a hint, checked against the API before use. */
+export interface PlacementHint {
+  applicationId: string;
+  environmentId: string;
+}
+
+/**
+ * Reads the placement and the environment's contents in one round of parallel calls, by
+ * the ids of the last deploy. Undefined when the hint no longer holds (renamed, deleted,
+ * another stage): the caller then looks the service up by name.
+ */
+export async function readByHint(
+  client: SpotinstClient,
+  service: ServiceModel,
+  hint: PlacementHint,
+  knownCode: Record<string, FunctionCodeInfo>,
+): Promise<{ placement: Placement; actual: ActualState } | undefined> {
+  const target = service.environment;
+  if (target.kind !== 'managed') return undefined;
+  const [application, environment, actual] = await Promise.all([
+    client.applications.find(hint.applicationId),
+    client.environments.find(hint.environmentId),
+    readEnvironment(client, hint.environmentId, knownCode).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }),
+  ]);
+  const holds =
+    application?.name === service.application &&
+    environment?.applicationId === application.id &&
+    environment.name === target.name &&
+    actual !== undefined;
+  if (!holds) return undefined;
+  const environmentChanges = settingsChanges(target, environment);
+  return {
+    placement: {
+      application,
+      environment,
+      environmentAction: environmentChanges.length ? 'update' : 'keep',
+      environmentChanges,
+      managed: true,
+    },
+    actual,
+  };
+}
+
 /** Everything deployed in the environment: one list call per resource kind. */
 export async function readEnvironment(
   client: SpotinstClient,

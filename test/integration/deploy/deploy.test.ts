@@ -79,6 +79,38 @@ describe('deploy against spotinst-local', () => {
     expect(output.err).toMatch(/up to date: nothing to deploy/);
   });
 
+  it('reads a redeploy in one round by the ids of the last deploy, checked in that round', async () => {
+    await dir.run(service(local, base), DEPLOY);
+    const before = local.platform.stats();
+    await dir.run(service(local, base), DEPLOY);
+    expect(callsBetween(before, local.platform.stats())).toEqual({
+      'GET /functions/application/{id}': 1,
+      'GET /functions/environment/{id}': 1,
+      'GET /functions/function': 1,
+      'GET /spectrum/events/job': 1,
+      'GET /functions/pattern': 1,
+      'GET /functions/alias': 1,
+    });
+  });
+
+  it('falls back to names when the remembered ids no longer hold, and never mixes stages', async () => {
+    await dir.run(service(local, base), DEPLOY);
+    // someone else removes the service (no shared .serverless/), so the ids here are stale
+    const elsewhere = new ServiceDir();
+    try {
+      await elsewhere.run(service(local, base), ['remove:remove']);
+    } finally {
+      elsewhere.cleanup();
+    }
+    await dir.run(service(local, base), DEPLOY);
+    expect(await accountContents(local.client)).toMatchObject({ applications: ['shop'], environments: ['dev'], functions: ['hello', 'orders', 'report'] });
+
+    await dir.run({ ...service(local, base), stage: 'prod' }, DEPLOY);
+    expect((await accountContents(local.client)).environments.sort()).toEqual(['dev', 'prod']);
+    const environments = await local.client.environments.list();
+    for (const env of environments) expect((await local.client.functions.list(env.id)).length).toBe(3);
+  });
+
   it('updates and uploads exactly the function whose handler changed', async () => {
     await dir.run(service(local, base), DEPLOY);
     const before = local.platform.stats();
