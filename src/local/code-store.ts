@@ -35,6 +35,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export class CodeStore {
   readonly root: string;
+  /** uploads being checked and unpacked now, by sha256 */
+  private readonly storing = new Map<string, Promise<void>>();
 
   constructor(dataDir: string, private readonly limits: CodeLimits = DEFAULT_CODE_LIMITS) {
     this.root = path.join(dataDir, 'code');
@@ -53,13 +55,25 @@ export class CodeStore {
     const bytes = Buffer.from(compact, 'base64');
     if (bytes.length > this.limits.maxCodeBytes) throw this.tooLarge(field);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const zip = await this.open(bytes, field);
-    if (fs.existsSync(this.zipPath(sha256))) {
-      // fresh again: an upload in flight is not referenced yet, and garbage collection spares recent files
+    if (fs.existsSync(this.zipPath(sha256)) && fs.existsSync(this.dirFor(sha256))) {
+      // The same bytes were checked and unpacked before (a service zip shared by its
+      // functions): parsing them again would only cost time. Fresh again, so that garbage
+      // collection spares an upload that is not referenced yet.
       const now = new Date();
       fs.utimesSync(this.zipPath(sha256), now, now);
-    } else writeFileAtomic(this.zipPath(sha256), bytes);
-    if (!fs.existsSync(this.dirFor(sha256))) await this.unpack(zip, sha256, field);
+      return { sha256, size: bytes.length };
+    }
+    // Functions of one service upload the same zip at once: it is checked and unpacked once.
+    let storing = this.storing.get(sha256);
+    if (!storing) {
+      storing = (async () => {
+        const zip = await this.open(bytes, field);
+        if (!fs.existsSync(this.zipPath(sha256))) writeFileAtomic(this.zipPath(sha256), bytes);
+        if (!fs.existsSync(this.dirFor(sha256))) await this.unpack(zip, sha256, field);
+      })().finally(() => this.storing.delete(sha256));
+      this.storing.set(sha256, storing);
+    }
+    await storing;
     return { sha256, size: bytes.length };
   }
 

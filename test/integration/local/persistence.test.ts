@@ -57,3 +57,32 @@ test('reset wipes everything and needs the token', async () => {
 test('a non-loopback address is refused without an explicit token', async () => {
   await expect(startLocalPlatform({ host: '0.0.0.0', port: 0 })).rejects.toThrow(/without an explicit token/);
 });
+
+test('functions created at once with the same zip share one stored and unpacked copy, and all run', async () => {
+  const local = await startTestPlatform();
+  try {
+    const { environmentId } = await createEnvironment(local.client);
+    const source = (await fixtureZip('node')).toString('base64');
+    const created = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        local.client.functions.create({
+          environmentId,
+          name: `same-${index}`,
+          runtime: 'nodejs8.3',
+          access: 'public',
+          limits: { memory: 128, timeout: 30 },
+          code: { handler: 'handler.main', source },
+        }),
+      ),
+    );
+    expect(new Set(created.map((fn) => fn.code?.sha256)).size).toBe(1);
+    const codeDir = path.join(local.dataDir, 'code');
+    const entries = fs.readdirSync(codeDir);
+    expect(entries.filter((name) => name.endsWith('.zip'))).toHaveLength(1);
+    expect(entries.filter((name) => !name.endsWith('.zip') && !name.includes('.tmp-'))).toHaveLength(1);
+    const replies = await Promise.all(created.map((fn) => axios.post(fn.url, { n: 1 }, { validateStatus: () => true })));
+    expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(200));
+  } finally {
+    await stopTestPlatform(local);
+  }
+});
