@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureJavaRuntime } from '../../src/runtimes';
-import { startLocalPlatform, type LocalPlatform, type LocalStats } from '../../src/local';
-import { SpotinstClient } from '../../src/api';
-import { CLIS, createWorkspace, runCli, writeService, type CliName, type CliResult, type Workspace } from '../helpers/cli';
+import { type LocalPlatform, type LocalStats } from '../../src/local';
+import type { SpotinstClient } from '../../src/api';
+import { CLIS, runCli, writeService, type CliName, type CliResult, type Workspace, startLocalWorld } from '../helpers/cli';
 import { writesBetween } from '../integration/deploy/harness';
 
 const handler = (name: string, version = 1): string =>
@@ -72,10 +72,7 @@ describe.each(CLIS)('%s: deploy, info and remove', (cli: CliName) => {
   };
 
   beforeAll(async () => {
-    workspace = createWorkspace();
-    platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
-    client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
-    env = { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account };
+    ({ workspace, platform, client, env } = await startLocalWorld());
     dir = writeService(workspace, 'shop', { config: config(), files: { 'hello.js': handler('hello'), 'world.js': handler('world') } });
   });
   afterAll(async () => {
@@ -222,9 +219,7 @@ describe('the old templates deploy unchanged (blank environment: application and
   };
 
   beforeAll(async () => {
-    workspace = createWorkspace();
-    platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
-    client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
+    ({ workspace, platform, client } = await startLocalWorld());
   });
   afterAll(async () => {
     client.close();

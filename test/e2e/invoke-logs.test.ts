@@ -13,8 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureJavaRuntime, MINIMAL_PATH } from '../../src/runtimes';
-import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { SpotinstClient } from '../../src/api';
+import { type LocalPlatform } from '../../src/local';
+import type { SpotinstClient } from '../../src/api';
 import {
   CLIS,
   cliEnvironment,
@@ -25,6 +25,7 @@ import {
   type CliName,
   type CliResult,
   type Workspace,
+  startLocalWorld,
 } from '../helpers/cli';
 
 /** A variable of the shell the CLI runs in: no handler may see it. */
@@ -358,9 +359,7 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
   const noToken = (result: CliResult) => expect(both(result)).not.toContain(platform.token);
 
   beforeAll(async () => {
-    workspace = createWorkspace();
-    platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
-    client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
+    ({ workspace, platform, client } = await startLocalWorld());
     env = {
       SPOTINST_API_URL: platform.url,
       SPOTINST_TOKEN: platform.token,

@@ -9,9 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { SpotinstClient } from '../../src/api';
-import { CLIS, createWorkspace, runCli, type CliName, type CliResult, type Workspace } from '../helpers/cli';
+import { type LocalPlatform } from '../../src/local';
+import type { SpotinstClient } from '../../src/api';
+import { CLIS, runCli, type CliName, type CliResult, type Workspace, startLocalWorld } from '../helpers/cli';
 
 const TEMPLATES = [
   { template: 'spotinst-nodejs', runtime: 'nodejs8.3', code: 'handler.js' },
@@ -50,10 +50,7 @@ describe.each(CLIS)('%s: every template from create to remove', (cli: CliName) =
   };
 
   beforeAll(async () => {
-    workspace = createWorkspace();
-    platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
-    client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
-    env = { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account };
+    ({ workspace, platform, client, env } = await startLocalWorld());
   });
   afterAll(async () => {
     client?.close();

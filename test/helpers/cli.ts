@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { SpotinstClient } from '../../src/api';
+import { startLocalPlatform, type LocalPlatform } from '../../src/local';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -97,4 +99,22 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+export interface LocalWorld {
+  workspace: Workspace;
+  platform: LocalPlatform;
+  /** a client on the platform, for arranging and checking state behind the CLI's back */
+  client: SpotinstClient;
+  /** what a CLI run needs to reach the platform */
+  env: NodeJS.ProcessEnv;
+}
+
+/** A workspace with a spotinst-local serving from inside it. */
+export async function startLocalWorld(): Promise<LocalWorld> {
+  const workspace = createWorkspace();
+  const platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
+  const client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
+  const env = { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account };
+  return { workspace, platform, client, env };
 }
