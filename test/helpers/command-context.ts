@@ -89,26 +89,41 @@ export function serviceModel(functions: FunctionModel[], overrides: Partial<Serv
   };
 }
 
-function fakeServerless(serviceDir: string, service: string, functions: Record<string, unknown>, provider: Record<string, unknown> = {}, pkg?: Record<string, unknown>): ServerlessLike {
-  class FakeServerlessError extends Error {}
+export interface FakeServerlessSettings {
+  serviceDir: string;
+  service: string;
+  /** `functions:` as the framework holds them */
+  functions: Record<string, unknown>;
+  provider?: Record<string, unknown>;
+  package?: Record<string, unknown>;
+  options?: CliOptions;
+  /** `functions:` as written, before the framework fills in names (default: `functions`) */
+  written?: Record<string, unknown>;
+  /** the framework's user-error class */
+  ErrorClass?: ServerlessLike['classes']['Error'];
+}
+
+/** The parts of the framework (serverless 3 / osls) the plugin touches, for a service in a directory. */
+export function fakeServerless(settings: FakeServerlessSettings): ServerlessLike {
+  const { functions } = settings;
   return {
     version: '3.40.0',
-    serviceDir,
+    serviceDir: settings.serviceDir,
     configurationFilename: 'serverless.yml',
     service: {
-      service,
-      provider: { name: 'spotinst', stage: 'dev', ...provider },
+      service: settings.service,
+      provider: { name: 'spotinst', stage: 'dev', ...settings.provider },
       functions,
-      package: pkg,
+      package: settings.package,
       getAllFunctions: () => Object.keys(functions),
     },
-    classes: { Error: FakeServerlessError },
+    classes: { Error: settings.ErrorClass ?? class FakeServerlessError extends Error {} },
     configSchemaHandler: { defineProvider: () => undefined },
     setProvider: () => undefined,
     getProvider: () => undefined,
     pluginManager: { spawn: async () => undefined },
-    processedInput: { commands: [], options: {} },
-    configurationInput: { functions },
+    processedInput: { commands: [], options: settings.options ?? {} },
+    configurationInput: { functions: settings.written ?? functions },
   };
 }
 
@@ -134,7 +149,12 @@ export function fakeContext(settings: FakeContextOptions): { context: FunctionCo
     },
     getCredentials: () => ({ token: 'test-token', account: 'act-12345678', source: 'the test', ...settings.credentials }),
   };
-  const serverless = fakeServerless(settings.serviceDir ?? process.cwd(), settings.service.service, settings.rawFunctions ?? {}, {}, settings.rawPackage);
+  const serverless = fakeServerless({
+    serviceDir: settings.serviceDir ?? process.cwd(),
+    service: settings.service.service,
+    functions: settings.rawFunctions ?? {},
+    package: settings.rawPackage,
+  });
   return { context: { serverless, provider, options: settings.options ?? {}, log, writeText }, output };
 }
 
@@ -154,7 +174,7 @@ export interface RealProviderOptions {
 export function realProviderContext(settings: RealProviderOptions): { context: FunctionCommandContext; provider: SpotinstProvider; output: Output } {
   const { log, writeText, output } = recordingWriters();
   const options = settings.options ?? {};
-  const serverless = fakeServerless(settings.serviceDir, settings.service ?? 'svc', settings.functions, { spotinst: settings.spotinst });
+  const serverless = fakeServerless({ serviceDir: settings.serviceDir, service: settings.service ?? 'svc', functions: settings.functions, provider: { spotinst: settings.spotinst } });
   const provider = new SpotinstProvider(serverless, options, log);
   return { context: { serverless, provider, options, log, writeText }, provider, output };
 }

@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
-import type { ServerlessLike } from '../../../src/plugin/serverless-types';
 import type { LocalStats } from '../../../src/local';
 import { zipFiles } from '../../fixtures/functions/build';
-import { recordingWriters, type Output } from '../../helpers/command-context';
+import { fakeServerless, recordingWriters, type Output } from '../../helpers/command-context';
 
 export type { Output };
 
@@ -64,25 +63,16 @@ export class ServiceDir {
       functions[key] = { ...definition, package: { artifact: zip } };
     }
     const written = JSON.parse(JSON.stringify(functions)) as Record<string, unknown>;
-    const serverless: ServerlessLike = {
-      version: '3.40.0',
+    const serverless = fakeServerless({
       serviceDir: this.dir,
-      configurationFilename: 'serverless.yml',
-      service: {
-        service: spec.service,
-        provider: { name: 'spotinst', stage: spec.stage ?? 'dev', spotinst: spec.spotinst },
-        functions,
-        package: {},
-        getAllFunctions: () => Object.keys(functions),
-      },
-      classes: { Error: FakeServerlessError },
-      configSchemaHandler: { defineProvider: () => undefined },
-      setProvider: () => undefined,
-      getProvider: () => undefined,
-      pluginManager: { spawn: async () => undefined },
-      processedInput: { commands: [], options },
-      configurationInput: { functions: written },
-    };
+      service: spec.service,
+      functions,
+      provider: { stage: spec.stage ?? 'dev', spotinst: spec.spotinst },
+      package: {},
+      options,
+      written,
+      ErrorClass: FakeServerlessError,
+    });
     const plugin = new SpotinstPlugin(serverless, options, {
       log,
       writeText,
