@@ -5,7 +5,7 @@ import { SpotinstApiError, CallDescription } from './errors';
 import type { ApiErrorItem, Envelope } from './types';
 import { PACKAGE_VERSION } from '../version';
 
-export const DEFAULT_API_URL = 'https://api.spotinst.io';
+export { DEFAULT_API_URL } from './types';
 
 export interface RetryPolicy {
   /** retries after the first attempt */

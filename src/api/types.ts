@@ -5,6 +5,9 @@
  * (src/local): both sides import them, so a change here is a change of the protocol.
  */
 
+/** The Spotinst cloud; `provider.spotinst.apiUrl` or SPOTINST_API_URL point elsewhere. */
+export const DEFAULT_API_URL = 'https://api.spotinst.io';
+
 export interface RequestInfo {
   id: string;
   url: string;

@@ -1,20 +1,28 @@
 import { SpotinstProvider, PROVIDER_NAME } from '../provider/provider';
 import { providerSchema } from '../provider/schema';
-import { saveCredentials } from '../provider/credentials';
 import { isSpotinstError } from '../errors';
 import { consoleWriters } from './writers';
-import { deployOneFunction, deployService, functionOf } from '../deploy/deploy';
-import { showInfo } from '../deploy/info';
-import { removeService } from '../deploy/remove';
-import { assignJavaArtifacts, preparePackageFunction } from '../deploy/packaging';
-import { lockService } from '../deploy/lock';
-import { invoke } from '../invoke';
-import { invokeLocal } from '../invoke-local';
-import { logs } from '../logs';
-import { recordArtifacts, reusePreviousArtifacts, type ReuseDecision } from '../deploy/artifact-reuse';
+import type { ReuseDecision } from '../deploy/artifact-reuse';
 import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
 
 type Hook = () => Promise<void> | void;
+
+/**
+ * The modules behind the hooks, loaded when a hook runs: every `sls` command, `print`
+ * included, pays for what loads with the plugin, and each command needs few of these.
+ */
+const load = {
+  credentials: () => require('../provider/credentials') as typeof import('../provider/credentials'),
+  deploy: () => require('../deploy/deploy') as typeof import('../deploy/deploy'),
+  info: () => require('../deploy/info') as typeof import('../deploy/info'),
+  remove: () => require('../deploy/remove') as typeof import('../deploy/remove'),
+  packaging: () => require('../deploy/packaging') as typeof import('../deploy/packaging'),
+  reuse: () => require('../deploy/artifact-reuse') as typeof import('../deploy/artifact-reuse'),
+  lock: () => require('../deploy/lock') as typeof import('../deploy/lock'),
+  invoke: () => require('../invoke') as typeof import('../invoke'),
+  invokeLocal: () => require('../invoke-local') as typeof import('../invoke-local'),
+  logs: () => require('../logs') as typeof import('../logs'),
+};
 
 /** Commands that write to the service directory and the remote state. */
 const LOCKED_COMMANDS = new Set(['deploy', 'deploy function', 'remove']);
@@ -100,7 +108,7 @@ export class SpotinstPlugin {
       // Before the framework packages: two deploys of one directory would race on the zips too.
       initialize: () => {
         const command = this.serverless.processedInput.commands.join(' ');
-        if (LOCKED_COMMANDS.has(command)) lockService(this.serverless.serviceDir ?? process.cwd(), command);
+        if (LOCKED_COMMANDS.has(command)) load.lock().lockService(this.serverless.serviceDir ?? process.cwd(), command);
       },
       'spotinst:credentials:save': () => this.saveCredentials(),
       // Bad configuration stops packaging before any work, as it will stop deploy.
@@ -108,34 +116,35 @@ export class SpotinstPlugin {
         this.provider.getService();
       },
       'before:package:createDeploymentArtifacts': () => {
-        assignJavaArtifacts(this.serverless, this.provider.getService());
-        this.reuse = reusePreviousArtifacts(this.serverless);
+        load.packaging().assignJavaArtifacts(this.serverless, this.provider.getService());
+        this.reuse = load.reuse().reusePreviousArtifacts(this.serverless);
         if (this.reuse.reused) this.log.notice('Packaging skipped: no file changed since the last package, so its zips are reused.');
         else this.log.verbose(`Packaging: ${this.reuse.reason}.`);
       },
       'after:package:createDeploymentArtifacts': () => {
-        if (this.reuse) recordArtifacts(this.serverless, this.reuse);
+        if (this.reuse) load.reuse().recordArtifacts(this.serverless, this.reuse);
       },
       'before:package:function:package': () => {
         const key = String(this.options.function);
-        preparePackageFunction(this.serverless, key);
-        assignJavaArtifacts(this.serverless, this.provider.getService(), key);
+        const packaging = load.packaging();
+        packaging.preparePackageFunction(this.serverless, key);
+        packaging.assignJavaArtifacts(this.serverless, this.provider.getService(), key);
       },
-      'deploy:deploy': () => deployService(this.context()),
+      'deploy:deploy': () => load.deploy().deployService(this.context()),
       'deploy:function:initialize': () => {
-        functionOf(this.provider.getService(), this.options.function);
+        load.deploy().functionOf(this.provider.getService(), this.options.function);
       },
       'deploy:function:packageFunction': async () => {
         // A configuration-only update uploads no code, so there is nothing to package.
         if (this.options['update-config'] === true) return;
         await this.serverless.pluginManager.spawn('package:function');
       },
-      'deploy:function:deploy': () => deployOneFunction(this.context()),
-      'info:info': () => showInfo(this.context()),
-      'remove:remove': () => removeService(this.context()),
-      'invoke:invoke': () => invoke(this.context()),
-      'invoke:local:invoke': () => invokeLocal(this.context()),
-      'logs:logs': () => logs(this.context()),
+      'deploy:function:deploy': () => load.deploy().deployOneFunction(this.context()),
+      'info:info': () => load.info().showInfo(this.context()),
+      'remove:remove': () => load.remove().removeService(this.context()),
+      'invoke:invoke': () => load.invoke().invoke(this.context()),
+      'invoke:local:invoke': () => load.invokeLocal().invokeLocal(this.context()),
+      'logs:logs': () => load.logs().logs(this.context()),
     });
   }
 
@@ -155,7 +164,7 @@ export class SpotinstPlugin {
       const value = this.options[name];
       return typeof value === 'string' ? value : undefined;
     };
-    const result = saveCredentials({
+    const result = load.credentials().saveCredentials({
       token: text('token') ?? '',
       account: text('account') ?? '',
       profile: text('profile'),

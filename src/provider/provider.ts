@@ -1,6 +1,6 @@
-import { SpotinstClient, DEFAULT_API_URL, type RetryEvent } from '../api';
-import { resolveCredentials, Credentials } from './credentials';
-import { assertValidService, formatProblems } from './validate';
+import { DEFAULT_API_URL } from '../api/types';
+import type { RetryEvent, SpotinstClient } from '../api';
+import type { Credentials } from './credentials';
 import type { ServiceModel } from './model';
 import type { CliOptions, PluginLog, ServerlessLike } from '../plugin/serverless-types';
 
@@ -58,6 +58,8 @@ export class SpotinstProvider {
   getService(): ServiceModel {
     if (!this.model) {
       const configFile = this.serverless.configurationFilename ?? 'serverless.yml';
+      // Loaded on first use: `print` and other commands that never validate do not pay for it.
+      const { assertValidService, formatProblems } = require('./validate') as typeof import('./validate');
       const { model, warnings } = assertValidService({
         service: this.serverless.service.service,
         stage: this.stage,
@@ -91,6 +93,7 @@ export class SpotinstProvider {
 
   getCredentials(): Credentials {
     if (!this.credentials) {
+      const { resolveCredentials } = require('./credentials') as typeof import('./credentials');
       this.credentials = resolveCredentials({ profile: this.getService().profile });
     }
     return this.credentials;
@@ -99,7 +102,9 @@ export class SpotinstProvider {
   getClient(): SpotinstClient {
     if (!this.apiClient) {
       const credentials = this.getCredentials();
-      this.apiClient = new SpotinstClient({
+      // The HTTP client (axios) loads only for commands that call the API.
+      const { SpotinstClient: Client } = require('../api') as typeof import('../api');
+      this.apiClient = new Client({
         apiUrl: this.apiUrl,
         token: credentials.token,
         account: credentials.account,
