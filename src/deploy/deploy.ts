@@ -12,10 +12,10 @@ import { DeployCache } from './cache';
 import { ensurePlacement } from './environment';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
 import { artifactPathOf } from './packaging';
-import { isNoop, planDeploy, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
-import { emptyState, findPlacement, readByHint, readEnvironment, type Placement, type PlacementHint } from './remote';
+import { isNoop, planDeploy, summarize, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
+import { deployedEnvironment, emptyState, findPlacement, readByHint, readEnvironment, type Placement, type PlacementHint } from './remote';
 import type { Application, Environment } from '../api/types';
-import { renderResults, renderInfo, renderPlan, type DeployedService } from './render';
+import { deployedService, renderInfo, renderPlan, renderResults } from './render';
 
 export interface DeployOptions {
   dryRun: boolean;
@@ -60,11 +60,6 @@ function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): D
   });
 }
 
-function stepsToDo(plan: DeployPlan): number {
-  const steps = [...plan.functions, ...plan.jobs, ...plan.patterns, ...(plan.alias ? [plan.alias] : [])];
-  return steps.filter((step) => step.action === 'create' || step.action === 'update' || step.action === 'delete').length;
-}
-
 /** Applies a plan with progress, remembers the uploads, and reports failures as one error. */
 async function applyWithProgress(
   context: CommandContext,
@@ -80,7 +75,8 @@ async function applyWithProgress(
   const stopListening = context.provider.onRetry((event) => {
     if (event.status === 429) limiter.rateLimited();
   });
-  const total = stepsToDo(plan);
+  const counts = summarize(plan);
+  const total = counts.create + counts.update + counts.delete;
   let finished = 0;
   const progress = context.progress.create({ message: `Deploying: 0/${total}`, name: 'spotinst-deploy' });
   let result: ApplyResult;
@@ -125,20 +121,6 @@ async function applyWithProgress(
   return result;
 }
 
-function deployedService(service: ServiceModel, placement: Placement, environmentId: string, state: ActualState): DeployedService {
-  return {
-    service,
-    applicationName: placement.application?.name,
-    applicationId: placement.application?.id,
-    environmentName: placement.environment?.name,
-    environmentId,
-    functions: state.functions,
-    jobs: state.jobs,
-    patterns: state.patterns,
-    aliasHost: service.alias,
-  };
-}
-
 /** Which API, account and names a placement hint is for: a hint never crosses them. */
 function placementKey(context: CommandContext, service: ServiceModel): string | undefined {
   if (service.environment.kind !== 'managed') return undefined;
@@ -154,6 +136,30 @@ function elapsed(): string {
   return `${process.uptime().toFixed(1)}s`;
 }
 
+/**
+ * Where the service is and what it holds: in one round by the ids of the last deploy when
+ * they still hold (checked in that round), else by name.
+ */
+async function readDeployed(
+  context: CommandContext,
+  client: SpotinstClient,
+  service: ServiceModel,
+  cache: DeployCache,
+  hintKey: string | undefined,
+): Promise<{ placement: Placement; actual: ActualState }> {
+  const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
+  try {
+    const hint = hintKey ? cache.placement(hintKey) : undefined;
+    const known = hint ? await readByHint(client, service, hint, cache.known()) : undefined;
+    if (known) return known;
+    const placement = await findPlacement(client, service);
+    const actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
+    return { placement, actual };
+  } finally {
+    reading.remove();
+  }
+}
+
 /** `serverless deploy` */
 export async function deployService(context: CommandContext): Promise<void> {
   const service = context.provider.getService();
@@ -163,22 +169,7 @@ export async function deployService(context: CommandContext): Promise<void> {
 
   const cache = DeployCache.load(serviceDirOf(context));
   const hintKey = placementKey(context, service);
-  const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
-  let placement: Placement;
-  let actual: ActualState;
-  try {
-    // The ids of the last deploy let everything be read in one round; they are checked in it.
-    const hint = hintKey ? cache.placement(hintKey) : undefined;
-    const known = hint ? await readByHint(client, service, hint, cache.known()) : undefined;
-    if (known) {
-      ({ placement, actual } = known);
-    } else {
-      placement = await findPlacement(client, service);
-      actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
-    }
-  } finally {
-    reading.remove();
-  }
+  const { placement, actual } = await readDeployed(context, client, service, cache, hintKey);
 
   const plan = planDeploy(desiredOf(service.functions, artifacts), actual, { force: options.force, prune: options.prune, alias: service.alias });
   const planText = renderPlan(service, placement, plan, options.verbose);
@@ -233,16 +224,9 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
     : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key));
   const client = context.provider.getClient();
 
-  const placement = await findPlacement(client, service);
-  if (!placement.environment || placement.environmentAction === 'create') {
-    throw new SpotinstError(
-      `Service ${service.service} (stage ${service.stage}) is not deployed yet. Run \`serverless deploy\` first; ` +
-        '`deploy function` updates one function of a deployed service.',
-      'SPOTINST_NOT_DEPLOYED',
-    );
-  }
-  const environmentId = placement.environment.id;
-  const everything = await readEnvironment(client, environmentId, DeployCache.load(serviceDirOf(context)).known());
+  const cache = DeployCache.load(serviceDirOf(context));
+  const { placement, actual: everything } = await readDeployed(context, client, service, cache, placementKey(context, service));
+  const environmentId = deployedEnvironment(placement, service, 'SPOTINST_NOT_DEPLOYED').id;
   const remote = everything.functions.find((fn) => fn.name === model.name);
   if (updateConfig && !remote) {
     throw new SpotinstError(
@@ -257,18 +241,9 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
     jobs: remote ? everything.jobs.filter((job) => job.resourceId === remote.id) : [],
     patterns: remote ? everything.patterns.filter((pattern) => pattern.functionId === remote.id) : [],
   };
-  const knownSha = remote?.code?.sha256 ?? (remote ? everything.knownCode[remote.id]?.sha256 : undefined);
-  const desired: DesiredFunction = updateConfig
-    ? { model, codeSha256: knownSha ?? 'configuration-only', codeSize: 0 }
-    : { model, codeSha256: artifacts.get(model.name)!.sha256, codeSize: artifacts.get(model.name)!.size };
-  const plan = planDeploy([desired], actual, { force: options.force, prune: false });
-  if (updateConfig) {
-    for (const step of plan.functions) {
-      step.uploadCode = false;
-      step.changes = step.changes.filter((change) => !change.startsWith('code ') && !change.startsWith('handler ') && change !== 'forced');
-      if (step.action === 'update' && step.changes.length === 0) step.action = options.force ? 'update' : 'keep';
-    }
-  }
+  const artifact = artifacts.get(model.name);
+  const desired: DesiredFunction = { model, codeSha256: artifact?.sha256 ?? '', codeSize: artifact?.size ?? 0 };
+  const plan = planDeploy([desired], actual, { force: options.force, prune: false, configurationOnly: updateConfig });
 
   const planText = renderPlan(service, placement, plan, options.verbose);
   if (options.dryRun) {
@@ -280,7 +255,7 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
     context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed()}).`);
     return;
   }
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, DeployCache.load(serviceDirOf(context)));
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
   const deployed = result.functions.get(model.name);
   context.log.success(
     `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`,

@@ -69,6 +69,8 @@ export interface PlanOptions {
   /** delete remote functions that are not in the file */
   prune: boolean;
   alias?: string;
+  /** send configuration only, code and handler as deployed (`deploy function --update-config`) */
+  configurationOnly?: boolean;
 }
 
 const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
@@ -79,16 +81,16 @@ function render(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Differences between the configuration the file wants and what the API reports. */
-export function configChanges(model: FunctionModel, remote: SpotinstFunction, known?: FunctionCodeInfo): string[] {
+/**
+ * Differences between the configuration the file wants and what the API reports. The
+ * handler is compared only when its deployed value is known (`remoteHandler`).
+ */
+function configChanges(model: FunctionModel, remote: SpotinstFunction, remoteHandler?: string): string[] {
   const changes: string[] = [];
   const compare = (field: string, wanted: unknown, actual: unknown): void => {
     changes.push(...changeOf(field, actual, wanted));
   };
   compare('runtime', toApiRuntime(model.runtime), toApiRuntime(remote.runtime));
-  // Without the server's or this machine's record of the handler it cannot be compared;
-  // the code is then uploaded anyway (its hash is unknown too), handler included.
-  const remoteHandler = remote.code?.handler ?? known?.handler;
   if (remoteHandler !== undefined) compare('handler', model.handler, remoteHandler);
   compare('memory', model.memory, remote.limits?.memory);
   compare('timeout', model.timeout, remote.limits?.timeout);
@@ -108,16 +110,25 @@ function planFunctions(desired: DesiredFunction[], actual: ActualState, options:
       return { action: 'create', name: wanted.model.name, desired: wanted, changes: [], uploadCode: true };
     }
     const known = actual.knownCode[remote.id];
+    if (options.configurationOnly) {
+      // Code and handler stay as deployed (the handler travels with the code).
+      const changes = configChanges(wanted.model, remote);
+      if (options.force && changes.length === 0) changes.push('forced');
+      return { action: changes.length > 0 ? 'update' : 'keep', name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: false };
+    }
     const remoteSha = remote.code?.sha256 ?? known?.sha256;
     const codeChanged = remoteSha !== wanted.codeSha256;
-    const changes = configChanges(wanted.model, remote, known);
-    // The handler travels with the code (code.handler), so changing it means an upload.
-    const handlerChanged = changes.some((change) => change.startsWith('handler '));
+    // Without the server's or this machine's record of the handler it cannot be compared;
+    // the code is then uploaded anyway (its hash is unknown too), handler included.
+    const remoteHandler = remote.code?.handler ?? known?.handler;
+    const handlerChanged = remoteHandler !== undefined && remoteHandler !== wanted.model.handler;
+    const changes = configChanges(wanted.model, remote, remoteHandler);
     if (codeChanged) {
       changes.unshift(remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${wanted.codeSha256.slice(0, 12)}`);
     }
     if (options.force && changes.length === 0) changes.push('forced');
     const action: StepAction = changes.length > 0 ? 'update' : 'keep';
+    // The handler travels with the code (code.handler), so changing it means an upload.
     return { action, name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: codeChanged || handlerChanged || options.force };
   });
 

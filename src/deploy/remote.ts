@@ -67,6 +67,22 @@ export async function findPlacement(client: SpotinstClient, service: ServiceMode
   };
 }
 
+/**
+ * The environment of a service that must already be deployed, or an error that says what
+ * is missing. `subject` names what the command is about (`Service x`, `Function "y"`).
+ */
+export function deployedEnvironment(placement: Placement, service: ServiceModel, code: string, subject = `Service ${service.service}`): Environment {
+  if (placement.environment) return placement.environment;
+  const target = service.environment.kind === 'managed' ? service.environment.name : service.environment.id;
+  const where = placement.application
+    ? `application "${service.application}" has no environment "${target}"`
+    : `there is no application "${service.application}"`;
+  throw new SpotinstError(
+    `${subject} is not deployed: ${where} in this account (stage ${service.stage}). Deploy it with \`serverless deploy --stage ${service.stage}\`.`,
+    code,
+  );
+}
+
 /** Ids where the service was last found: a hint, checked against the API before use. */
 export interface PlacementHint {
   applicationId: string;

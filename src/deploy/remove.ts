@@ -8,10 +8,10 @@ import { SpotinstError } from '../errors';
 import type { SpotinstClient } from '../api';
 import type { CommandContext } from '../plugin/serverless-types';
 import type { ServiceModel } from '../provider/model';
-import { applyPlan, failuresOf } from './apply';
+import { applyPlan, failuresOf, type ApplyResult } from './apply';
 import { DeployCache } from './cache';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { planDeploy } from './plan';
+import { planDeploy, type ActualState } from './plan';
 import { CREATED_BY, findPlacement, readEnvironment, type Placement } from './remote';
 import { renderResults } from './render';
 
@@ -19,20 +19,29 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The alias, environment and application, each only if it is ours and now empty. */
-async function removeContainers(client: SpotinstClient, service: ServiceModel, placement: Placement, removed: string[]): Promise<string[]> {
+/**
+ * The alias, environment and application, each only if it is ours and now empty. What is
+ * left is known from the state read before and what this command deleted.
+ */
+async function removeContainers(
+  client: SpotinstClient,
+  service: ServiceModel,
+  placement: Placement,
+  state: ActualState,
+  deletedFunctionIds: Set<string>,
+  removed: string[],
+): Promise<string[]> {
   const environment = placement.environment!;
   const kept: string[] = [];
-  const [functions, patterns, aliases] = await Promise.all([
-    client.functions.list(environment.id),
-    client.patterns.listByEnvironment(environment.id),
-    client.aliases.listByEnvironment(environment.id),
-  ]);
+  const functions = state.functions.filter((fn) => !deletedFunctionIds.has(fn.id));
+  const patterns = state.patterns.filter((pattern) => !deletedFunctionIds.has(pattern.functionId));
+  let aliases = state.aliases;
   // An alias routes only through patterns; with none left in the environment it serves nothing.
   if (service.alias && patterns.length === 0) {
     for (const alias of aliases.filter((candidate) => candidate.host === service.alias)) {
       if (await client.aliases.delete(alias.id)) removed.push(`alias ${alias.host}`);
     }
+    aliases = aliases.filter((alias) => alias.host !== service.alias);
   }
 
   const ours = placement.managed && placement.application?.description === CREATED_BY;
@@ -41,9 +50,8 @@ async function removeContainers(client: SpotinstClient, service: ServiceModel, p
     kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(functions.length, 'function')} not in this file`);
     return kept;
   }
-  const remainingAliases = (await client.aliases.listByEnvironment(environment.id)).length;
-  if (remainingAliases > 0) {
-    kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(remainingAliases, 'alias')}`);
+  if (aliases.length > 0) {
+    kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(aliases.length, 'alias')}`);
     return kept;
   }
   if (await client.environments.delete(environment.id)) removed.push(`environment ${environment.name}`);
@@ -74,7 +82,7 @@ export async function removeService(context: CommandContext): Promise<void> {
   const plan = planDeploy([], { ...state, functions: mine }, { force: false, prune: true });
 
   const progress = context.progress.create({ message: `Removing ${plural(mine.length, 'function')}`, name: 'spotinst-remove' });
-  let result;
+  let result: ApplyResult;
   try {
     result = await applyPlan(plan, {
       client,
@@ -99,7 +107,7 @@ export async function removeService(context: CommandContext): Promise<void> {
   }
   const done = (kind: string): number => result.results.filter((step) => step.kind === kind && step.outcome === 'done').length;
   const removed = [plural(done('function'), 'function'), plural(done('cron'), 'cron job'), plural(done('endpoint'), 'endpoint')];
-  const kept = await removeContainers(client, service, placement, removed);
+  const kept = await removeContainers(client, service, placement, state, new Set(result.deleted), removed);
   for (const reason of kept) context.log.notice(`Kept ${reason}.`);
   context.log.success(`Removed service ${service.service} (stage ${service.stage}): ${removed.join(', ')}.`);
 }

@@ -5,7 +5,7 @@
 import type { CronJob, Pattern, SpotinstFunction } from '../api/types';
 import type { ServiceModel } from '../provider/model';
 import type { StepResult } from './apply';
-import type { DeployPlan, StepAction, TriggerStep } from './plan';
+import type { ActualState, DeployPlan, StepAction, TriggerStep } from './plan';
 import { summarize } from './plan';
 import type { Placement } from './remote';
 
@@ -102,6 +102,21 @@ export interface DeployedService {
   jobs: CronJob[];
   patterns: Pattern[];
   aliasHost?: string;
+}
+
+/** What `renderInfo` shows, from the placement and the environment's contents. */
+export function deployedService(service: ServiceModel, placement: Placement, environmentId: string, state: ActualState): DeployedService {
+  return {
+    service,
+    applicationName: placement.application?.name,
+    applicationId: placement.application?.id,
+    environmentName: placement.environment?.name,
+    environmentId,
+    functions: state.functions,
+    jobs: state.jobs,
+    patterns: state.patterns,
+    aliasHost: service.alias,
+  };
 }
 
 /** The service as deployed, in the framework's `key: value` style. */

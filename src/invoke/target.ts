@@ -3,7 +3,7 @@
  * (for commands that talk to the platform) the deployed function of that name.
  */
 import type { SpotinstClient, FunctionRecord } from '../api';
-import { findPlacement } from '../deploy/remote';
+import { deployedEnvironment, findPlacement } from '../deploy/remote';
 import { SpotinstError } from '../errors';
 import type { FunctionModel, ServiceModel } from '../provider/model';
 import type { CliOptions } from '../plugin/serverless-types';
@@ -37,18 +37,7 @@ export async function findDeployedFunction(
   prefix: CodePrefix,
 ): Promise<FunctionRecord> {
   const deployHint = `Deploy it with \`serverless deploy --stage ${service.stage}\`.`;
-  const placement = await findPlacement(client, service);
-  const environment = placement.environment;
-  if (!environment) {
-    const target = service.environment.kind === 'managed' ? service.environment.name : service.environment.id;
-    const where = placement.application
-      ? `application "${service.application}" has no environment "${target}"`
-      : `there is no application "${service.application}"`;
-    throw new SpotinstError(
-      `Function "${fn.key}" is not deployed: ${where} in this account (stage ${service.stage}). ${deployHint}`,
-      `${prefix}_NOT_DEPLOYED`,
-    );
-  }
+  const environment = deployedEnvironment(await findPlacement(client, service), service, `${prefix}_NOT_DEPLOYED`, `Function "${fn.key}"`);
   const remote = await client.functions.findByName(environment.id, fn.name);
   if (!remote) {
     throw new SpotinstError(

@@ -223,7 +223,7 @@ describe('deploy against spotinst-local', () => {
   });
 
   it('info of a service that is not deployed says so and how to fix it', async () => {
-    await expect(dir.run(service(local, base), ['info:info'])).rejects.toThrow(/not deployed: there is no application "shop"\. Run `serverless deploy`/);
+    await expect(dir.run(service(local, base), ['info:info'])).rejects.toThrow(/Service shop is not deployed: there is no application "shop" in this account \(stage dev\)\. Deploy it with `serverless deploy --stage dev`/);
   });
 
   it('remove leaves the account as it was before the first deploy, and a second remove is not an error', async () => {

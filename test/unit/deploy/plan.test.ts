@@ -117,6 +117,14 @@ describe('planDeploy: functions', () => {
     expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['handler old.main → handler.main'] });
   });
 
+  it('configuration only (deploy function --update-config) leaves code and handler as deployed', () => {
+    const functions = [remote('hello')];
+    const changed = planDeploy([desired('hello', { handler: 'other.main', memory: 256 }, SHA_B)], state({ functions }), { ...defaults, configurationOnly: true });
+    expect(changed.functions[0]).toMatchObject({ action: 'update', uploadCode: false, changes: ['memory 128 → 256'] });
+    const same = planDeploy([desired('hello', { handler: 'other.main' }, SHA_B)], state({ functions }), { ...defaults, configurationOnly: true });
+    expect(same.functions[0]).toMatchObject({ action: 'keep', uploadCode: false, changes: [] });
+  });
+
   it('--force updates and uploads everything', () => {
     const plan = planDeploy([desired('hello')], state({ functions: [remote('hello')] }), { ...defaults, force: true });
     expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['forced'] });
