@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
+import JSZip from 'jszip';
 import { CodeStore } from '../../../src/local/code-store';
 import { LogStore } from '../../../src/local/log-store';
 import { StateStore } from '../../../src/local/store';
@@ -86,10 +87,19 @@ test('code is unpacked once per upload and collected when no version uses it', a
   const zip = await zipFiles({ 'a/b.txt': 'hello' });
   const saved = await code.save(zip.toString('base64'), 'function.code.source');
   expect(fs.readFileSync(path.join(code.dirFor(saved.sha256), 'a', 'b.txt'), 'utf8')).toBe('hello');
-  const marker = path.join(code.dirFor(saved.sha256), 'marker');
-  fs.writeFileSync(marker, '');
-  await code.save(zip.toString('base64'), 'function.code.source');
-  expect(fs.existsSync(marker)).toBe(true); // not unpacked again
+  // the same bytes again are neither parsed nor unpacked again
+  const parse = jest.spyOn(JSZip, 'loadAsync');
+  try {
+    await code.save(zip.toString('base64'), 'function.code.source');
+    expect(parse).not.toHaveBeenCalled();
+    // identical uploads in flight at once are parsed and unpacked once
+    const other = (await zipFiles({ 'c.txt': 'other' })).toString('base64');
+    const both = await Promise.all([code.save(other, 'function.code.source'), code.save(other, 'function.code.source')]);
+    expect(both[0]).toEqual(both[1]);
+    expect(parse).toHaveBeenCalledTimes(1);
+  } finally {
+    parse.mockRestore();
+  }
   code.collectGarbage(new Set([saved.sha256]), 0);
   expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(true);
   code.collectGarbage(new Set(), 60000);
