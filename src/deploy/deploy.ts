@@ -5,7 +5,7 @@
 import { SpotinstError } from '../errors';
 import type { SpotinstClient } from '../api';
 import type { CommandContext } from '../plugin/serverless-types';
-import type { FunctionModel, ServiceModel } from '../provider/model';
+import { findFunction, type FunctionModel, type ServiceModel } from '../provider/model';
 import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
 import { readArtifacts, type Artifact } from './artifacts';
 import { DeployCache } from './cache';
@@ -200,9 +200,9 @@ export async function deployService(context: CommandContext): Promise<void> {
   context.writeText(renderInfo(deployedService(service, settled, environmentId, after)));
 }
 
-/** The function named by `--function`, or an error listing the ones that exist. */
+/** The function `--function` names (see findFunction), or an error listing the ones that exist. */
 export function functionOf(service: ServiceModel, key: unknown): FunctionModel {
-  const model = service.functions.find((candidate) => candidate.key === key);
+  const model = typeof key === 'string' ? findFunction(service, key) : undefined;
   if (!model) {
     const known = service.functions.map((candidate) => candidate.key).join(', ') || '(none)';
     throw new SpotinstError(

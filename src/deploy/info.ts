@@ -6,11 +6,10 @@ import { deployedService, renderInfo } from './render';
 
 export async function showInfo(context: CommandContext): Promise<void> {
   const service = context.provider.getService();
-  const only = context.options.function;
-  if (only !== undefined) functionOf(service, only);
+  const only = context.options.function === undefined ? undefined : functionOf(service, context.options.function).key;
   const client = context.provider.getClient();
   const placement = await findPlacement(client, service);
   const environment = deployedEnvironment(placement, service, 'SPOTINST_NOT_DEPLOYED');
   const state = await readEnvironment(client, environment.id, {});
-  context.writeText(renderInfo(deployedService(service, placement, environment.id, state), typeof only === 'string' ? only : undefined));
+  context.writeText(renderInfo(deployedService(service, placement, environment.id, state), only));
 }

@@ -5,16 +5,13 @@
 import type { SpotinstClient, FunctionRecord } from '../api';
 import { deployedEnvironment, findPlacement } from '../deploy/remote';
 import { SpotinstError } from '../errors';
-import type { FunctionModel, ServiceModel } from '../provider/model';
+import { findFunction, type FunctionModel, type ServiceModel } from '../provider/model';
 import type { CliOptions } from '../plugin/serverless-types';
 
 /** `SPOTINST_INVOKE`, `SPOTINST_INVOKE_LOCAL`, `SPOTINST_LOGS`: error codes say which command failed. */
 export type CodePrefix = 'SPOTINST_INVOKE' | 'SPOTINST_INVOKE_LOCAL' | 'SPOTINST_LOGS';
 
-/**
- * The function `--function` names: its key under `functions:` (what users type), or else
- * its remote name (what the console and the logs show).
- */
+/** The function `--function` names (see findFunction), or an error that lists them. */
 export function selectFunction(service: ServiceModel, options: CliOptions, prefix: CodePrefix): FunctionModel {
   const keys = service.functions.map((fn) => fn.key);
   const known = keys.length > 0 ? `Functions in this service: ${keys.join(', ')}.` : 'This service defines no functions.';
@@ -22,7 +19,7 @@ export function selectFunction(service: ServiceModel, options: CliOptions, prefi
   if (typeof wanted !== 'string' || wanted === '') {
     throw new SpotinstError(`Name the function with --function (-f). ${known}`, `${prefix}_FUNCTION_REQUIRED`);
   }
-  const found = service.functions.find((fn) => fn.key === wanted) ?? service.functions.find((fn) => fn.name === wanted);
+  const found = findFunction(service, wanted);
   if (!found) {
     throw new SpotinstError(`There is no function "${wanted}" under functions: in serverless.yml. ${known}`, `${prefix}_UNKNOWN_FUNCTION`);
   }

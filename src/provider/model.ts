@@ -34,7 +34,7 @@ export interface EndpointTrigger {
 export interface FunctionModel {
   /** the key under `functions:` */
   key: string;
-  /** the remote name: `name:` if set, else `<service>-<stage>-<key>` as the framework names it */
+  /** the remote name: `name:` if set, else the key (as plugin 1.x named functions) */
   name: string;
   runtime: string;
   handler: string;
@@ -50,6 +50,11 @@ export interface FunctionModel {
   iamRoleConfig?: { roleId: string };
   /** default event data for `invoke` and `invoke local` */
   parameters?: Record<string, unknown>;
+}
+
+/** The function `--function` names: its key under `functions:` (what users type), else its remote name. */
+export function findFunction(service: Pick<ServiceModel, 'functions'>, wanted: string): FunctionModel | undefined {
+  return service.functions.find((fn) => fn.key === wanted) ?? service.functions.find((fn) => fn.name === wanted);
 }
 
 export interface ServiceModel {

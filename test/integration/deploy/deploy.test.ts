@@ -222,6 +222,17 @@ describe('deploy against spotinst-local', () => {
     expect(one).toMatch(/cron: 0 3 \* \* \*/);
   });
 
+  it('-f takes a function\'s remote name as well as its key, as invoke and logs do', async () => {
+    const named = { ...base, orders: { ...base.orders, name: 'shop-orders' } };
+    await dir.run(service(local, named), DEPLOY);
+    const info = (await dir.run(service(local, named), ['info:info'], { function: 'shop-orders' })).out;
+    expect(info).toMatch(/^ {2}orders: \(shop-orders\)$/m);
+    expect(info).not.toContain('hello:');
+    const before = local.platform.stats();
+    await dir.run(service(local, { ...named, orders: { ...named.orders, memory: 512 } }), ['deploy:function:deploy'], { function: 'shop-orders', 'update-config': true });
+    expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /functions/function/{id}': 1 });
+  });
+
   it('info of a service that is not deployed says so and how to fix it', async () => {
     await expect(dir.run(service(local, base), ['info:info'])).rejects.toThrow(/Service shop is not deployed: there is no application "shop" in this account \(stage dev\)\. Deploy it with `serverless deploy --stage dev`/);
   });
