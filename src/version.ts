@@ -9,3 +9,6 @@ const packageJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.
 
 export const PACKAGE_NAME = packageJson.name;
 export const PACKAGE_VERSION = packageJson.version;
+
+/** Sent with every request the plugin makes, to the API and to function URLs. */
+export const USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION}`;

@@ -3,7 +3,8 @@ import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
 import { SpotinstApiError, CallDescription } from './errors';
 import type { ApiErrorItem, Envelope } from './types';
-import { PACKAGE_VERSION } from '../version';
+import { USER_AGENT } from '../version';
+import { redactor } from '../redact';
 
 export { DEFAULT_API_URL } from './types';
 
@@ -120,7 +121,7 @@ export class HttpTransport {
         Authorization: `Bearer ${options.token}`,
         'Content-Type': 'application/json',
         Accept: 'application/json',
-        'User-Agent': `serverless-spotinst-functions/${PACKAGE_VERSION}`,
+        'User-Agent': USER_AGENT,
       },
       // Statuses are interpreted here, not thrown by axios: its errors carry the headers.
       validateStatus: () => true,
@@ -221,11 +222,8 @@ export class HttpTransport {
   /** A server that echoes the token back ("token tok-… is invalid") must not put it in our messages. */
   private redactErrors(errors: ApiErrorItem[] | undefined): ApiErrorItem[] | undefined {
     if (!Array.isArray(errors)) return undefined;
-    const token = this.options.token;
-    const redact = (text: unknown): string => {
-      const value = typeof text === 'string' ? text : String(text ?? '');
-      return token ? value.split(token).join('<token>') : value;
-    };
+    const hide = redactor(this.options.token);
+    const redact = (text: unknown): string => hide(typeof text === 'string' ? text : String(text ?? ''));
     return errors.map((item) => ({
       code: redact(item?.code),
       message: redact(item?.message),

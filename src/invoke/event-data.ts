@@ -9,13 +9,12 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { SpotinstError } from '../errors';
 import { parseBody, type FunctionEvent } from '../runtimes/contract';
-import { PACKAGE_VERSION } from '../version';
+import { USER_AGENT } from '../version';
 import type { CliOptions } from '../plugin/serverless-types';
 import type { FunctionModel } from '../provider/model';
 import { stringOption } from './context';
 import type { CodePrefix } from './target';
 
-export const USER_AGENT = `serverless-spotinst-functions/${PACKAGE_VERSION}`;
 
 export interface EventData {
   /** undefined: nothing to send (no parameters, no --data, no --path) */

@@ -10,10 +10,11 @@ import { SpotinstError } from '../errors';
 import type { FunctionRecord } from '../api';
 import type { InvocationLog } from '../api/types';
 import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from './context';
-import { eventData, requestPayload, USER_AGENT, type RequestPayload } from './event-data';
+import { eventData, requestPayload, type RequestPayload } from './event-data';
+import { USER_AGENT } from '../version';
 import { formatBody, platformError, shortId } from './output';
 import { findDeployedFunction, selectFunction } from './target';
-import { redactor } from './redact';
+import { redactor } from '../redact';
 
 /** AWS options of the core's `invoke` with no meaning for a function URL. */
 const IGNORED_OPTIONS: Record<string, string> = {

@@ -6,7 +6,7 @@ import type { EventEmitter } from 'node:events';
 import chalk from 'chalk';
 import { SpotinstError } from '../errors';
 import { flagOption, type FunctionCommandContext } from '../invoke/context';
-import { redactor } from '../invoke/redact';
+import { redactor } from '../redact';
 import { findDeployedFunction, selectFunction } from '../invoke/target';
 import { createFormatter } from './format';
 import { filterOption, intervalOption, startTimeOption } from './options';

@@ -1,5 +1,5 @@
 import { formatBody, formatValue, platformError, shortId } from '../../../src/invoke/output';
-import { redactor } from '../../../src/invoke/redact';
+import { redactor } from '../../../src/redact';
 
 describe('output of invoke and invoke local', () => {
   it('pretty-prints a JSON body, leaves other text and --raw alone', () => {
