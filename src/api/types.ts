@@ -96,6 +96,25 @@ export interface FunctionLimits {
   timeout: number;
 }
 
+/** A whole number, a multiple of `step` in `min..max`. */
+export interface StepRange {
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+}
+
+/** `limits.memory` in MB. */
+export const MEMORY_RULE: StepRange = { min: 128, max: 2496, step: 64 };
+/** `limits.timeout` in seconds. */
+export const TIMEOUT_RULE: StepRange = { min: 30, max: 300, step: 30 };
+
+export function inStepRange(value: number, rule: StepRange): boolean {
+  return Number.isInteger(value) && value >= rule.min && value <= rule.max && value % rule.step === 0;
+}
+
+/** Environment variable names: letters, digits and `_`, not starting with a digit. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export interface CorsConfig {
   enabled: boolean;
   origin?: string;

@@ -4,10 +4,9 @@
  * user asked for with `--env`. Nothing of the host's environment: a handler that works here
  * because of a variable in the developer's shell would break once deployed.
  */
+import { ENV_NAME_PATTERN } from '../api/types';
 import { SpotinstError } from '../errors';
 import { platformVariables, type FunctionIdentity } from '../runtimes/contract';
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `--env KEY=VALUE`, repeatable: the framework hands one as a string, several as a list. */
 export function parseEnvOptions(value: unknown): Record<string, string> {
@@ -20,7 +19,7 @@ export function parseEnvOptions(value: unknown): Record<string, string> {
     }
     const equals = item.indexOf('=');
     const name = equals < 0 ? item : item.slice(0, equals);
-    if (equals < 0 || !NAME.test(name)) {
+    if (equals < 0 || !ENV_NAME_PATTERN.test(name)) {
       const problem = equals < 0 ? 'has no "="' : `"${name}" is not a variable name (letters, digits and _, not starting with a digit)`;
       throw new SpotinstError(
         `--env ${item} ${problem}. Write KEY=VALUE, e.g. --env STAGE=dev (an empty value is KEY=).`,

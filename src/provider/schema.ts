@@ -4,10 +4,14 @@
  * the semantic checks that need context (cron syntax, percentages summing to 100, the
  * template placeholder) live in validate.ts.
  */
-import { CLOUD_PROVIDERS, PATTERN_METHODS, STRATEGIES } from '../api/types';
+import { CLOUD_PROVIDERS, MEMORY_RULE, PATTERN_METHODS, STRATEGIES, TIMEOUT_RULE, type StepRange } from '../api/types';
 import { DOCUMENTED_RUNTIMES } from '../runtimes/catalog';
 
 type JsonSchema = Record<string, unknown>;
+
+function stepRange(rule: StepRange): JsonSchema {
+  return { type: 'integer', minimum: rule.min, maximum: rule.max, multipleOf: rule.step };
+}
 
 const environmentVariables: JsonSchema = {
   description: 'Environment variables of the function. Values are sent as strings.',
@@ -100,8 +104,8 @@ export const providerSchema = {
         description: `One of ${DOCUMENTED_RUNTIMES.join(', ')}; newer versions of these families are accepted with a warning.`,
       },
       description: { type: 'string' },
-      memory: { type: 'integer', minimum: 128, maximum: 2496, multipleOf: 64, description: 'MB. Default: 128.' },
-      timeout: { type: 'integer', minimum: 30, maximum: 300, multipleOf: 30, description: 'Seconds. Default: 30.' },
+      memory: { ...stepRange(MEMORY_RULE), description: 'MB. Default: 128.' },
+      timeout: { ...stepRange(TIMEOUT_RULE), description: 'Seconds. Default: 30.' },
       access: { enum: ['private', 'public'], description: 'private needs the token to call the URL. Default: private.' },
       environmentVariables: { $ref: '#/definitions/spotinstEnvironmentVariables' },
       cron: {

@@ -14,7 +14,11 @@ import cloneDeep from 'lodash/cloneDeep';
 import { parseExpression } from 'cron-parser';
 import {
   CLOUD_PROVIDERS,
+  ENV_NAME_PATTERN,
+  MEMORY_RULE,
   PATTERN_METHODS,
+  TIMEOUT_RULE,
+  inStepRange,
   STRATEGIES,
   type Access,
   type ActiveVersion,
@@ -69,9 +73,6 @@ export interface ValidationResult {
 }
 
 export const INVALID_CONFIG_CODE = 'SPOTINST_INVALID_CONFIG';
-
-export const MEMORY_RULE = { min: 128, max: 2496, step: 64 } as const;
-export const TIMEOUT_RULE = { min: 30, max: 300, step: 30 } as const;
 
 /** Names the platform sets itself in every function's environment. */
 export const RESERVED_ENV_NAMES = ['SPOTINST_FUNCTION_ID', 'SPOTINST_ENVIRONMENT_ID', 'SPOTINST_FUNCTION_VERSION'] as const;
@@ -812,7 +813,7 @@ function validateStepRange(raw: unknown, path: string, rule: StepRule, problems:
     problems.error(path, raw, `${requirement}, written without a unit`, `use ${suggestion}`);
     return rule.fallback;
   }
-  if (!Number.isInteger(value) || value < rule.min || value > rule.max || value % rule.step !== 0) {
+  if (!inStepRange(value, rule)) {
     problems.error(path, raw, requirement, `use ${nearestValid(value, rule)}`);
     return rule.fallback;
   }
@@ -835,8 +836,6 @@ function validateAccess(raw: unknown, path: string, problems: Problems): Access 
 
 // ---- environment variables ----------------------------------------------------------
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function validateEnvironmentVariables(raw: unknown, path: string, problems: Problems): Record<string, string> {
   const result: Record<string, string> = {};
   if (raw === undefined || raw === null) return result;
@@ -852,7 +851,7 @@ function validateEnvironmentVariables(raw: unknown, path: string, problems: Prob
   for (const [name, value] of Object.entries(raw)) {
     const itemPath = joinPath(path, name);
     let nameOk = true;
-    if (!ENV_NAME.test(name)) {
+    if (!ENV_NAME_PATTERN.test(name)) {
       nameOk = false;
       const sanitized = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^(?=\d)/, '_');
       const placeholder = value === null && !/[A-Za-z0-9]/.test(name);

@@ -1,4 +1,16 @@
-import type { Access, ActiveVersion, CorsConfig, FunctionLimits, IamRoleConfig } from '../../api/types';
+import {
+  ENV_NAME_PATTERN,
+  MEMORY_RULE,
+  TIMEOUT_RULE,
+  inStepRange,
+  type Access,
+  type ActiveVersion,
+  type CorsConfig,
+  type FunctionLimits,
+  type IamRoleConfig,
+  type StepRange,
+} from '../../api/types';
+import { parseRuntime } from '../../runtimes/catalog';
 import { badRequest, conflict, notFound } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
@@ -9,17 +21,14 @@ import { checkName, isObject, JsonObject, oneOf, optionalBoolean, optionalObject
 const KIND = 'spotinst:functions:function';
 const LOG_KIND = 'spotinst:functions:log';
 
-/** Wire runtime names: family and version digits, no dots (`nodejs83`, `python27`, `java8`). */
-const WIRE_RUNTIME = /^(nodejs|python|ruby|java)\d{1,6}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function readRuntime(input: JsonObject, required: boolean): string | undefined {
   const runtime = required ? requiredString(input, 'runtime', 'function.runtime', 32) : optionalString(input, 'runtime', 'function.runtime', 32);
   if (runtime === undefined) return undefined;
   if (runtime.includes('.')) {
     throw badRequest(`function.runtime "${runtime}" must be sent without dots (e.g. nodejs8.3 → nodejs83)`, 'function.runtime');
   }
-  if (!WIRE_RUNTIME.test(runtime)) {
+  // wire names are family and version digits without dots (`nodejs83`, `python27`, `java8`)
+  if (parseRuntime(runtime) === undefined) {
     throw badRequest(`function.runtime "${runtime}" is not a runtime of the platform (nodejs…, python…, ruby…, java…; e.g. nodejs83, python27, ruby241, java8)`, 'function.runtime');
   }
   return runtime;
@@ -47,13 +56,15 @@ function readLimits(input: JsonObject, current?: FunctionLimits): FunctionLimits
   };
   const memory = read('memory') as number;
   const timeout = read('timeout') as number;
-  if (memory < 128 || memory > 2496 || memory % 64 !== 0) {
-    throw badRequest(`function.limits.memory must be a multiple of 64 between 128 and 2496 MB (got ${memory})`, 'function.limits.memory');
-  }
-  if (timeout < 30 || timeout > 300 || timeout % 30 !== 0) {
-    throw badRequest(`function.limits.timeout must be a multiple of 30 between 30 and 300 seconds (got ${timeout})`, 'function.limits.timeout');
-  }
+  checkStepRange('memory', memory, MEMORY_RULE, 'MB');
+  checkStepRange('timeout', timeout, TIMEOUT_RULE, 'seconds');
   return { memory, timeout };
+}
+
+function checkStepRange(key: 'memory' | 'timeout', value: number, rule: StepRange, unit: string): void {
+  if (!inStepRange(value, rule)) {
+    throw badRequest(`function.limits.${key} must be a multiple of ${rule.step} between ${rule.min} and ${rule.max} ${unit} (got ${value})`, `function.limits.${key}`);
+  }
 }
 
 function readCode(input: JsonObject, required: boolean): { handler: string; source: string } | undefined {
@@ -74,7 +85,7 @@ function readEnvironmentVariables(input: JsonObject): Record<string, string> | u
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(vars)) {
     const field = `function.environmentVariables.${key}`;
-    if (!ENV_NAME.test(key)) throw badRequest(`${field}: "${key}" is not a valid variable name (letters, digits, _; not starting with a digit)`, field);
+    if (!ENV_NAME_PATTERN.test(key)) throw badRequest(`${field}: "${key}" is not a valid variable name (letters, digits, _; not starting with a digit)`, field);
     if (typeof value !== 'string') throw badRequest(`${field} must be a string (send "100", not 100)`, field);
     result[key] = value;
   }
