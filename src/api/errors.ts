@@ -81,17 +81,11 @@ function describe(details: ApiErrorDetails): string {
       ? `${what} timed out waiting for ${details.apiUrl}${retried}. Check the network, or that the API is up.`
       : `Could not reach the Spotinst API at ${details.apiUrl} (${reason}) for ${what}${retried}. ` +
         'Check provider.spotinst.apiUrl / SPOTINST_API_URL, or start the local platform with `npx spotinst-local`.';
-    if (details.uncertain) {
-      text += ' The request may have been carried out; look the resource up before creating it again.';
-    }
   } else if (status < 400) {
     // A success status without the envelope: the URL points at something else (a proxy, a web page).
     text =
       `The reply to ${what} from ${details.apiUrl} (${status}) is not a Spotinst API reply. ` +
       'Check provider.spotinst.apiUrl / SPOTINST_API_URL: it must point at the Spotinst API (or `npx spotinst-local`).';
-    if (details.uncertain) {
-      text += ' The request may have been carried out; look the resource up before creating it again.';
-    }
   } else if (status === 401) {
     text =
       `The Spotinst API rejected the token (401) for ${what}${credentials}.${serverPart} ` +
@@ -106,12 +100,11 @@ function describe(details: ApiErrorDetails): string {
     text = `The Spotinst API kept rate limiting ${what} (429)${retried}.${serverPart} Wait a minute and run the command again.`;
   } else if (status >= 500) {
     text = `The Spotinst API failed on ${what} with ${status}${retried}.${serverPart} Run the command again; if it persists, the service is down.`;
-    if (details.uncertain) {
-      text += ' The request may have been carried out; look the resource up before creating it again.';
-    }
   } else {
     text = `The Spotinst API refused ${what} (${status}).${serverPart || ' No reason was given.'}`;
   }
+  // Set only for calls that may have been carried out (no reply, 5xx, a reply that is not the API's).
+  if (details.uncertain) text += ' The request may have been carried out; look the resource up before creating it again.';
   return text + requestPart;
 }
 
