@@ -4,8 +4,8 @@
  * settings written in the file are reconciled. An explicit `env-…` is never touched.
  */
 import { createOnce, type SpotinstClient } from '../api';
-import type { Application, Environment } from '../api/types';
-import type { ServiceModel } from '../provider/model';
+import type { Application, Environment, EnvironmentInput } from '../api/types';
+import type { EnvironmentTarget, ServiceModel } from '../provider/model';
 import { CREATED_BY, type Placement } from './remote';
 
 export interface EnsuredPlacement {
@@ -15,19 +15,25 @@ export interface EnsuredPlacement {
   createdEnvironment: boolean;
 }
 
+/** The environment settings the file writes; the others keep what the API has or defaults to. */
+function writtenSettings(target: Extract<EnvironmentTarget, { kind: 'managed' }>): Pick<EnvironmentInput, 'providers' | 'locations' | 'strategy'> {
+  return {
+    ...(target.providers ? { providers: target.providers } : {}),
+    ...(target.locations ? { locations: target.locations } : {}),
+    ...(target.strategy ? { strategy: target.strategy } : {}),
+  };
+}
+
 export async function ensurePlacement(client: SpotinstClient, service: ServiceModel, placement: Placement): Promise<EnsuredPlacement> {
   const target = service.environment;
   if (target.kind === 'id' || (placement.environment && placement.environmentAction === 'keep')) {
     return { application: placement.application, environment: placement.environment!, createdApplication: false, createdEnvironment: false };
   }
   if (placement.environment && placement.environmentAction === 'update') {
-    // Only the settings the file writes; the others keep what the environment has.
     const environment = await client.environments.update(placement.environment.id, {
       name: placement.environment.name,
       applicationId: placement.environment.applicationId,
-      ...(target.providers ? { providers: target.providers } : {}),
-      ...(target.locations ? { locations: target.locations } : {}),
-      ...(target.strategy ? { strategy: target.strategy } : {}),
+      ...writtenSettings(target),
     });
     return { application: placement.application, environment, createdApplication: false, createdEnvironment: false };
   }
@@ -46,9 +52,7 @@ export async function ensurePlacement(client: SpotinstClient, service: ServiceMo
       client.environments.create({
         name: target.name,
         applicationId,
-        ...(target.providers ? { providers: target.providers } : {}),
-        ...(target.locations ? { locations: target.locations } : {}),
-        ...(target.strategy ? { strategy: target.strategy } : {}),
+        ...writtenSettings(target),
       }),
     async () => (await client.environments.listByApplication(applicationId)).find((env) => env.name === target.name),
   );
