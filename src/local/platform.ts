@@ -1,12 +1,12 @@
-import type { Application, Environment, SpotinstFunction } from '../api/types';
+import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction } from '../api/types';
 import { CodeStore, CodeLimits, DEFAULT_CODE_LIMITS } from './code-store';
-import { notFound } from './envelope';
+import { badRequest, notFound } from './envelope';
 import { parseBody } from '../runtimes/contract';
 import { Invoker, InvokerOptions } from './invoker';
 import { LogStore } from './log-store';
 import { CronScheduler } from './scheduler';
 import { StatsCounter } from './stats';
-import { StateStore, StoredEnvironment, StoredFunction } from './store';
+import { StateStore, type PlatformState, type RecordCollection, type StoredEnvironment, type StoredFunction } from './store';
 
 export interface PlatformConfig extends InvokerOptions {
   dataDir: string;
@@ -38,20 +38,50 @@ export class Platform {
   }
 
   application(id: string): Application {
-    const found = this.store.state.applications[id];
-    if (!found) throw notFound('application', id);
-    return found;
+    return this.lookup('applications', 'application', id);
   }
 
   environment(id: string): StoredEnvironment {
-    const found = this.store.state.environments[id];
-    if (!found) throw notFound('environment', id);
-    return found;
+    return this.lookup('environments', 'environment', id);
   }
 
   function(id: string): StoredFunction {
-    const found = this.store.state.functions[id];
-    if (!found) throw notFound('function', id);
+    return this.lookup('functions', 'function', id);
+  }
+
+  alias(id: string): Alias {
+    return this.lookup('aliases', 'alias', id);
+  }
+
+  job(id: string): CronJob {
+    return this.lookup('jobs', 'job', id);
+  }
+
+  pattern(id: string): Pattern {
+    return this.lookup('patterns', 'pattern', id);
+  }
+
+  /** The environment a body refers to (`field`): a 400 ENVIRONMENT_NOT_FOUND when there is none. */
+  requireEnvironment(id: string, field: string): StoredEnvironment {
+    const found = this.store.state.environments[id];
+    if (!found) throw badRequest(`${field}: environment ${id} does not exist`, field, 'ENVIRONMENT_NOT_FOUND');
+    return found;
+  }
+
+  /** The function a body refers to (`field`): it must exist and belong to the environment. */
+  requireFunctionIn(functionId: string, environmentId: string, field: string): StoredFunction {
+    const found = this.store.state.functions[functionId];
+    if (!found) throw badRequest(`${field}: function ${functionId} does not exist`, field, 'FUNCTION_NOT_FOUND');
+    if (found.environmentId !== environmentId) {
+      throw badRequest(`${field}: function ${functionId} is in environment ${found.environmentId}, not ${environmentId}`, field);
+    }
+    return found;
+  }
+
+  /** A resource named in the URL: a 404 when there is none. */
+  private lookup<K extends RecordCollection>(collection: K, kind: string, id: string): PlatformState[K][string] {
+    const found = this.store.state[collection][id] as PlatformState[K][string] | undefined;
+    if (!found) throw notFound(kind, id);
     return found;
   }
 

@@ -1,5 +1,5 @@
 import type { Alias } from '../../api/types';
-import { badRequest, conflict, notFound } from '../envelope';
+import { badRequest, conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
@@ -7,12 +7,6 @@ import { requiredString, unwrap } from '../validate';
 
 const KIND = 'spotinst:functions:alias';
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-function alias(platform: Platform, id: string): Alias {
-  const found = platform.store.state.aliases[id];
-  if (!found) throw notFound('alias', id);
-  return found;
-}
 
 /** Aliases cannot be updated (the API has no PUT for them): delete and create instead. */
 export function aliasRoutes(platform: Platform): Route[] {
@@ -32,9 +26,7 @@ export function aliasRoutes(platform: Platform): Route[] {
         const host = requiredString(input, 'host', 'alias.host', 253).toLowerCase();
         if (!HOST.test(host)) throw badRequest(`alias.host "${host}" is not a host name (e.g. api.example.com)`, 'alias.host');
         const environmentId = requiredString(input, 'environmentId', 'alias.environmentId', 64);
-        if (!platform.store.state.environments[environmentId]) {
-          throw badRequest(`alias.environmentId: environment ${environmentId} does not exist`, 'alias.environmentId', 'ENVIRONMENT_NOT_FOUND');
-        }
+        platform.requireEnvironment(environmentId, 'alias.environmentId');
         const taken = Object.values(platform.store.state.aliases).find((existing) => existing.host === host);
         if (taken) throw conflict('ALIAS_HOST_EXISTS', `the host ${host} is already an alias (${taken.id}, environment ${taken.environmentId})`, 'alias.host');
         const now = new Date().toISOString();
@@ -47,14 +39,14 @@ export function aliasRoutes(platform: Platform): Route[] {
       method: 'GET',
       template: '/functions/alias/{id}',
       kind: KIND,
-      handle: ({ params }) => [alias(platform, params[0])],
+      handle: ({ params }) => [platform.alias(params[0])],
     },
     {
       method: 'DELETE',
       template: '/functions/alias/{id}',
       kind: KIND,
       handle: ({ params }) => {
-        const current = alias(platform, params[0]);
+        const current = platform.alias(params[0]);
         platform.store.mutate((state) => {
           delete state.aliases[current.id];
         });

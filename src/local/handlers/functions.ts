@@ -194,9 +194,7 @@ export function functionRoutes(platform: Platform): Route[] {
       handle: async ({ body, baseUrl }) => {
         const input = unwrap(body, 'function');
         const environmentId = requiredString(input, 'environmentId', 'function.environmentId', 64);
-        if (!platform.store.state.environments[environmentId]) {
-          throw badRequest(`function.environmentId: environment ${environmentId} does not exist`, 'function.environmentId', 'ENVIRONMENT_NOT_FOUND');
-        }
+        platform.requireEnvironment(environmentId, 'function.environmentId');
         const name = checkName(requiredString(input, 'name', 'function.name', 256), 'function.name');
         const runtime = readRuntime(input, true) as string;
         const access = readAccess(input, true) as Access;
@@ -211,7 +209,7 @@ export function functionRoutes(platform: Platform): Route[] {
         const saved = await platform.code.save(code.source, 'function.code.source');
         platform.stats.addCodeBytes(saved.size);
         // the upload took a while: the world may have changed meanwhile
-        if (!platform.store.state.environments[environmentId]) throw notFound('environment', environmentId);
+        platform.environment(environmentId);
         assertNameFree(platform, environmentId, name);
 
         const now = new Date().toISOString();

@@ -1,5 +1,5 @@
 import type { CronJob, CronJobConfig, QueryParam } from '../../api/types';
-import { badRequest, notFound } from '../envelope';
+import { badRequest } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
@@ -7,12 +7,6 @@ import { cronProblem } from '../scheduler';
 import { isObject, JsonObject, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from '../validate';
 
 const KIND = 'spotinst:spectrum:events:job';
-
-function job(platform: Platform, id: string): CronJob {
-  const found = platform.store.state.jobs[id];
-  if (!found) throw notFound('job', id);
-  return found;
-}
 
 function checkCron(expression: string): string {
   const problem = cronProblem(expression);
@@ -47,14 +41,6 @@ function readConfig(input: JsonObject): CronJobConfig | undefined {
   return result;
 }
 
-function checkTarget(platform: Platform, environmentId: string, functionId: string): void {
-  const fn = platform.store.state.functions[functionId];
-  if (!fn) throw badRequest(`job.resourceId: function ${functionId} does not exist`, 'job.resourceId', 'FUNCTION_NOT_FOUND');
-  if (fn.environmentId !== environmentId) {
-    throw badRequest(`job.resourceId: function ${functionId} is in environment ${fn.environmentId}, not ${environmentId}`, 'job.resourceId');
-  }
-}
-
 /** Cron jobs ("spectrum event jobs"): the scheduler is told of every change. */
 export function jobRoutes(platform: Platform): Route[] {
   return [
@@ -81,12 +67,10 @@ export function jobRoutes(platform: Platform): Route[] {
       handle: ({ body }) => {
         const input = unwrap(body, 'job');
         const environmentId = requiredString(input, 'environmentId', 'job.environmentId', 64);
-        if (!platform.store.state.environments[environmentId]) {
-          throw badRequest(`job.environmentId: environment ${environmentId} does not exist`, 'job.environmentId', 'ENVIRONMENT_NOT_FOUND');
-        }
+        platform.requireEnvironment(environmentId, 'job.environmentId');
         const action = readAction(input, true) as 'INVOKE_FUNCTION';
         const resourceId = requiredString(input, 'resourceId', 'job.resourceId', 64);
-        checkTarget(platform, environmentId, resourceId);
+        platform.requireFunctionIn(resourceId, environmentId, 'job.resourceId');
         const cronExpression = checkCron(requiredString(input, 'cronExpression', 'job.cronExpression', 256));
         const isEnabled = optionalBoolean(input, 'isEnabled', 'job.isEnabled') ?? true;
         const config = readConfig(input);
@@ -111,20 +95,20 @@ export function jobRoutes(platform: Platform): Route[] {
       method: 'GET',
       template: '/spectrum/events/job/{id}',
       kind: KIND,
-      handle: ({ params }) => [job(platform, params[0])],
+      handle: ({ params }) => [platform.job(params[0])],
     },
     {
       method: 'PUT',
       template: '/spectrum/events/job/{id}',
       kind: KIND,
       handle: ({ params, body }) => {
-        const current = job(platform, params[0]);
+        const current = platform.job(params[0]);
         const input = unwrap(body, 'job');
         const environmentId = optionalString(input, 'environmentId', 'job.environmentId', 64);
         if (environmentId !== undefined && environmentId !== current.environmentId) throw badRequest('job.environmentId cannot change', 'job.environmentId');
         readAction(input, false);
         const resourceId = optionalString(input, 'resourceId', 'job.resourceId', 64) ?? current.resourceId;
-        checkTarget(platform, current.environmentId, resourceId);
+        platform.requireFunctionIn(resourceId, current.environmentId, 'job.resourceId');
         const expression = optionalString(input, 'cronExpression', 'job.cronExpression', 256);
         const config = readConfig(input);
         const updated: CronJob = {
@@ -145,7 +129,7 @@ export function jobRoutes(platform: Platform): Route[] {
       template: '/spectrum/events/job/{id}',
       kind: KIND,
       handle: ({ params }) => {
-        const current = job(platform, params[0]);
+        const current = platform.job(params[0]);
         platform.store.mutate((state) => {
           delete state.jobs[current.id];
         });

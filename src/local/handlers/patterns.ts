@@ -1,6 +1,6 @@
 import { PATTERN_METHODS } from '../../api/types';
 import type { Pattern, PatternMethod } from '../../api/types';
-import { badRequest, conflict, notFound } from '../envelope';
+import { badRequest, conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
@@ -20,14 +20,6 @@ function readMethod(input: JsonObject, required: boolean): PatternMethod | undef
   return method === undefined ? undefined : oneOf(method.toUpperCase(), PATTERN_METHODS, 'pattern.method');
 }
 
-function checkFunction(platform: Platform, functionId: string, environmentId: string): void {
-  const fn = platform.store.state.functions[functionId];
-  if (!fn) throw badRequest(`pattern.functionId: function ${functionId} does not exist`, 'pattern.functionId', 'FUNCTION_NOT_FOUND');
-  if (fn.environmentId !== environmentId) {
-    throw badRequest(`pattern.functionId: function ${functionId} is in environment ${fn.environmentId}, not ${environmentId}`, 'pattern.functionId');
-  }
-}
-
 function assertFree(platform: Platform, candidate: Omit<Pattern, 'id'>, exceptId?: string): void {
   const taken = Object.values(platform.store.state.patterns).find(
     (p) => p.environmentId === candidate.environmentId && p.method === candidate.method && p.pattern === candidate.pattern && p.id !== exceptId,
@@ -35,12 +27,6 @@ function assertFree(platform: Platform, candidate: Omit<Pattern, 'id'>, exceptId
   if (taken) {
     throw conflict('PATTERN_EXISTS', `environment ${candidate.environmentId} already routes ${candidate.method} ${candidate.pattern} (${taken.id})`, 'pattern.pattern');
   }
-}
-
-function pattern(platform: Platform, id: string): Pattern {
-  const found = platform.store.state.patterns[id];
-  if (!found) throw notFound('pattern', id);
-  return found;
 }
 
 export function patternRoutes(platform: Platform): Route[] {
@@ -61,11 +47,9 @@ export function patternRoutes(platform: Platform): Route[] {
       handle: ({ body }) => {
         const input = unwrap(body, 'pattern');
         const environmentId = requiredString(input, 'environmentId', 'pattern.environmentId', 64);
-        if (!platform.store.state.environments[environmentId]) {
-          throw badRequest(`pattern.environmentId: environment ${environmentId} does not exist`, 'pattern.environmentId', 'ENVIRONMENT_NOT_FOUND');
-        }
+        platform.requireEnvironment(environmentId, 'pattern.environmentId');
         const functionId = requiredString(input, 'functionId', 'pattern.functionId', 64);
-        checkFunction(platform, functionId, environmentId);
+        platform.requireFunctionIn(functionId, environmentId, 'pattern.functionId');
         const candidate = {
           environmentId,
           functionId,
@@ -83,21 +67,21 @@ export function patternRoutes(platform: Platform): Route[] {
       method: 'GET',
       template: '/functions/pattern/{id}',
       kind: KIND,
-      handle: ({ params }) => [pattern(platform, params[0])],
+      handle: ({ params }) => [platform.pattern(params[0])],
     },
     {
       method: 'PUT',
       template: '/functions/pattern/{id}',
       kind: KIND,
       handle: ({ params, body }) => {
-        const current = pattern(platform, params[0]);
+        const current = platform.pattern(params[0]);
         const input = unwrap(body, 'pattern');
         const environmentId = optionalString(input, 'environmentId', 'pattern.environmentId', 64);
         if (environmentId !== undefined && environmentId !== current.environmentId) {
           throw badRequest('pattern.environmentId cannot change', 'pattern.environmentId');
         }
         const functionId = optionalString(input, 'functionId', 'pattern.functionId', 64) ?? current.functionId;
-        checkFunction(platform, functionId, current.environmentId);
+        platform.requireFunctionIn(functionId, current.environmentId, 'pattern.functionId');
         const path = optionalString(input, 'pattern', 'pattern.pattern', 512);
         const updated: Pattern = {
           ...current,
@@ -116,7 +100,7 @@ export function patternRoutes(platform: Platform): Route[] {
       template: '/functions/pattern/{id}',
       kind: KIND,
       handle: ({ params }) => {
-        const current = pattern(platform, params[0]);
+        const current = platform.pattern(params[0]);
         platform.store.mutate((state) => {
           delete state.patterns[current.id];
         });
