@@ -64,8 +64,12 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fi
   return value as T;
 }
 
-/** Names are free text on the platform, but not empty, not huge and without control characters. */
+/**
+ * Names are free text on the platform, but not empty (nor only spaces) and without control
+ * characters; the caller's string reader limits the length.
+ */
 export function checkName(value: string, field: string): string {
+  if (value.trim() === '') throw badRequest(`${field} must not be empty`, field);
   if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest(`${field} must not contain control characters`, field);
   return value;
 }

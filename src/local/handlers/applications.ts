@@ -1,5 +1,5 @@
 import type { Application } from '../../api/types';
-import { badRequest, conflict } from '../envelope';
+import { conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
@@ -58,7 +58,6 @@ export function applicationRoutes(platform: Platform): Route[] {
         const description = optionalString(input, 'description', 'application.description', 4096);
         if (name !== undefined) {
           checkName(name, 'application.name');
-          if (name.trim() === '') throw badRequest('application.name must not be empty', 'application.name');
           assertNameFree(platform, name, current.id);
         }
         const updated: Application = {

@@ -105,7 +105,6 @@ export function environmentRoutes(platform: Platform): Route[] {
         const input = unwrap(body, 'environment');
         const name = optionalString(input, 'name', 'environment.name', 256);
         if (name !== undefined) {
-          if (name.trim() === '') throw badRequest('environment.name must not be empty', 'environment.name');
           checkName(name, 'environment.name');
           assertNameFree(platform, current.applicationId, name, current.id);
         }

@@ -258,7 +258,6 @@ export function functionRoutes(platform: Platform): Route[] {
         }
         const name = optionalString(input, 'name', 'function.name', 256);
         if (name !== undefined) {
-          if (name.trim() === '') throw badRequest('function.name must not be empty', 'function.name');
           checkName(name, 'function.name');
           assertNameFree(platform, before.environmentId, name, before.id);
         }

@@ -111,6 +111,21 @@ describe('applications and environments', () => {
     expect(await client.environments.delete(env.id)).toBe(false);
     expect(await client.applications.delete(app.id)).toBe(true);
   });
+
+  test('a rename to an empty name is refused, as a create is', async () => {
+    const { applicationId, environmentId } = await createEnvironment(client, 'rename');
+    const fn = await client.functions.create(functionSpec(environmentId, 'named'));
+    const refusals = [
+      [await apiError(client.applications.update(applicationId, { name: '  ' })), 'application.name'],
+      [await apiError(client.environments.update(environmentId, { name: '  ' })), 'environment.name'],
+      [await apiError(client.functions.update(fn.id, { environmentId, name: '  ' })), 'function.name'],
+    ] as const;
+    for (const [error, field] of refusals) {
+      expect(error.status).toBe(400);
+      expect(error.errors[0]).toMatchObject({ code: 'VALIDATION_ERROR', message: `${field} must not be empty`, field });
+    }
+    expect((await client.functions.get(fn.id, environmentId)).name).toBe('named');
+  });
 });
 
 describe('functions', () => {
