@@ -1,25 +1,15 @@
 /** `serverless invoke` against spotinst-local: functions deployed with the typed client, invoked by the command module. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SpotinstClient } from '../../../src/api';
 import { invoke } from '../../../src/invoke';
 import { fixtureZip } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
-import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../local/helpers';
+import { useServicePlatform } from '../local/helpers';
 
-let local: TestPlatform;
-let client: SpotinstClient;
-let environmentId: string;
-let applicationName: string;
-let serviceDir: string;
-const savedEnv = { ...process.env };
+const local = useServicePlatform('invoke-service-');
 
 beforeAll(async () => {
-  local = await startTestPlatform();
-  client = local.client;
-  const created = await createEnvironment(client);
-  environmentId = created.environmentId;
-  applicationName = (await client.applications.get(created.applicationId)).name;
+  const { client, environmentId, serviceDir } = local;
   const source = (await fixtureZip('node')).toString('base64');
   const deploy = (name: string, handler: string, access: 'public' | 'private') =>
     client.functions.create({ environmentId, name, runtime: 'nodejs8.3', access, limits: { memory: 128, timeout: 30 }, code: { handler, source } });
@@ -30,18 +20,8 @@ beforeAll(async () => {
     deploy('secret', 'handler.inspect', 'private'),
     deploy('fails', 'handler.throws', 'public'),
   ]);
-  serviceDir = tempDir('invoke-service-');
   fs.writeFileSync(path.join(serviceDir, 'event.json'), JSON.stringify({ fromFile: true, name: 'file' }));
   fs.writeFileSync(path.join(serviceDir, 'broken.json'), '{"unclosed": ');
-  process.env.SPOTINST_TOKEN = local.platform.token;
-  process.env.SPOTINST_ACCOUNT = local.platform.account;
-});
-
-afterAll(async () => {
-  process.env = { ...savedEnv };
-  client?.close();
-  await stopTestPlatform(local);
-  if (serviceDir) fs.rmSync(serviceDir, { recursive: true, force: true });
 });
 
 const fn = (handler: string, extra: Record<string, unknown> = {}) => ({ runtime: 'nodejs8.3', handler, ...extra });
@@ -56,9 +36,9 @@ const FUNCTIONS = {
 
 function command(options: Record<string, string | boolean | string[]>) {
   return realProviderContext({
-    serviceDir,
+    serviceDir: local.serviceDir,
     functions: FUNCTIONS,
-    spotinst: { apiUrl: local.platform.url, environment: environmentId },
+    spotinst: { apiUrl: local.platform.url, environment: local.environmentId },
     options,
   });
 }
@@ -115,7 +95,7 @@ describe('invoke', () => {
     const missing = command({ function: 'hello', path: 'nope.json' });
     await expect(invoke(missing.context)).rejects.toMatchObject({
       code: 'SPOTINST_INVOKE_PATH_NOT_FOUND',
-      message: expect.stringContaining(`${path.join(serviceDir, 'nope.json')} does not exist`),
+      message: expect.stringContaining(`${path.join(local.serviceDir, 'nope.json')} does not exist`),
     });
     const broken = command({ function: 'hello', path: 'broken.json' });
     await expect(invoke(broken.context)).rejects.toMatchObject({
@@ -139,8 +119,7 @@ describe('invoke', () => {
     try {
       // the management API must accept the token to find the function: give the client the right one
       const { context, provider, output } = command({ function: 'secret' });
-      const realClient = client;
-      jest.spyOn(provider, 'getClient').mockReturnValue(realClient);
+      jest.spyOn(provider, 'getClient').mockReturnValue(local.client);
       const error = await invoke(context).catch((caught: Error & { code?: string }) => caught);
       expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_UNAUTHORIZED', message: expect.stringContaining('refused the request (401)') });
       expect(`${(error as Error).message}${output.out}${output.err}`).not.toContain('wrong-token-value');
@@ -163,9 +142,9 @@ describe('invoke', () => {
 
   it('finds the function by application and stage when no environment id is configured', async () => {
     const { context, output } = realProviderContext({
-      serviceDir,
+      serviceDir: local.serviceDir,
       functions: FUNCTIONS,
-      spotinst: { apiUrl: local.platform.url, application: applicationName },
+      spotinst: { apiUrl: local.platform.url, application: local.applicationName },
       options: { function: 'hello', raw: true },
     });
     await invoke(context);

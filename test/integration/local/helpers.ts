@@ -30,8 +30,10 @@ export async function startTestPlatform(options: LocalPlatformOptions = {}): Pro
   return { platform, client: clientFor(platform), dataDir };
 }
 
+/** Closes the platform's client and the platform, and removes its data folder unless told not to. */
 export async function stopTestPlatform(test: TestPlatform | undefined, removeDir = true): Promise<void> {
   if (!test) return;
+  test.client.close();
   await test.platform.close();
   if (removeDir) fs.rmSync(test.dataDir, { recursive: true, force: true });
 }
@@ -48,8 +50,54 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** Applications → environment → ready to create functions in. */
-export async function createEnvironment(client: SpotinstClient, name = 'dev'): Promise<{ applicationId: string; environmentId: string }> {
+export async function createEnvironment(
+  client: SpotinstClient,
+  name = 'dev',
+): Promise<{ applicationId: string; applicationName: string; environmentId: string }> {
   const app = await client.applications.create({ name: `app-${Math.random().toString(16).slice(2, 8)}` });
   const env = await client.environments.create({ name, applicationId: app.id, providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' });
-  return { applicationId: app.id, environmentId: env.id };
+  return { applicationId: app.id, applicationName: app.name, environmentId: env.id };
+}
+
+export interface ServicePlatform extends TestPlatform {
+  applicationId: string;
+  applicationName: string;
+  /** the environment `dev` of the application */
+  environmentId: string;
+  /** an empty temp folder to run the commands of a service in */
+  serviceDir: string;
+}
+
+/**
+ * For a test file that runs the plugin's commands against spotinst-local. Before all its
+ * tests: starts a platform, creates an application and its environment `dev`, a service
+ * folder named `prefix…`, and points SPOTINST_TOKEN and SPOTINST_ACCOUNT at the platform.
+ * After all: restores both variables, closes the client and the platform, removes the folders.
+ *
+ * The returned object is filled in by the beforeAll this registers: read it in hooks and
+ * tests, not when the file is loaded. Call it before the file's own beforeAll, which then
+ * runs after it.
+ */
+export function useServicePlatform(prefix: string): ServicePlatform {
+  const service = {} as ServicePlatform;
+  const saved = { SPOTINST_TOKEN: process.env.SPOTINST_TOKEN, SPOTINST_ACCOUNT: process.env.SPOTINST_ACCOUNT };
+  let started: TestPlatform | undefined;
+
+  beforeAll(async () => {
+    started = await startTestPlatform();
+    Object.assign(service, started, await createEnvironment(started.client), { serviceDir: tempDir(prefix) });
+    process.env.SPOTINST_TOKEN = started.platform.token;
+    process.env.SPOTINST_ACCOUNT = started.platform.account;
+  });
+
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await stopTestPlatform(started);
+    if (service.serviceDir) fs.rmSync(service.serviceDir, { recursive: true, force: true });
+  });
+
+  return service;
 }

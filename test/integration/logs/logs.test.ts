@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
-import type { FunctionRecord, SpotinstClient } from '../../../src/api';
+import type { FunctionRecord } from '../../../src/api';
 import { logs } from '../../../src/logs';
 import { abortableSleep } from '../../../src/logs/tail';
 import type { CliOptions } from '../../../src/plugin/serverless-types';
 import { zipFiles } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
-import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../local/helpers';
+import { eventually, tempDir, useServicePlatform } from '../local/helpers';
 
 // A handler that prints tagged lines; it can say it started (a file) and wait to be released (another file),
 // so the test decides when an invocation ends instead of guessing with timers.
@@ -27,29 +27,19 @@ exports.say = async (event) => {
 };
 `;
 
-let local: TestPlatform;
-let client: SpotinstClient;
-let environmentId: string;
+const local = useServicePlatform('logs-service-');
 let fn: FunctionRecord;
-let serviceDir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  local = await startTestPlatform();
-  client = local.client;
-  ({ environmentId } = await createEnvironment(client));
   const source = (await zipFiles({ 'handler.js': HANDLER })).toString('base64');
-  fn = await client.functions.create({ environmentId, name: 'talker', runtime: 'nodejs8.3', access: 'private', limits: { memory: 128, timeout: 30 }, code: { handler: 'handler.say', source } });
-  serviceDir = tempDir('logs-service-');
-  process.env.SPOTINST_TOKEN = local.platform.token;
-  process.env.SPOTINST_ACCOUNT = local.platform.account;
-});
-
-afterAll(async () => {
-  process.env = { ...savedEnv };
-  client?.close();
-  await stopTestPlatform(local);
-  if (serviceDir) fs.rmSync(serviceDir, { recursive: true, force: true });
+  fn = await local.client.functions.create({
+    environmentId: local.environmentId,
+    name: 'talker',
+    runtime: 'nodejs8.3',
+    access: 'private',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.say', source },
+  });
 });
 
 async function call(body: Record<string, unknown>): Promise<void> {
@@ -59,9 +49,9 @@ async function call(body: Record<string, unknown>): Promise<void> {
 
 function command(options: CliOptions) {
   return realProviderContext({
-    serviceDir,
+    serviceDir: local.serviceDir,
     functions: { talker: { runtime: 'nodejs8.3', handler: 'handler.say', access: 'private' } },
-    spotinst: { apiUrl: local.platform.url, environment: environmentId },
+    spotinst: { apiUrl: local.platform.url, environment: local.environmentId },
     options: { function: 'talker', ...options },
   });
 }
@@ -80,7 +70,7 @@ describe('logs', () => {
     await call({ tag: 'w2', lines: 2 });
     const { context, output } = command({});
     await logs(context, { colors: false });
-    const [first, second] = (await client.logs.list(fn.id, Date.now() - 60000, Date.now())).slice(-2);
+    const [first, second] = (await local.client.logs.list(fn.id, Date.now() - 60000, Date.now())).slice(-2);
     const id1 = first.invocationId.slice(0, 8);
     const id2 = second.invocationId.slice(0, 8);
     expect(lines(output.out).slice(-7)).toEqual([
@@ -174,7 +164,7 @@ describe('logs', () => {
       'slow line 3',
     ]);
     // the slow invocation was filed under a start time before the fast one's: it arrived late in an earlier window
-    const filed = await client.logs.list(fn.id, startTime, Date.now());
+    const filed = await local.client.logs.list(fn.id, startTime, Date.now());
     const startOf = (tag: string) => filed.find((entry) => entry.content[0]?.log === `${tag} first`)?.startedAt ?? NaN;
     expect(startOf('slow')).toBeLessThan(startOf('fast'));
   });

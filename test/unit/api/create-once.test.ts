@@ -12,9 +12,6 @@ let h: Harness;
 beforeEach(() => {
   h = makeClient();
 });
-afterEach(() => {
-  h.client.close();
-});
 
 function create(): Promise<Application> {
   return createOnce(

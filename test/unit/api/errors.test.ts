@@ -20,9 +20,6 @@ let harness: Harness;
 beforeEach(() => {
   harness = makeClient({ retry: { retries: 2 } });
 });
-afterEach(() => {
-  harness.client.close();
-});
 
 describe('HTTP error statuses', () => {
   it('400 with response.errors: the message carries every code, message and field, and the request id', async () => {

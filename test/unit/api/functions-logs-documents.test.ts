@@ -17,9 +17,6 @@ let client: SpotinstClient;
 beforeEach(() => {
   client = makeClient().client;
 });
-afterEach(() => {
-  client.close();
-});
 
 const ENV = 'env-1a2b3c4d';
 const FX = 'fx-1a2b3c4d';

@@ -22,7 +22,13 @@ export interface Harness {
   retries: Array<{ attempt: number; delayMs: number; reason: string; method: string; path: string }>;
 }
 
-/** A client against the nock base whose sleeps are recorded instead of waited for. */
+/** Every client makeClient made; setUpNock closes them after each test. */
+const openClients: SpotinstClient[] = [];
+
+/**
+ * A client against the nock base whose sleeps are recorded instead of waited for. A file that
+ * calls setUpNock() need not close it: that is done after each test.
+ */
 export function makeClient(options: Partial<TransportOptions> = {}): Harness {
   const sleeps: number[] = [];
   const debugLines: string[] = [];
@@ -46,6 +52,7 @@ export function makeClient(options: Partial<TransportOptions> = {}): Harness {
     debug: (line) => debugLines.push(line),
     ...options,
   });
+  openClients.push(client);
   return { client, sleeps, debugLines, retries };
 }
 
@@ -171,6 +178,10 @@ export function expectNoToken(error: unknown, debugLines: string[] = []): void {
   }
 }
 
+/**
+ * nock for a test file: no real connections, no mock carried from one test to the next, every
+ * mock used by the end of its test, and every makeClient client closed after each test.
+ */
 export function setUpNock(): void {
   beforeAll(() => {
     nock.disableNetConnect();
@@ -181,6 +192,7 @@ export function setUpNock(): void {
   afterEach(() => {
     const pending = nock.pendingMocks();
     nock.cleanAll();
+    for (const client of openClients.splice(0)) client.close();
     // A mock left over means the client made fewer calls than the test expected.
     expect(pending).toEqual([]);
   });

@@ -30,9 +30,6 @@ let client: SpotinstClient;
 beforeEach(() => {
   client = makeClient().client;
 });
-afterEach(() => {
-  client.close();
-});
 
 interface CrudSpec<Item extends { id: string }, Input, Update> {
   title: string;

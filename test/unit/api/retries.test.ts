@@ -9,16 +9,6 @@ const PATH = '/functions/application';
 const ONE = `${PATH}/app-1`;
 const app: Application = { id: 'app-1', name: 'my-app' };
 
-const harnesses: Harness[] = [];
-function client(options: Parameters<typeof makeClient>[0] = {}): Harness {
-  const h = makeClient(options);
-  harnesses.push(h);
-  return h;
-}
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.client.close();
-});
-
 type Method = 'GET' | 'PUT' | 'DELETE' | 'POST';
 
 /** The call the client makes for each method, against the mocks below. */
@@ -74,7 +64,7 @@ function mockSuccess(method: Method, seen = counter()): { count: number } {
 
 describe('idempotent calls are retried on 5xx', () => {
   it.each(['GET', 'PUT', 'DELETE'] as const)('%s: 500, 502, 503, 504 then success', async (method) => {
-    const h = client();
+    const h = makeClient();
     const seen = counter();
     for (const status of [500, 502, 503, 504]) mockFailure(method, status, 1, seen);
     mockSuccess(method, seen);
@@ -87,7 +77,7 @@ describe('idempotent calls are retried on 5xx', () => {
   });
 
   it('gives up after `retries`, saying "retried N times"', async () => {
-    const h = client({ retry: { retries: 3 } });
+    const h = makeClient({ retry: { retries: 3 } });
     const seen = mockFailure('GET', 503, 4);
     const error = await apiError(call(h, 'GET'));
     expect(seen.count).toBe(4);
@@ -101,14 +91,14 @@ describe('idempotent calls are retried on 5xx', () => {
   });
 
   it('"retried 1 time" in the singular', async () => {
-    const h = client({ retry: { retries: 1 } });
+    const h = makeClient({ retry: { retries: 1 } });
     mockFailure('PUT', 502, 2);
     const error = await apiError(call(h, 'PUT'));
     expect(error.message).toContain('retried 1 time)');
   });
 
   it('retries: 0 makes exactly one request', async () => {
-    const h = client({ retry: { retries: 0 } });
+    const h = makeClient({ retry: { retries: 0 } });
     const seen = mockFailure('GET', 500, 1);
     const error = await apiError(call(h, 'GET'));
     expect(seen.count).toBe(1);
@@ -118,7 +108,7 @@ describe('idempotent calls are retried on 5xx', () => {
 
   it('the default policy retries 4 times', async () => {
     expect(DEFAULT_RETRY_POLICY.retries).toBe(4);
-    const h = client();
+    const h = makeClient();
     const seen = mockFailure('GET', 500, 5);
     const error = await apiError(call(h, 'GET'));
     expect(seen.count).toBe(5);
@@ -128,7 +118,7 @@ describe('idempotent calls are retried on 5xx', () => {
 
 describe('connection resets', () => {
   it.each(['GET', 'PUT', 'DELETE'] as const)('%s is retried after ECONNRESET and then succeeds', async (method) => {
-    const h = client();
+    const h = makeClient();
     mockResetOrRefused(method, 'ECONNRESET', 2);
     const seen = mockSuccess(method);
     await expect(call(h, method)).resolves.toBeDefined();
@@ -138,7 +128,7 @@ describe('connection resets', () => {
   });
 
   it('gives up after `retries`', async () => {
-    const h = client({ retry: { retries: 2 } });
+    const h = makeClient({ retry: { retries: 2 } });
     mockResetOrRefused('GET', 'ECONNRESET', 3);
     const error = await apiError(call(h, 'GET'));
     expect(error.networkCode).toBe('ECONNRESET');
@@ -150,7 +140,7 @@ describe('connection resets', () => {
   });
 
   it('an unknown network failure is not retried', async () => {
-    const h = client();
+    const h = makeClient();
     nock(BASE).get(ONE).query(true).replyWithError({ code: 'ERR_SOMETHING_ODD', message: 'odd' });
     const error = await apiError(call(h, 'GET'));
     expect(error.attempts).toBe(1);
@@ -160,7 +150,7 @@ describe('connection resets', () => {
 
 describe('POST is not blindly repeated', () => {
   it.each([500, 502, 503, 504])('POST answered %i: exactly one request, uncertain', async (status) => {
-    const h = client();
+    const h = makeClient();
     const seen = mockFailure('POST', status, 1);
     const error = await apiError(call(h, 'POST'));
     expect(seen.count).toBe(1);
@@ -173,7 +163,7 @@ describe('POST is not blindly repeated', () => {
   });
 
   it('POST reset: exactly one request, uncertain', async () => {
-    const h = client();
+    const h = makeClient();
     mockResetOrRefused('POST', 'ECONNRESET', 1);
     const error = await apiError(call(h, 'POST'));
     expect(error.uncertain).toBe(true);
@@ -184,7 +174,7 @@ describe('POST is not blindly repeated', () => {
   });
 
   it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])('POST is retried on %s (it was never sent)', async (code) => {
-    const h = client();
+    const h = makeClient();
     mockResetOrRefused('POST', code, 2);
     const seen = mockSuccess('POST');
     await expect(call(h, 'POST')).resolves.toEqual(app);
@@ -193,7 +183,7 @@ describe('POST is not blindly repeated', () => {
   });
 
   it('POST refused until the end: certain (not carried out), "retried N times"', async () => {
-    const h = client({ retry: { retries: 2 } });
+    const h = makeClient({ retry: { retries: 2 } });
     mockResetOrRefused('POST', 'ECONNREFUSED', 3);
     const error = await apiError(call(h, 'POST'));
     expect(error.uncertain).toBe(false);
@@ -206,7 +196,7 @@ describe('POST is not blindly repeated', () => {
 
 describe('429 rate limiting', () => {
   it.each(['GET', 'PUT', 'DELETE', 'POST'] as const)('%s is retried after 429, honouring Retry-After seconds', async (method) => {
-    const h = client();
+    const h = makeClient();
     let posts = 0;
     nock(BASE)
       .intercept(pathFor(method), method)
@@ -223,7 +213,7 @@ describe('429 rate limiting', () => {
   });
 
   it('honours Retry-After as an HTTP date', async () => {
-    const h = client();
+    const h = makeClient();
     const date = new Date(Date.now() + 10_000).toUTCString();
     nock(BASE).get(ONE).query(true).reply(429, errorEnvelope(429), { 'Retry-After': date });
     mockSuccess('GET');
@@ -235,7 +225,7 @@ describe('429 rate limiting', () => {
   });
 
   it('a Retry-After date in the past means retry now', async () => {
-    const h = client();
+    const h = makeClient();
     nock(BASE).get(ONE).query(true).reply(429, errorEnvelope(429), { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' });
     mockSuccess('GET');
     await call(h, 'GET');
@@ -243,7 +233,7 @@ describe('429 rate limiting', () => {
   });
 
   it('an absurd Retry-After is capped by maxRetryAfterMs', async () => {
-    const h = client({ retry: { maxRetryAfterMs: 5000 } });
+    const h = makeClient({ retry: { maxRetryAfterMs: 5000 } });
     nock(BASE).get(ONE).query(true).reply(429, errorEnvelope(429), { 'Retry-After': '3600' });
     nock(BASE)
       .get(ONE)
@@ -256,7 +246,7 @@ describe('429 rate limiting', () => {
 
   it('the default cap is a minute', async () => {
     expect(DEFAULT_RETRY_POLICY.maxRetryAfterMs).toBe(60_000);
-    const h = client();
+    const h = makeClient();
     nock(BASE).get(ONE).query(true).reply(429, errorEnvelope(429), { 'Retry-After': '86400' });
     mockSuccess('GET');
     await call(h, 'GET');
@@ -264,7 +254,7 @@ describe('429 rate limiting', () => {
   });
 
   it.each([undefined, 'soon', ''])('without a usable Retry-After (%p) the backoff applies', async (retryAfter) => {
-    const h = client({ retry: { baseDelayMs: 100 }, random: () => 0.5 });
+    const h = makeClient({ retry: { baseDelayMs: 100 }, random: () => 0.5 });
     nock(BASE)
       .get(ONE)
       .query(true)
@@ -275,7 +265,7 @@ describe('429 rate limiting', () => {
   });
 
   it('gives up after `retries` with SPOTINST_API_RATE_LIMITED, "retried N times"', async () => {
-    const h = client({ retry: { retries: 2 } });
+    const h = makeClient({ retry: { retries: 2 } });
     nock(BASE).post(PATH).query(true).times(3).reply(429, errorEnvelope(429, [], 'req-429'), { 'Retry-After': '1' });
     const error = await apiError(call(h, 'POST'));
     expect(error.status).toBe(429);
@@ -293,7 +283,7 @@ describe('exponential backoff with full jitter', () => {
   const steps = [100, 200, 400, 800, 1000, 1000, 1000];
 
   async function delays(random: () => number): Promise<number[]> {
-    const h = client({ retry: policy, random });
+    const h = makeClient({ retry: policy, random });
     mockFailure('GET', 503, 8);
     await apiError(call(h, 'GET'));
     expect(h.retries.map((r) => r.delayMs)).toEqual(h.sleeps);
@@ -327,7 +317,7 @@ describe('exponential backoff with full jitter', () => {
   });
 
   it('sleeps for real when no sleep is injected', async () => {
-    const h = client({ sleep: undefined, retry: { baseDelayMs: 40, retries: 1 }, random: () => 0.999 });
+    const h = makeClient({ sleep: undefined, retry: { baseDelayMs: 40, retries: 1 }, random: () => 0.999 });
     mockFailure('GET', 503, 1);
     mockSuccess('GET');
     const started = Date.now();
@@ -338,7 +328,7 @@ describe('exponential backoff with full jitter', () => {
 
 describe('request timeout', () => {
   it('GET: a reply slower than timeoutMs is SPOTINST_API_TIMEOUT, retried, then succeeds', async () => {
-    const h = client({ timeoutMs: 30 });
+    const h = makeClient({ timeoutMs: 30 });
     nock(BASE).get(ONE).query(true).delay(300).reply(200, envelope([app]));
     mockSuccess('GET');
     await expect(call(h, 'GET')).resolves.toEqual(app);
@@ -347,7 +337,7 @@ describe('request timeout', () => {
   });
 
   it('GET: timing out every time gives up with SPOTINST_API_TIMEOUT', async () => {
-    const h = client({ timeoutMs: 30, retry: { retries: 2 } });
+    const h = makeClient({ timeoutMs: 30, retry: { retries: 2 } });
     nock(BASE).get(ONE).query(true).times(3).delay(300).reply(200, envelope([app]));
     const error = await apiError(call(h, 'GET'));
     expect(error.code).toBe('SPOTINST_API_TIMEOUT');
@@ -358,7 +348,7 @@ describe('request timeout', () => {
   });
 
   it('POST: a timeout is not retried, and is uncertain', async () => {
-    const h = client({ timeoutMs: 30 });
+    const h = makeClient({ timeoutMs: 30 });
     let posts = 0;
     nock(BASE)
       .post(PATH)

@@ -1,63 +1,26 @@
 /** `invoke` against mocked HTTP: what is sent to the function URL and how replies are reported. */
 import nock from 'nock';
 import { invoke } from '../../../src/invoke';
-import type { SpotinstFunction } from '../../../src/api';
-import { fakeContext, functionModel, serviceModel } from '../../helpers/command-context';
-import type { CliOptions } from '../../../src/plugin/serverless-types';
-import { ACCOUNT, envelope, expectCall, makeClient, TOKEN } from '../api/helpers';
+import { setUpNock, TOKEN } from '../api/helpers';
+import { commandContext as setup, FN_HOST, FN_PATH, mockDeployed, remoteFunction } from './helpers';
 
-const ENV_ID = 'env-11111111';
-const FN_HOST = 'http://functions.test';
+setUpNock();
 
-function record(name: string, access: 'public' | 'private'): SpotinstFunction {
-  return {
-    id: 'fx-22222222',
-    name,
-    environmentId: ENV_ID,
-    runtime: 'nodejs83',
-    access,
-    limits: { memory: 128, timeout: 30 },
-    latestVersion: 3,
-    activeVersions: [{ version: '$LATEST', percentage: 100 }],
-    url: `${FN_HOST}/fn/${ENV_ID}/fx-22222222`,
-  };
+function deployed(access: 'public' | 'private'): void {
+  mockDeployed(remoteFunction({ access }));
 }
-
-function deployed(name: string, access: 'public' | 'private'): void {
-  expectCall('GET', `/functions/environment/${ENV_ID}`, {
-    reply: envelope([{ id: ENV_ID, name: 'dev', applicationId: 'app-1', providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' }]),
-  });
-  expectCall('GET', '/functions/function', { query: { environmentId: ENV_ID }, reply: envelope([record(name, access)]) });
-}
-
-function setup(options: CliOptions, fnOverrides: Parameters<typeof functionModel>[1] = {}) {
-  const { client } = makeClient({ retry: { retries: 0 } });
-  return fakeContext({
-    service: serviceModel([functionModel('hello', fnOverrides)], { environment: { kind: 'id', id: ENV_ID } }),
-    options: { function: 'hello', ...options },
-    client,
-    credentials: { token: TOKEN, account: ACCOUNT, source: 'profile "default"' },
-  });
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-});
-afterAll(() => nock.enableNetConnect());
 
 describe('invoke (HTTP)', () => {
   it('posts JSON to a private function with the token, and prints the reply', async () => {
-    deployed('hello', 'private');
+    deployed('private');
     let seen: { headers: Record<string, string | string[] | undefined>; body: unknown } | undefined;
     nock(FN_HOST)
-      .post(`/fn/${ENV_ID}/fx-22222222`)
+      .post(FN_PATH)
       .reply(function (_uri, body) {
         seen = { headers: { ...this.req.headers }, body };
         return [200, '{"ok":true,"list":[1,2]}', { 'Content-Type': 'application/json', 'X-Spotinst-Invocation-Id': 'abcdef12-3456', 'X-Spotinst-Function-Version': '3' }];
       });
-    const { context, output } = setup({ data: '{"n":1}' }, { parameters: { name: 'world' } });
+    const { context, output } = setup({ data: '{"n":1}' }, { fn: { parameters: { name: 'world' } } });
     await invoke(context);
     expect(seen?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen?.headers['content-type']).toBe('application/json');
@@ -67,10 +30,10 @@ describe('invoke (HTTP)', () => {
   });
 
   it('sends a public function no token, and an empty body when there is no data', async () => {
-    deployed('hello', 'public');
+    deployed('public');
     let seen: { headers: Record<string, string | string[] | undefined>; body: unknown } | undefined;
     nock(FN_HOST)
-      .post(`/fn/${ENV_ID}/fx-22222222`)
+      .post(FN_PATH)
       .reply(function (_uri, body) {
         seen = { headers: { ...this.req.headers }, body };
         return [200, 'plain text reply'];
@@ -83,8 +46,8 @@ describe('invoke (HTTP)', () => {
   });
 
   it('says that AWS-only options are ignored', async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(200, 'ok');
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).reply(200, 'ok');
     const { context, output } = setup({ qualifier: '2', type: 'Event' });
     await invoke(context);
     expect(output.stderr.filter((entry) => entry.level === 'warning').map((entry) => entry.text)).toEqual([
@@ -94,8 +57,8 @@ describe('invoke (HTTP)', () => {
   });
 
   it('prints nothing on stdout for an empty reply', async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(204);
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).reply(204);
     const { context, output } = setup({});
     await invoke(context);
     expect(output.stdout).toEqual([]);
@@ -103,16 +66,16 @@ describe('invoke (HTTP)', () => {
   });
 
   it("a function's own non-2xx reply is printed, then fails the command", async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(404, '{"missing":"item"}');
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).reply(404, '{"missing":"item"}');
     const { context, output } = setup({ raw: true });
     await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_STATUS', message: 'Function "hello" answered 404 Not Found.' });
     expect(output.out).toBe('{"missing":"item"}');
   });
 
   it("the platform's error reply becomes the error message, with the function's message", async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(500, { errorMessage: 'boom', errorType: 'TypeError' });
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).reply(500, { errorMessage: 'boom', errorType: 'TypeError' });
     const { context, output } = setup({});
     await expect(invoke(context)).rejects.toMatchObject({
       code: 'SPOTINST_INVOKE_FUNCTION_ERROR',
@@ -122,16 +85,16 @@ describe('invoke (HTTP)', () => {
   });
 
   it('a timeout (504) says so', async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).reply(504, { errorMessage: 'Function timed out after 30 seconds', errorType: 'Timeout' });
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).reply(504, { errorMessage: 'Function timed out after 30 seconds', errorType: 'Timeout' });
     const { context } = setup({});
     await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_TIMEOUT', message: expect.stringContaining('timed out (504): Function timed out after 30 seconds') });
   });
 
   it('never prints the token, even when the function echoes it back', async () => {
-    deployed('hello', 'private');
+    deployed('private');
     nock(FN_HOST)
-      .post(`/fn/${ENV_ID}/fx-22222222`)
+      .post(FN_PATH)
       .reply(function () {
         return [500, { errorMessage: `I saw ${String(this.req.headers.authorization)}` }];
       });
@@ -142,19 +105,18 @@ describe('invoke (HTTP)', () => {
   });
 
   it('an unreachable function URL is a clear error', async () => {
-    deployed('hello', 'public');
-    nock(FN_HOST).post(`/fn/${ENV_ID}/fx-22222222`).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    deployed('public');
+    nock(FN_HOST).post(FN_PATH).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
     const { context } = setup({});
     await expect(invoke(context)).rejects.toMatchObject({
       code: 'SPOTINST_INVOKE_UNREACHABLE',
-      message: `Could not reach the function URL ${FN_HOST}/fn/${ENV_ID}/fx-22222222 (ECONNREFUSED). Check that the platform is up and the URL is reachable from here.`,
+      message: `Could not reach the function URL ${FN_HOST}${FN_PATH} (ECONNREFUSED). Check that the platform is up and the URL is reachable from here.`,
     });
   });
 
   it('checks the options before calling the API', async () => {
-    const { context } = setup({ data: '{}', path: 'x.json' });
+    const { context } = setup({ data: '{}', path: 'x.json' }, { api: false });
     await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_DATA_CONFLICT' });
-    expect(nock.isDone()).toBe(true);
   });
 
   it('asks for --function when it is missing', async () => {

@@ -2,42 +2,17 @@
 import { EventEmitter } from 'node:events';
 import nock from 'nock';
 import { logs } from '../../../src/logs';
-import type { InvocationLog, SpotinstFunction } from '../../../src/api';
-import type { CliOptions } from '../../../src/plugin/serverless-types';
-import { fakeContext, functionModel, serviceModel } from '../../helpers/command-context';
-import { ACCOUNT, BASE, envelope, expectCall, makeClient, TOKEN } from '../api/helpers';
+import type { InvocationLog } from '../../../src/api';
+import { BASE, envelope, expectCall, setUpNock, TOKEN } from '../api/helpers';
+import { commandContext as setup, ENV_ID, FX_ID, mockDeployed, remoteFunction } from '../invoke/helpers';
 
-const ENV_ID = 'env-11111111';
-const FX_ID = 'fx-22222222';
 const NOW = Date.parse('2024-05-01T12:00:00.000Z');
 
-const remote: SpotinstFunction = {
-  id: FX_ID,
-  name: 'hello',
-  environmentId: ENV_ID,
-  runtime: 'nodejs83',
-  access: 'public',
-  limits: { memory: 128, timeout: 60 },
-  latestVersion: 0,
-  activeVersions: [{ version: '$LATEST', percentage: 100 }],
-  url: `http://functions.test/fn/${ENV_ID}/${FX_ID}`,
-};
+setUpNock();
 
+/** `hello` is deployed with a 60 s timeout, which the tail looks back over. */
 function deployed(): void {
-  expectCall('GET', `/functions/environment/${ENV_ID}`, {
-    reply: envelope([{ id: ENV_ID, name: 'dev', applicationId: 'app-1', providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' }]),
-  });
-  expectCall('GET', '/functions/function', { query: { environmentId: ENV_ID }, reply: envelope([remote]) });
-}
-
-function setup(options: CliOptions) {
-  const { client } = makeClient({ retry: { retries: 0 } });
-  return fakeContext({
-    service: serviceModel([functionModel('hello')], { environment: { kind: 'id', id: ENV_ID } }),
-    options: { function: 'hello', ...options },
-    client,
-    credentials: { token: TOKEN, account: ACCOUNT },
-  });
+  mockDeployed(remoteFunction({ limits: { memory: 128, timeout: 60 }, latestVersion: 0 }));
 }
 
 const entries: InvocationLog[] = [
@@ -54,13 +29,6 @@ const entries: InvocationLog[] = [
   },
   { invocationId: '22222222-bbbb', startedAt: NOW - 3000, content: [{ time: NOW - 2990, log: 'INFO plain server' }] },
 ];
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-});
-afterAll(() => nock.enableNetConnect());
 
 describe('logs', () => {
   it('asks for the last 10 minutes and prints headers and lines, without colours, without the token', async () => {
@@ -104,7 +72,7 @@ describe('logs', () => {
   });
 
   it('refuses a bad --startTime before any API call', async () => {
-    const { context } = setup({ startTime: 'last tuesday' });
+    const { context } = setup({ startTime: 'last tuesday' }, { api: false });
     await expect(logs(context, { now: () => NOW })).rejects.toMatchObject({
       code: 'SPOTINST_LOGS_START_TIME_INVALID',
       message: expect.stringContaining('--startTime "last tuesday" is not a time. Accepted:'),
@@ -192,10 +160,7 @@ describe('logs', () => {
   });
 
   it('an undeployed function is named, with the fix', async () => {
-    expectCall('GET', `/functions/environment/${ENV_ID}`, {
-      reply: envelope([{ id: ENV_ID, name: 'dev', applicationId: 'app-1', providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' }]),
-    });
-    expectCall('GET', '/functions/function', { query: { environmentId: ENV_ID }, reply: envelope([]) });
+    mockDeployed();
     const { context } = setup({});
     await expect(logs(context, { now: () => NOW })).rejects.toMatchObject({
       code: 'SPOTINST_LOGS_NOT_DEPLOYED',
