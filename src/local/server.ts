@@ -50,11 +50,39 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     }
   }
 
+  /** The 401 of a missing or wrong token, the 403 of another (or no) account; undefined when allowed. */
+  function authFailure(req: http.IncomingMessage, url: URL): ApiFailure | undefined {
+    if (!sameSecret(bearerToken(req), platform.config.token)) {
+      return new ApiFailure(401, 'UNAUTHORIZED', 'missing or invalid token: send Authorization: Bearer <token>', undefined, { 'WWW-Authenticate': 'Bearer' });
+    }
+    const account = url.searchParams.get('accountId');
+    if (account !== platform.config.account) {
+      return new ApiFailure(
+        403,
+        'FORBIDDEN',
+        account ? `the token is not allowed to act on account ${account}` : 'accountId is required (?accountId=act-…)',
+        'accountId',
+      );
+    }
+    return undefined;
+  }
+
   async function management(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const info: RequestInfo = requestInfo(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const fail = (error: ApiFailure): void =>
       sendJson(res, error.status, errorEnvelope(info, error.status, error.items), error.headers);
+
+    const match = router.match(method, url.pathname);
+    if (match && 'route' in match) platform.stats.countRequest(`${method} ${match.route.template}`);
+
+    // who is asking comes first: a stranger's body (up to 80 MB) is never read
+    const refused = authFailure(req, url);
+    if (refused) {
+      closeAfterReply(res);
+      fail(refused);
+      return;
+    }
 
     let body: Buffer;
     try {
@@ -67,8 +95,6 @@ export function createRequestListener(platform: Platform, options: ServerOptions
       return;
     }
     platform.stats.addRequestBytes(body.length);
-    const match = router.match(method, url.pathname);
-    if (match && 'route' in match) platform.stats.countRequest(`${method} ${match.route.template}`);
 
     let fault: FaultDecision = { kind: 'none' };
     if (options.faults) {
@@ -86,18 +112,6 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     }
 
     try {
-      if (!sameSecret(bearerToken(req), platform.config.token)) {
-        throw new ApiFailure(401, 'UNAUTHORIZED', 'missing or invalid token: send Authorization: Bearer <token>', undefined, { 'WWW-Authenticate': 'Bearer' });
-      }
-      const account = url.searchParams.get('accountId');
-      if (account !== platform.config.account) {
-        throw new ApiFailure(
-          403,
-          'FORBIDDEN',
-          account ? `the token is not allowed to act on account ${account}` : 'accountId is required (?accountId=act-…)',
-          'accountId',
-        );
-      }
       if (!match) throw new ApiFailure(404, 'NOT_FOUND', `no such API route: ${method} ${url.pathname}`);
       if (!('route' in match)) {
         throw new ApiFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname} (allowed: ${match.allowedMethods.join(', ')})`, undefined, {

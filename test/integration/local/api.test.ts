@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import axios from 'axios';
 import { SpotinstApiError, SpotinstClient } from '../../../src/api';
 import { fixtureZip, zipFiles } from '../../fixtures/functions/build';
@@ -64,6 +65,39 @@ describe('envelope and auth', () => {
       validateStatus: () => true,
     });
     expect(noAccount.status).toBe(403);
+  });
+
+  test('a stranger gets 401 before the body is read: headers and a little of a 50 MB body are enough', async () => {
+    const declared = 50 * 1024 * 1024;
+    const sent = 64 * 1024;
+    const url = new URL(`${local.platform.url}/functions/function?accountId=${local.platform.account}`);
+    const request = http.request(url, {
+      method: 'POST',
+      agent: false,
+      headers: { Authorization: 'Bearer wrong', 'Content-Type': 'application/json', 'Content-Length': declared },
+    });
+    try {
+      const reply = new Promise<{ status?: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        request.on('error', reject);
+        request.on('response', (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body }));
+        });
+      });
+      request.write(Buffer.alloc(sent, 0x20)); // the rest (50 MB less 64 KB) is never sent
+      let timer: NodeJS.Timeout | undefined;
+      const tooLate = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no reply within 5 s: the server waits for the body')), 5000);
+      });
+      const answered = await Promise.race([reply, tooLate]).finally(() => clearTimeout(timer));
+      expect(answered.status).toBe(401);
+      expect(answered.headers.connection).toBe('close');
+      expect(JSON.parse(answered.body).response.errors[0]).toMatchObject({ code: 'UNAUTHORIZED' });
+    } finally {
+      request.destroy();
+    }
   });
 
   test('404 for unknown routes and resources, 400 for bad JSON', async () => {
