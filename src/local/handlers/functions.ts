@@ -269,15 +269,16 @@ export function functionRoutes(platform: Platform): Route[] {
         const cors = readCors(input);
         const iamRoleConfig = readIamRole(input);
 
+        const saved = code ? await platform.code.save(code.source, 'function.code.source') : undefined;
+        if (saved) platform.stats.addCodeBytes(saved.size);
+        const current = platform.function(id); // re-read: the upload may have taken a while
         let newVersion: StoredVersion | undefined;
-        if (code) {
-          const saved = await platform.code.save(code.source, 'function.code.source');
-          platform.stats.addCodeBytes(saved.size);
-          const latest = platform.function(id).versions.find((version) => version.version === platform.function(id).latestVersion);
+        if (code && saved) {
+          const latest = current.versions.find((version) => version.version === current.latestVersion);
           // new code (or a new handler) is a new version; the same upload again only changes configuration
           if (!latest || latest.sha256 !== saved.sha256 || latest.handler !== code.handler) {
             newVersion = {
-              version: platform.function(id).latestVersion + 1,
+              version: current.latestVersion + 1,
               handler: code.handler,
               sha256: saved.sha256,
               size: saved.size,
@@ -285,7 +286,6 @@ export function functionRoutes(platform: Platform): Route[] {
             };
           }
         }
-        const current = platform.function(id); // re-read: the upload may have taken a while
         const latestVersion = newVersion ? newVersion.version : current.latestVersion;
         const activeVersions = readActiveVersions(input, latestVersion);
         if (name !== undefined) assertNameFree(platform, current.environmentId, name, current.id);
