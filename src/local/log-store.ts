@@ -73,9 +73,10 @@ export class LogStore {
     let bytes = 0;
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const line = `${JSON.stringify(entries[i])}\n`;
-      if (bytes + line.length > this.maxBytesPerFunction / 2) break;
+      const size = Buffer.byteLength(line);
+      if (bytes + size > this.maxBytesPerFunction / 2) break;
       kept.unshift(line);
-      bytes += line.length;
+      bytes += size;
     }
     writeFileAtomic(this.fileOf(functionId), kept.join(''));
     this.sizes.set(functionId, bytes);
