@@ -10,9 +10,3 @@ export function newId(prefix: IdPrefix, taken?: (id: string) => boolean): string
     if (!taken || !taken(id)) return id;
   }
 }
-
-const ID_PATTERN = /^(app|env|fx|job|pat|al|act)-[0-9a-f]{8}$/;
-
-export function looksLikeId(value: string, prefix: IdPrefix): boolean {
-  return ID_PATTERN.test(value) && value.startsWith(`${prefix}-`);
-}

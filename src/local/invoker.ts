@@ -8,9 +8,6 @@ import type { LogStore } from './log-store';
 import type { StatsCounter } from './stats';
 import type { StateStore, StoredFunction, StoredVersion } from './store';
 
-// The event type lives with the runners, so that `invoke local` builds the same one.
-export type { FunctionEvent } from '../runtimes/contract';
-
 export interface Invocation {
   invocationId: string;
   version: number;
@@ -86,7 +83,8 @@ export class Invoker {
     this.reaper.unref();
   }
 
-  async invoke(fn: StoredFunction, event: FunctionEvent, version = pickVersion(fn.activeVersions, fn.latestVersion)): Promise<Invocation> {
+  async invoke(fn: StoredFunction, event: FunctionEvent): Promise<Invocation> {
+    const version = pickVersion(fn.activeVersions, fn.latestVersion);
     this.inFlight += 1;
     try {
       const invocationId = randomUUID();

@@ -190,6 +190,3 @@ export class Platform {
     });
   }
 }
-
-// SPEC §6 body parsing is shared with `invoke local`, which must build the same event.
-export { parseBody };

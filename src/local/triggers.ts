@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { CorsConfig, Pattern } from '../api/types';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from './http-util';
-import type { FunctionEvent, Invocation } from './invoker';
-import { parseBody, Platform } from './platform';
+import { parseBody, type FunctionEvent } from '../runtimes/contract';
+import type { Invocation } from './invoker';
+import type { Platform } from './platform';
 import type { StoredFunction } from './store';
 
 /** Like the cloud's function payload limit: bigger request bodies get 413. */
