@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { ApiFailure, badRequest } from './envelope';
-import { writeFileAtomic } from './store';
+import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../runtimes/cache';
 
 export interface CodeLimits {
   /** decoded zip (or jar) size */
@@ -42,7 +42,7 @@ export class CodeStore {
     this.root = path.join(dataDir, 'code');
     fs.mkdirSync(this.root, { recursive: true });
     for (const name of fs.readdirSync(this.root)) {
-      if (name.includes('.tmp-')) fs.rmSync(path.join(this.root, name), { recursive: true, force: true });
+      if (name.includes(TEMP_MARKER)) fs.rmSync(path.join(this.root, name), { recursive: true, force: true });
     }
   }
 
@@ -153,7 +153,7 @@ export class CodeStore {
 
   private async unpack(zip: JSZip, sha256: string, field: string): Promise<void> {
     const target = this.dirFor(sha256);
-    const temp = `${target}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
+    const temp = tempSibling(target);
     let total = 0;
     try {
       fs.mkdirSync(temp, { recursive: true });

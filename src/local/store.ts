@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEMP_MARKER, writeFileAtomic } from '../runtimes/cache';
 import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction, UserDocument } from '../api/types';
 
 /** One uploaded code version of a function. Configuration (limits, env vars) is function-wide. */
@@ -57,43 +58,6 @@ export function emptyState(): PlatformState {
 }
 
 const STATE_FILE = 'state.json';
-const TEMP_MARKER = '.tmp-';
-
-/**
- * Writes a file so that a reader (or a restart after a crash) sees either the old or the
- * new content, never a mix: write a temp file, fsync it, rename over the target, fsync the
- * directory so the rename itself is durable.
- */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARKER}${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`);
-  const fd = fs.openSync(temp, 'w', 0o600);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-  fsyncDirectory(dir);
-}
-
-export function fsyncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
 
 /**
  * The platform's resources, in memory and in one JSON document on disk. One document (not

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { defaultCacheDir } from '../cache';
+import { defaultCacheDir, tempSibling } from '../cache';
 import { findOnPath } from '../interpreters';
 import type { LaunchSpec } from '../process-runner';
 import { RuntimeUnavailableError } from '../types';
@@ -50,7 +50,7 @@ async function compile(sources: string[], target: string): Promise<string> {
   if (!javac) {
     throw new RuntimeUnavailableError('The java runtime compiles its runtime classes with javac, which is not installed here. Install a JDK (e.g. apt-get install default-jdk-headless).');
   }
-  const temp = `${target}.tmp-${process.pid}-${Math.random().toString(16).slice(2)}`;
+  const temp = tempSibling(target);
   const tempClasses = path.join(temp, 'classes');
   fs.mkdirSync(tempClasses, { recursive: true });
   try {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { defaultCacheDir, writeCacheFile } from '../cache';
+import { defaultCacheDir, writeFileAtomic } from '../cache';
 import type { LaunchSpec } from '../process-runner';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';
@@ -22,7 +22,8 @@ export function nodeBootstrapPath(cacheDir = defaultCacheDir()): string {
     const output = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     }).outputText;
-    writeCacheFile(target, output);
+    fs.mkdirSync(cacheDir, { recursive: true });
+    writeFileAtomic(target, output);
   }
   return target;
 }
