@@ -14,6 +14,7 @@ import { SpotinstError } from '../errors';
 import type { RuntimeFamily } from '../runtimes/catalog';
 import type { FunctionModel } from '../provider/model';
 import type { ServerlessLike } from '../plugin/serverless-types';
+import { unsafeEntryName } from '../zip-entries';
 
 export interface LocalCode {
   /** the working directory of the handler's process and where its code is looked up */
@@ -88,12 +89,6 @@ function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionMod
       'Build it first (e.g. `mvn package`), or set package.artifact to the jar.',
     CODE,
   );
-}
-
-function unsafeEntryName(name: string): boolean {
-  const normalized = name.replace(/\\/g, '/');
-  if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized) || normalized.includes('\0')) return true;
-  return normalized.split('/').some((segment) => segment === '..');
 }
 
 async function unpackJar(file: string): Promise<string> {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { ApiFailure, badRequest } from './envelope';
 import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../runtimes/cache';
+import { unsafeEntryName } from '../zip-entries';
 
 export interface CodeLimits {
   /** decoded zip (or jar) size */
@@ -178,12 +179,6 @@ export class CodeStore {
       fs.rmSync(temp, { recursive: true, force: true });
     }
   }
-}
-
-function unsafeEntryName(name: string): boolean {
-  const normalized = name.replace(/\\/g, '/');
-  if (normalized.startsWith('/') || /^[A-Za-z]:/.test(normalized) || normalized.includes('\0')) return true;
-  return normalized.split('/').some((segment) => segment === '..');
 }
 
 /** Streams one entry to disk, counting bytes so a zip bomb is stopped, not inflated. */
