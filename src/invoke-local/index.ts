@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRunner, defaultCacheDir, type InvocationOutcome } from '../runtimes';
 import { DOCUMENTED_RUNTIMES, runtimeFamily } from '../runtimes/catalog';
+import { resultStatus } from '../runtimes/contract';
 import { SpotinstError } from '../errors';
 import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from '../invoke/context';
 import { eventData, localEvent, requestPayload } from '../invoke/event-data';
@@ -31,13 +32,6 @@ const IGNORED_OPTIONS: Record<string, string> = {
   context: 'the context is built as the platform builds it',
   contextPath: 'the context is built as the platform builds it',
 };
-
-/** The status the platform would answer with for this outcome (as spotinst-local does). */
-function replyStatus(result: unknown): number | undefined {
-  if (typeof result !== 'object' || result === null || Array.isArray(result) || !('statusCode' in result)) return 200;
-  const status = Number((result as { statusCode: unknown }).statusCode);
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
-}
 
 function failure(key: string, runtime: string, outcome: InvocationOutcome): SpotinstError {
   const error = outcome.error;
@@ -111,7 +105,7 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
   for (const line of outcome.logs) log.notice(line.log);
   if (outcome.status !== 'success') throw failure(fn.key, fn.runtime, outcome);
 
-  const status = replyStatus(outcome.result);
+  const status = resultStatus(outcome.result);
   if (status === undefined) {
     throw new SpotinstError(
       `Function "${fn.key}" returned an invalid statusCode (${JSON.stringify((outcome.result as { statusCode: unknown }).statusCode)}); the platform would answer 502.`,

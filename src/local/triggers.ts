@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { CorsConfig, Pattern } from '../api/types';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from './http-util';
-import { parseBody, type FunctionEvent } from '../runtimes/contract';
+import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../runtimes/contract';
 import type { Invocation } from './invoker';
 import type { Platform } from './platform';
 import type { StoredFunction } from './store';
@@ -105,19 +105,18 @@ function sendInvocation(res: http.ServerResponse, invocation: Invocation, extra:
     return;
   }
   const result = outcome.result;
-  let status = 200;
+  const status = resultStatus(result);
+  if (status === undefined) {
+    const statusCode = isShapedResult(result) ? result.statusCode : undefined;
+    sendError(res, 502, 'InvalidResult', `the function returned an invalid statusCode (${JSON.stringify(statusCode)})`, headers);
+    return;
+  }
   let body: unknown = result;
-  if (typeof result === 'object' && result !== null && !Array.isArray(result) && 'statusCode' in result) {
-    const shaped = result as { statusCode: unknown; body?: unknown; headers?: unknown };
-    status = Number(shaped.statusCode);
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      sendError(res, 502, 'InvalidResult', `the function returned an invalid statusCode (${JSON.stringify(shaped.statusCode)})`, headers);
-      return;
-    }
-    for (const [name, value] of Object.entries(replyHeaders(shaped.headers))) {
+  if (isShapedResult(result)) {
+    for (const [name, value] of Object.entries(replyHeaders(result.headers))) {
       if (!hasHeader(own, name.toLowerCase())) headers[name] = value;
     }
-    body = shaped.body;
+    body = result.body;
   }
   let text: string;
   if (body === undefined || body === null) text = '';

@@ -23,6 +23,28 @@ export function parseBody(text: string): unknown {
   }
 }
 
+/** A result shaped as an HTTP reply: a plain object with a `statusCode` (and maybe `headers`, `body`). */
+export interface ShapedResult {
+  statusCode: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+export function isShapedResult(result: unknown): result is ShapedResult {
+  return typeof result === 'object' && result !== null && !Array.isArray(result) && 'statusCode' in result;
+}
+
+/**
+ * SPEC §6: the HTTP status the platform answers a handler's result with. Any result that is
+ * not shaped is a body, answered with 200; a shaped one's `statusCode` must be a whole
+ * number in 100–599, else this is undefined (the platform answers 502).
+ */
+export function resultStatus(result: unknown): number | undefined {
+  if (!isShapedResult(result)) return 200;
+  const status = Number(result.statusCode);
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+}
+
 /** Which function (version) a process runs, as the platform tells it in its variables. */
 export interface FunctionIdentity {
   functionId: string;

@@ -131,3 +131,19 @@ test('a cron job with seconds fires with its body, and its runs appear in the lo
   expect(await client.cronJobs.update(job.id, { isEnabled: false })).toMatchObject({ isEnabled: false });
   expect(await client.cronJobs.delete(job.id)).toBe(true);
 });
+
+test('the statusCode of a result: a whole number in 100–599 is the reply status, anything else is 502; an unshaped result is a 200 body', async () => {
+  const zip = await zipFiles({
+    'handler.js': 'exports.main = async (event) => (event.query.kind === "plain" ? ["a", 1] : { statusCode: JSON.parse(event.query.code), body: "shaped" });',
+  });
+  const fn = await deploy('status', zip.toString('base64'));
+  const teapot = await call.get(fn.url, { params: { code: '418' } });
+  expect([teapot.status, teapot.data]).toEqual([418, 'shaped']);
+  for (const code of ['99', '600', '200.5', '"abc"', 'null']) {
+    const invalid = await call.get(fn.url, { params: { code } });
+    expect([code, invalid.status]).toEqual([code, 502]);
+    expect(JSON.parse(invalid.data)).toMatchObject({ errorType: 'InvalidResult' });
+  }
+  const plain = await call.get(fn.url, { params: { kind: 'plain' } });
+  expect([plain.status, JSON.parse(plain.data)]).toEqual([200, ['a', 1]]);
+});
