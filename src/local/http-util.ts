@@ -58,6 +58,12 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   return timingSafeEqual(a, b);
 }
 
+/** `localhost`, `::1` (bracketed or not) or any 127.x.x.x: this machine only. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
 /** The host name of a Host header, lower case, without the port. */
 export function hostName(req: http.IncomingMessage): string {
   const host = (req.headers.host ?? '').toLowerCase();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { FaultInjector, parseFaults } from './faults';
+import { isLoopback } from './http-util';
 import { newId } from './ids';
 import { Platform } from './platform';
 import { createRequestListener } from './server';
@@ -17,6 +18,7 @@ import type { LocalStats } from './stats';
 export type { LocalStats } from './stats';
 export { parseFaults, FaultSpecError } from './faults';
 export type { FaultSpec } from './faults';
+export { isLoopback } from './http-util';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
@@ -54,11 +56,6 @@ export interface LocalPlatform {
 
 const DEFAULT_IDLE_WORKER_MS = 5 * 60 * 1000;
 const CLOSE_REPLY_GRACE_MS = 1000;
-
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;

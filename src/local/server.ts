@@ -2,7 +2,7 @@ import http from 'node:http';
 import { ApiFailure, errorEnvelope, requestInfo, sendJson, successEnvelope } from './envelope';
 import type { FaultDecision, FaultInjector } from './faults';
 import { managementRoutes } from './handlers';
-import { bearerToken, BodyTooLargeError, closeAfterReply, hostName, readBody, sameSecret } from './http-util';
+import { bearerToken, BodyTooLargeError, closeAfterReply, hostName, isLoopback, readBody, sameSecret } from './http-util';
 import type { Platform } from './platform';
 import { Router } from './router';
 import { Triggers } from './triggers';
@@ -11,7 +11,6 @@ import type { RequestInfo } from '../api/types';
 
 /** Management request bodies carry base64 code: room for the largest zip the platform takes. */
 const MAX_MANAGEMENT_BODY_BYTES = 80 * 1024 * 1024;
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -161,9 +160,10 @@ export function createRequestListener(platform: Platform, options: ServerOptions
       const [, , host = '', ...rest] = path.split('/');
       handled = triggers.alias(req, res, host, `/${rest.join('/')}`, url);
     } else {
+      // a request to one of this platform's alias hosts is served by the alias's patterns
       const host = hostName(req);
-      const isAlias = !LOOPBACK_NAMES.has(host) && Object.values(platform.store.state.aliases).some((alias) => alias.host === host);
-      handled = isAlias ? triggers.alias(req, res, host, path, url) : management(req, res, url);
+      const alias = isLoopback(host) ? undefined : triggers.findAlias(host);
+      handled = alias ? triggers.serveAlias(req, res, alias, path, url) : management(req, res, url);
     }
     handled.catch((error: Error) => {
       process.emitWarning(`spotinst-local: ${req.method} ${path} failed: ${error.stack ?? error.message}`);

@@ -1,7 +1,8 @@
 import http from 'node:http';
-import type { CorsConfig, Pattern } from '../api/types';
+import type { Alias, CorsConfig, Pattern } from '../api/types';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from './http-util';
 import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../runtimes/contract';
+import { sendJson } from './envelope';
 import type { Invocation } from './invoker';
 import type { Platform } from './platform';
 import type { StoredFunction } from './store';
@@ -20,10 +21,7 @@ function sendText(res: http.ServerResponse, status: number, body: string, header
 }
 
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendText(res, status, JSON.stringify({ errorMessage: message, errorType: code }), {
-    'Content-Type': 'application/json; charset=utf-8',
-    ...headers,
-  });
+  sendJson(res, status, { errorMessage: message, errorType: code }, headers);
 }
 
 function corsOrigin(cors: CorsConfig, req: http.IncomingMessage): string | undefined {
@@ -165,14 +163,23 @@ export class Triggers {
     await this.serve(req, res, fn, `/${rest.join('/')}`, url);
   }
 
-  /** Routes a request for an alias host by its environment's patterns. */
+  findAlias(host: string): Alias | undefined {
+    return Object.values(this.platform.store.state.aliases).find((candidate) => candidate.host === host.toLowerCase());
+  }
+
+  /** `/alias/<host>[/<path>]`: the alias named in the path. */
   async alias(req: http.IncomingMessage, res: http.ServerResponse, host: string, path: string, url: URL): Promise<void> {
-    const state = this.platform.store.state;
-    const alias = Object.values(state.aliases).find((candidate) => candidate.host === host.toLowerCase());
+    const alias = this.findAlias(host);
     if (!alias) {
       sendError(res, 404, 'NotFound', `no alias for the host ${host}`);
       return;
     }
+    await this.serveAlias(req, res, alias, path, url);
+  }
+
+  /** Routes a request for an alias host by its environment's patterns. */
+  async serveAlias(req: http.IncomingMessage, res: http.ServerResponse, alias: Alias, path: string, url: URL): Promise<void> {
+    const state = this.platform.store.state;
     const method = (req.method ?? 'GET').toUpperCase();
     let best: MatchedPattern | undefined;
     for (const pattern of Object.values(state.patterns)) {
@@ -185,7 +192,7 @@ export class Triggers {
     }
     const fn = best ? state.functions[best.pattern.functionId] : undefined;
     if (!fn) {
-      sendError(res, 404, 'NotFound', `no endpoint pattern of ${host} matches ${method} ${path}`);
+      sendError(res, 404, 'NotFound', `no endpoint pattern of ${alias.host} matches ${method} ${path}`);
       return;
     }
     await this.serve(req, res, fn, path, url);
