@@ -12,6 +12,7 @@ import path from 'node:path';
 import { PACKAGE_VERSION } from '../version';
 import type { ServerlessLike } from '../plugin/serverless-types';
 import { sha256 } from './artifacts';
+import { writeFileAtomic } from '../atomic-file';
 
 export const REUSE_FILE = 'spotinst-package.json';
 const FORMAT = 1;
@@ -190,7 +191,5 @@ export function recordArtifacts(serverless: ServerlessLike, decision: ReuseDecis
   }
   const file = recordFile(serviceDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }

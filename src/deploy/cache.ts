@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-file';
 import type { FunctionCodeInfo } from '../api/types';
 import type { PlacementHint } from './remote';
 
@@ -82,8 +83,6 @@ export class DeployCache {
   save(): void {
     const body: CacheFile = { format: FORMAT, functions: this.functions, placements: this.placements };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`);
-    fs.renameSync(temporary, this.file);
+    writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
   }
 }

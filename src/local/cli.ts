@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { InsecureBindError, isLoopback, LocalPlatform, startLocalPlatform } from './index';
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
-import { writeFileAtomic } from '../runtimes/cache';
+import { writeFileAtomic } from '../atomic-file';
 
 const USAGE = `Usage: spotinst-local [options]
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { ApiFailure, badRequest } from './envelope';
-import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../runtimes/cache';
+import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../atomic-file';
 import { unsafeEntryName } from '../zip-entries';
 
 export interface CodeLimits {

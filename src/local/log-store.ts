@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InvocationLog } from '../api/types';
-import { writeFileAtomic } from '../runtimes/cache';
+import { writeFileAtomic } from '../atomic-file';
 
 export const DEFAULT_MAX_LOG_BYTES_PER_FUNCTION = 8 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEMP_MARKER, writeFileAtomic } from '../runtimes/cache';
+import { TEMP_MARKER, writeFileAtomic } from '../atomic-file';
 import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction, UserDocument } from '../api/types';
 
 /** One uploaded code version of a function. Configuration (limits, env vars) is function-wide. */

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { SpotinstError } from '../errors';
+import { writeFileAtomic } from '../atomic-file';
 
 export interface Credentials {
   token: string;
@@ -165,20 +166,8 @@ export function saveCredentials(options: SaveOptions): SaveResult {
   }
   profiles[profile] = { token, account };
 
-  const temporary = path.join(directory, `.credentials-${process.pid}-${Date.now()}.tmp`);
-  const descriptor = fs.openSync(temporary, 'wx', 0o600);
-  try {
-    try {
-      fs.writeFileSync(descriptor, yaml.dump(profiles));
-      fs.fsyncSync(descriptor);
-    } finally {
-      fs.closeSync(descriptor);
-    }
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  // Created 0600 before any byte is written, then renamed into place.
+  writeFileAtomic(file, yaml.dump(profiles));
   // An existing file keeps its old mode through rename on some systems; enforce ours.
   fs.chmodSync(file, 0o600);
   return { file, profile, replaced };
