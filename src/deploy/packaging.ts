@@ -16,9 +16,27 @@ interface PackageConfig {
   individually?: boolean;
 }
 
-function packageOf(serverless: ServerlessLike, key: string): PackageConfig {
-  const definition = serverless.service.functions[key] as { package?: PackageConfig } | undefined;
-  return definition?.package ?? {};
+function packageOf(definition: unknown): PackageConfig {
+  if (typeof definition !== 'object' || definition === null) return {};
+  const pkg = (definition as { package?: unknown }).package;
+  return typeof pkg === 'object' && pkg !== null ? (pkg as PackageConfig) : {};
+}
+
+function named(artifact: unknown): string | undefined {
+  return typeof artifact === 'string' && artifact !== '' ? artifact : undefined;
+}
+
+/**
+ * The artifact the configuration names for a function, with the key that names it: its
+ * own `package.artifact`, else the service's unless the function is packaged individually.
+ * Deploy uploads it and `invoke local` runs it, so both ask here.
+ */
+export function configuredArtifact(serverless: Pick<ServerlessLike, 'service'>, key: string): { key: string; artifact: string } | undefined {
+  const own = packageOf(serverless.service.functions?.[key]);
+  const ownArtifact = named(own.artifact);
+  if (ownArtifact) return { key: `functions.${key}.package.artifact`, artifact: ownArtifact };
+  const serviceArtifact = own.individually ? undefined : named(serverless.service.package?.artifact);
+  return serviceArtifact ? { key: 'package.artifact', artifact: serviceArtifact } : undefined;
 }
 
 /**
@@ -30,9 +48,9 @@ export function preparePackageFunction(serverless: ServerlessLike, key: string):
   if (definition && !definition.package) definition.package = {};
 }
 
-/** The jar a java function uploads when nothing else is configured. */
-export function defaultJarPath(service: ServiceModel): string {
-  return path.join('target', `${service.service}.jar`);
+/** The jar a java function uploads when nothing else is configured (as plugin 1.x did). */
+export function defaultJarPath(serviceName: string): string {
+  return path.join('target', `${serviceName}.jar`);
 }
 
 /**
@@ -45,16 +63,14 @@ export function assignJavaArtifacts(serverless: ServerlessLike, service: Service
   for (const model of service.functions) {
     if (only !== undefined && model.key !== only) continue;
     if (runtimeFamily(model.runtime) !== 'java') continue;
-    const own = packageOf(serverless, model.key);
-    const serviceArtifact = serverless.service.package?.artifact;
-    if (own.artifact || (serviceArtifact && !own.individually)) continue;
-    const jar = defaultJarPath(service);
+    if (configuredArtifact(serverless, model.key)) continue;
+    const jar = defaultJarPath(service.service);
     if (!fs.existsSync(path.resolve(serviceDir, jar))) {
       missing.push(`functions.${model.key} (${model.runtime}) uploads ${jar}, which does not exist.`);
       continue;
     }
     const definition = serverless.service.functions[model.key] as { package?: PackageConfig };
-    definition.package = { ...own, artifact: jar };
+    definition.package = { ...definition.package, artifact: jar };
   }
   if (missing.length > 0) {
     throw new SpotinstError(
@@ -68,8 +84,7 @@ export function assignJavaArtifacts(serverless: ServerlessLike, service: Service
 /** The artifact file the packager produced (or the user named) for a function, absolute. */
 export function artifactPathOf(serverless: ServerlessLike, key: string): string {
   const serviceDir = serverless.serviceDir ?? process.cwd();
-  const own = packageOf(serverless, key);
-  const file = own.artifact ?? serverless.service.package?.artifact;
+  const file = configuredArtifact(serverless, key)?.artifact;
   if (!file) {
     throw new SpotinstError(
       `functions.${key} has no artifact: packaging did not run or was disabled (package.disable). ` +

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { handlerCandidates } from '../deploy/artifacts';
+import { configuredArtifact, defaultJarPath } from '../deploy/packaging';
 import { SpotinstError } from '../errors';
 import type { RuntimeFamily } from '../runtimes/catalog';
 import type { FunctionModel } from '../provider/model';
@@ -26,21 +27,6 @@ export interface LocalCode {
 }
 
 const CODE = 'SPOTINST_INVOKE_LOCAL_CODE_NOT_FOUND';
-
-interface PackageConfig {
-  artifact?: string;
-  individually?: boolean;
-}
-
-function packageOf(definition: unknown): PackageConfig {
-  if (typeof definition !== 'object' || definition === null) return {};
-  const pkg = (definition as { package?: unknown }).package;
-  return typeof pkg === 'object' && pkg !== null ? (pkg as PackageConfig) : {};
-}
-
-function artifactOf(pkg: PackageConfig): string | undefined {
-  return typeof pkg.artifact === 'string' && pkg.artifact !== '' ? pkg.artifact : undefined;
-}
 
 function isFile(file: string): boolean {
   try {
@@ -62,23 +48,20 @@ type JavaSource = { kind: 'jar'; file: string } | { kind: 'classes'; dir: string
 
 /** The jar deploy uploads (src/deploy/packaging.ts), else the compiled classes. */
 function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionModel, serviceDir: string): JavaSource {
-  const own = packageOf(serverless.service.functions?.[fn.key]);
-  const configured: Array<[string, string | undefined]> = [
-    [`functions.${fn.key}.package.artifact`, artifactOf(own)],
-    // a function packaged individually does not use the service's artifact
-    ['package.artifact', own.individually ? undefined : artifactOf(packageOf(serverless.service))],
-  ];
-  for (const [key, artifact] of configured) {
-    if (artifact === undefined) continue;
-    const file = path.resolve(serviceDir, artifact);
+  const configured = configuredArtifact(serverless, fn.key);
+  if (configured) {
+    const file = path.resolve(serviceDir, configured.artifact);
     if (!isFile(file)) {
-      throw new SpotinstError(`${key} is ${artifact}, but ${file} does not exist. Build it (e.g. \`mvn package\`), or fix ${key}.`, CODE);
+      throw new SpotinstError(
+        `${configured.key} is ${configured.artifact}, but ${file} does not exist. Build it (e.g. \`mvn package\`), or fix ${configured.key}.`,
+        CODE,
+      );
     }
     return { kind: 'jar', file };
   }
-  const jarName = `${serverless.service.service}.jar`;
+  const jarName = path.basename(defaultJarPath(serverless.service.service));
   const target = path.join(serviceDir, 'target');
-  const named = path.join(target, jarName);
+  const named = path.join(serviceDir, defaultJarPath(serverless.service.service));
   if (isFile(named)) return { kind: 'jar', file: named };
   const classes = path.join(target, 'classes');
   if (isDirectory(classes)) return { kind: 'classes', dir: classes };
