@@ -13,6 +13,7 @@ import { PACKAGE_VERSION } from '../version';
 import type { ServerlessLike } from '../plugin/serverless-types';
 import { sha256 } from './artifacts';
 import { writeFileAtomic } from '../atomic-file';
+import { serviceDirOf } from '../plugin/options';
 
 export const REUSE_FILE = 'spotinst-package.json';
 const FORMAT = 1;
@@ -79,7 +80,7 @@ function listFiles(dir: string, relative: string, seen: Set<string>, out: string
 
 /** Everything the framework's zips depend on: the files and the packaging configuration. */
 export function fingerprint(serverless: ServerlessLike): string {
-  const serviceDir = serverless.serviceDir ?? process.cwd();
+  const serviceDir = serviceDirOf(serverless);
   const hash = createHash('sha256');
   const functions = Object.keys(serverless.service.functions ?? {}).sort().map((key) => {
     const definition = serverless.service.functions[key] as { handler?: unknown; runtime?: unknown } | undefined;
@@ -151,7 +152,7 @@ export interface ReuseDecision {
 export function reusePreviousArtifacts(serverless: ServerlessLike): ReuseDecision {
   if (serverless.service.package?.artifact) return { reused: false, reason: 'package.artifact is set' };
   if (reachesOutside(serverless)) return { reused: false, reason: 'a package pattern reaches outside the service directory' };
-  const serviceDir = serverless.serviceDir ?? process.cwd();
+  const serviceDir = serviceDirOf(serverless);
   const current = fingerprint(serverless);
   const record = readRecord(serviceDir);
   if (!record) return { reused: false, reason: 'no earlier package to reuse', fingerprint: current };
@@ -174,7 +175,7 @@ export function reusePreviousArtifacts(serverless: ServerlessLike): ReuseDecisio
  */
 export function recordArtifacts(serverless: ServerlessLike, decision: ReuseDecision): void {
   if (decision.reused || !decision.fingerprint) return;
-  const serviceDir = serverless.serviceDir ?? process.cwd();
+  const serviceDir = serviceDirOf(serverless);
   const outputDir = path.join(serviceDir, '.serverless');
   const made = (file: string | undefined): RecordedArtifact | undefined => {
     if (!file) return undefined;

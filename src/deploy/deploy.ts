@@ -3,6 +3,7 @@
  * deployed, plan, print the plan, apply it, remember what was uploaded, report.
  */
 import { SpotinstError } from '../errors';
+import { flagOption, serviceDirOf } from '../plugin/options';
 import type { SpotinstClient } from '../api';
 import type { CommandContext } from '../plugin/serverless-types';
 import { findFunction, type FunctionModel, type ServiceModel } from '../provider/model';
@@ -41,16 +42,12 @@ export function deployOptions(context: CommandContext, service: ServiceModel): D
     concurrency = parsed;
   }
   return {
-    dryRun: options['dry-run'] === true,
-    force: options.force === true,
-    prune: options.prune === true || service.prune,
+    dryRun: flagOption(options, 'dry-run'),
+    force: flagOption(options, 'force'),
+    prune: flagOption(options, 'prune') || service.prune,
     concurrency,
-    verbose: options.verbose === true,
+    verbose: flagOption(options, 'verbose'),
   };
-}
-
-function serviceDirOf(context: CommandContext): string {
-  return context.serverless.serviceDir ?? process.cwd();
 }
 
 function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): DesiredFunction[] {
@@ -167,7 +164,7 @@ export async function deployService(context: CommandContext): Promise<void> {
   const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key));
   const client = context.provider.getClient();
 
-  const cache = DeployCache.load(serviceDirOf(context));
+  const cache = DeployCache.load(serviceDirOf(context.serverless));
   const hintKey = placementKey(context, service);
   const { placement, actual } = await readDeployed(context, client, service, cache, hintKey);
 
@@ -218,13 +215,13 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
   const service = context.provider.getService();
   const model = functionOf(service, context.options.function);
   const options = { ...deployOptions(context, service), prune: false };
-  const updateConfig = context.options['update-config'] === true;
+  const updateConfig = flagOption(context.options, 'update-config');
   const artifacts = updateConfig
     ? new Map<string, Artifact>()
     : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key));
   const client = context.provider.getClient();
 
-  const cache = DeployCache.load(serviceDirOf(context));
+  const cache = DeployCache.load(serviceDirOf(context.serverless));
   const { placement, actual: everything } = await readDeployed(context, client, service, cache, placementKey(context, service));
   const environmentId = deployedEnvironment(placement, service, 'SPOTINST_NOT_DEPLOYED').id;
   const remote = everything.functions.find((fn) => fn.name === model.name);

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SpotinstError } from '../errors';
+import { serviceDirOf } from '../plugin/options';
 import { runtimeFamily } from '../runtimes/catalog';
 import type { ServiceModel } from '../provider/model';
 import type { ServerlessLike } from '../plugin/serverless-types';
@@ -58,7 +59,7 @@ export function defaultJarPath(serviceName: string): string {
  * fails (before any zip or API call) when that jar has not been built.
  */
 export function assignJavaArtifacts(serverless: ServerlessLike, service: ServiceModel, only?: string): void {
-  const serviceDir = serverless.serviceDir ?? process.cwd();
+  const serviceDir = serviceDirOf(serverless);
   const missing: string[] = [];
   for (const model of service.functions) {
     if (only !== undefined && model.key !== only) continue;
@@ -83,7 +84,7 @@ export function assignJavaArtifacts(serverless: ServerlessLike, service: Service
 
 /** The artifact file the packager produced (or the user named) for a function, absolute. */
 export function artifactPathOf(serverless: ServerlessLike, key: string): string {
-  const serviceDir = serverless.serviceDir ?? process.cwd();
+  const serviceDir = serviceDirOf(serverless);
   const file = configuredArtifact(serverless, key)?.artifact;
   if (!file) {
     throw new SpotinstError(

@@ -5,6 +5,7 @@
  * another machine deployed; what is already gone is not an error.
  */
 import { SpotinstError } from '../errors';
+import { serviceDirOf } from '../plugin/options';
 import type { SpotinstClient } from '../api';
 import type { CommandContext } from '../plugin/serverless-types';
 import type { ServiceModel } from '../provider/model';
@@ -94,7 +95,7 @@ export async function removeService(context: CommandContext): Promise<void> {
   } finally {
     progress.remove();
   }
-  const cache = DeployCache.load(context.serverless.serviceDir ?? process.cwd());
+  const cache = DeployCache.load(serviceDirOf(context.serverless));
   for (const id of result.deleted) cache.forget(id);
   cache.save();
 

@@ -10,7 +10,8 @@ import { createRunner, defaultCacheDir, type InvocationOutcome } from '../runtim
 import { DOCUMENTED_RUNTIMES, runtimeFamily } from '../runtimes/catalog';
 import { resultStatus } from '../runtimes/contract';
 import { SpotinstError } from '../errors';
-import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from '../invoke/context';
+import { warnIgnoredOptions, type FunctionCommandContext } from '../invoke/context';
+import { flagOption, serviceDirOf } from '../plugin/options';
 import { eventData, localEvent, requestPayload } from '../invoke/event-data';
 import { formatValue } from '../invoke/output';
 import { selectFunction } from '../invoke/target';
@@ -58,7 +59,7 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
     );
   }
   warnIgnoredOptions(context, IGNORED_OPTIONS);
-  const serviceDir = serviceDirOf(context);
+  const serviceDir = serviceDirOf(context.serverless);
   const overrides = parseEnvOptions(options.env);
   const data = eventData(fn, options, serviceDir, 'SPOTINST_INVOKE_LOCAL');
   if (data.note) log.warning(data.note);

@@ -12,7 +12,7 @@ import { parseBody, type FunctionEvent } from '../runtimes/contract';
 import { USER_AGENT } from '../version';
 import type { CliOptions } from '../plugin/serverless-types';
 import type { FunctionModel } from '../provider/model';
-import { stringOption } from './context';
+import { stringOption } from '../plugin/options';
 import type { CodePrefix } from './target';
 
 

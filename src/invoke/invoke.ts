@@ -9,7 +9,8 @@ import axios, { isAxiosError, type AxiosResponse } from 'axios';
 import { SpotinstError } from '../errors';
 import type { FunctionRecord } from '../api';
 import type { InvocationLog } from '../api/types';
-import { flagOption, serviceDirOf, warnIgnoredOptions, type FunctionCommandContext } from './context';
+import { warnIgnoredOptions, type FunctionCommandContext } from './context';
+import { flagOption, serviceDirOf } from '../plugin/options';
 import { eventData, requestPayload, type RequestPayload } from './event-data';
 import { USER_AGENT } from '../version';
 import { formatBody, platformError, shortId } from './output';
@@ -151,7 +152,7 @@ export async function invoke(context: FunctionCommandContext): Promise<void> {
   const service = context.provider.getService();
   const fn = selectFunction(service, context.options, 'SPOTINST_INVOKE');
   warnIgnoredOptions(context, IGNORED_OPTIONS);
-  const data = eventData(fn, context.options, serviceDirOf(context), 'SPOTINST_INVOKE');
+  const data = eventData(fn, context.options, serviceDirOf(context.serverless), 'SPOTINST_INVOKE');
   if (data.note) context.log.warning(data.note);
   context.log.verbose(`Event data: ${data.source}.`);
 

@@ -5,7 +5,8 @@
 import type { EventEmitter } from 'node:events';
 import chalk from 'chalk';
 import { SpotinstError } from '../errors';
-import { flagOption, type FunctionCommandContext } from '../invoke/context';
+import type { FunctionCommandContext } from '../invoke/context';
+import { flagOption } from '../plugin/options';
 import { redactor } from '../redact';
 import { findDeployedFunction, selectFunction } from '../invoke/target';
 import { createFormatter } from './format';

@@ -1,6 +1,6 @@
 /** The options of `serverless logs`: when to start, how often to poll, what to keep. */
 import { SpotinstError } from '../errors';
-import { stringOption } from '../invoke/context';
+import { stringOption } from '../plugin/options';
 import type { CliOptions } from '../plugin/serverless-types';
 
 export const DEFAULT_START_AGO_MS = 10 * 60 * 1000;

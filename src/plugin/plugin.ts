@@ -2,6 +2,7 @@ import { SpotinstProvider, PROVIDER_NAME } from '../provider/provider';
 import { providerSchema } from '../provider/schema';
 import { isSpotinstError } from '../errors';
 import { consoleWriters } from './writers';
+import { flagOption, serviceDirOf } from './options';
 import type { ReuseDecision } from '../deploy/artifact-reuse';
 import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
 
@@ -108,7 +109,7 @@ export class SpotinstPlugin {
       // Before the framework packages: two deploys of one directory would race on the zips too.
       initialize: () => {
         const command = this.serverless.processedInput.commands.join(' ');
-        if (LOCKED_COMMANDS.has(command)) load.lock().lockService(this.serverless.serviceDir ?? process.cwd(), command);
+        if (LOCKED_COMMANDS.has(command)) load.lock().lockService(serviceDirOf(this.serverless), command);
       },
       'spotinst:credentials:save': () => this.saveCredentials(),
       // Bad configuration stops packaging before any work, as it will stop deploy.
@@ -136,7 +137,7 @@ export class SpotinstPlugin {
       },
       'deploy:function:packageFunction': async () => {
         // A configuration-only update uploads no code, so there is nothing to package.
-        if (this.options['update-config'] === true) return;
+        if (flagOption(this.options, 'update-config')) return;
         await this.serverless.pluginManager.spawn('package:function');
       },
       'deploy:function:deploy': () => load.deploy().deployOneFunction(this.context()),
@@ -168,7 +169,7 @@ export class SpotinstPlugin {
       token: text('token') ?? '',
       account: text('account') ?? '',
       profile: text('profile'),
-      overwrite: this.options.overwrite === true,
+      overwrite: flagOption(this.options, 'overwrite'),
     });
     this.log.success(
       `${result.replaced ? 'Replaced' : 'Saved'} profile "${result.profile}" in ${result.file} (readable only by you).`,
