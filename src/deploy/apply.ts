@@ -5,7 +5,7 @@
  * a rerun converges without duplicates.
  */
 import { createOnce, type SpotinstClient } from '../api';
-import type { ActiveVersion, CorsConfig, CronJobInput, FunctionCodeInfo, PatternInput, SpotinstFunction } from '../api/types';
+import type { ActiveVersion, Alias, CorsConfig, CronJob, CronJobInput, FunctionCodeInfo, Pattern, PatternInput, SpotinstFunction } from '../api/types';
 import type { FunctionModel } from '../provider/model';
 import type { Artifact } from './artifacts';
 import type { AdaptiveLimiter } from './limiter';
@@ -32,6 +32,11 @@ export interface ApplyResult {
   deleted: string[];
   /** bytes of code sent (before base64) */
   uploadedBytes: number;
+  /**
+   * What the environment holds after apply: what was read before it, with every write's
+   * reply folded in. The API's replies are the remote state, so no read-back is needed.
+   */
+  state: ActualState;
 }
 
 export interface ApplyContext {
@@ -46,11 +51,13 @@ export interface ApplyContext {
 }
 
 /** The calls a kind of trigger needs; a found one ends a create that may have happened. */
-interface TriggerApi<Input> {
-  create(input: Input): Promise<unknown>;
-  update(id: string, input: Input): Promise<unknown>;
+interface TriggerApi<Input, Resource extends { id: string }> {
+  create(input: Input): Promise<Resource>;
+  update(id: string, input: Input): Promise<Resource>;
   delete(id: string): Promise<boolean>;
-  findForFunction(functionId: string): Promise<unknown>;
+  findForFunction(functionId: string): Promise<Resource | undefined>;
+  /** where the trigger's remote state is kept, by id */
+  state: Map<string, Resource>;
 }
 
 const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
@@ -97,9 +104,15 @@ class Applier {
   private readonly deleted: string[] = [];
   private uploadedBytes = 0;
   private readonly base64 = new Map<string, string>();
+  private readonly jobs: Map<string, CronJob>;
+  private readonly patterns: Map<string, Pattern>;
+  private readonly aliases: Alias[];
 
   constructor(private readonly context: ApplyContext) {
     for (const fn of context.actual.functions) this.functions.set(fn.name, fn);
+    this.jobs = new Map(context.actual.jobs.map((job) => [job.id, job]));
+    this.patterns = new Map(context.actual.patterns.map((pattern) => [pattern.id, pattern]));
+    this.aliases = [...context.actual.aliases];
   }
 
   private record(result: StepResult): void {
@@ -168,39 +181,44 @@ class Applier {
   }
 
   /** Writes one cron job or pattern; both kinds differ only in their API and input. */
-  private async applyTrigger<Input>(
+  private async applyTrigger<Input, Resource extends { id: string }>(
     step: { action: StepAction; id?: string },
     functionId: string | undefined,
-    api: TriggerApi<Input>,
+    api: TriggerApi<Input, Resource>,
     input: (functionId: string) => Input,
   ): Promise<void> {
     if (step.action === 'delete' && step.id) {
       await this.write(() => api.delete(step.id!));
+      api.state.delete(step.id);
     } else if (step.action === 'update' && step.id && functionId) {
-      await this.write(() => api.update(step.id!, input(functionId)));
+      const updated = await this.write(() => api.update(step.id!, input(functionId)));
+      api.state.set(updated.id, updated);
     } else if (step.action === 'create' && functionId) {
       const body = input(functionId);
-      await createOnce(() => this.write(() => api.create(body)), () => api.findForFunction(functionId));
+      const created = await createOnce(() => this.write(() => api.create(body)), () => api.findForFunction(functionId));
+      api.state.set(created.id, created);
     }
   }
 
   private applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    return this.applyTrigger<CronJobInput>(step, functionId, {
+    return this.applyTrigger<CronJobInput, CronJob>(step, functionId, {
       create: (input) => client.cronJobs.create(input),
       update: (id, input) => client.cronJobs.update(id, input),
       delete: (id) => client.cronJobs.delete(id),
       findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
+      state: this.jobs,
     }, (id) => jobInput(step, id, environmentId));
   }
 
   private applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    return this.applyTrigger<PatternInput>(step, functionId, {
+    return this.applyTrigger<PatternInput, Pattern>(step, functionId, {
       create: (input) => client.patterns.create(input),
       update: (id, input) => client.patterns.update(id, input),
       delete: (id) => client.patterns.delete(id),
       findForFunction: async (id) => (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === id),
+      state: this.patterns,
     }, (id) => patternInput(step, id, environmentId));
   }
 
@@ -244,32 +262,45 @@ class Applier {
   }
 
   async apply(plan: DeployPlan): Promise<ApplyResult> {
-    const { client, environmentId } = this.context;
-    if (plan.alias?.action === 'create') {
-      const host = plan.alias.host;
-      await this.step('alias', host, 'create', async () => {
-        await createOnce(
-          () => this.write(() => client.aliases.create({ host, environmentId })),
-          async () => (await client.aliases.listByEnvironment(environmentId)).find((alias) => alias.host === host),
-        );
-      });
-    }
-    await Promise.all(
-      plan.functions.map((fnStep) =>
+    // An alias maps a host to the environment; patterns do not need it to exist, so it is
+    // written alongside the functions rather than before them.
+    await Promise.all([
+      this.applyAlias(plan),
+      ...plan.functions.map((fnStep) =>
         this.applyChain(
           fnStep,
           plan.jobs.filter((job) => job.functionName === fnStep.name),
           plan.patterns.filter((pattern) => pattern.functionName === fnStep.name),
         ),
       ),
-    );
+    ]);
     return {
       results: this.results,
       functions: this.functions,
       uploaded: this.uploaded,
       deleted: this.deleted,
       uploadedBytes: this.uploadedBytes,
+      state: {
+        functions: [...this.functions.values()],
+        jobs: [...this.jobs.values()],
+        patterns: [...this.patterns.values()],
+        aliases: this.aliases,
+        knownCode: this.context.actual.knownCode,
+      },
     };
+  }
+
+  private async applyAlias(plan: DeployPlan): Promise<void> {
+    if (plan.alias?.action !== 'create') return;
+    const { client, environmentId } = this.context;
+    const host = plan.alias.host;
+    await this.step('alias', host, 'create', async () => {
+      const alias = await createOnce(
+        () => this.write(() => client.aliases.create({ host, environmentId })),
+        async () => (await client.aliases.listByEnvironment(environmentId)).find((found) => found.host === host),
+      );
+      this.aliases.push(alias);
+    });
   }
 }
 

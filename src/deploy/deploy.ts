@@ -191,10 +191,9 @@ export async function deployService(context: CommandContext): Promise<void> {
   const environmentId = ensured.environment.id;
   const settled = { ...placement, application: ensured.application, environment: ensured.environment };
   if (hintKey) cache.rememberPlacement(hintKey, hintOf(ensured.application, ensured.environment));
-  await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
-  const after = await readEnvironment(client, environmentId, {});
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
   context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`);
-  context.writeText(renderInfo(deployedService(service, settled, environmentId, after)));
+  context.writeText(renderInfo(deployedService(service, settled, environmentId, result.state)));
 }
 
 /** The function `--function` names (see findFunction), or an error listing the ones that exist. */

@@ -92,7 +92,7 @@ export class SpotinstPlugin {
         options: {
           'dry-run': { usage: 'Print the plan and change nothing', type: 'boolean' },
           prune: { usage: 'Delete remote functions of this environment that are no longer in serverless.yml', type: 'boolean' },
-          concurrency: { usage: `Changes applied at once (default 8; lowered automatically when rate-limited)`, type: 'string' },
+          concurrency: { usage: `Changes applied at once (default 16; lowered automatically when rate-limited)`, type: 'string' },
         },
         commands: {
           function: {

@@ -67,6 +67,23 @@ describe('deploy against spotinst-local', () => {
     expect(output.out).toMatch(/hello:\n {4}id: fx-\w+[\s\S]*cron: \*\/5 \* \* \* \*[\s\S]*endpoint: GET \/hello/);
   });
 
+  it('prints the service as info reads it back, without reading it again after the writes', async () => {
+    const config = service(local, base, { alias: 'shop.example.test' });
+    const before = local.platform.stats();
+    const deployed = (await dir.run(config, DEPLOY)).out;
+    // one listing of applications (to find none), then writes only
+    const reads = Object.entries(local.platform.stats().requests).filter(([route, count]) => route.startsWith('GET ') && count > (before.requests[route] ?? 0));
+    expect(reads.map(([route]) => route)).toEqual(['GET /functions/application']);
+    expect(deployed).toBe((await dir.run(config, ['info:info'])).out);
+
+    const { report: _dropped, ...rest } = base;
+    const changed = { ...rest, hello: { ...base.hello, cron: { active: true, value: '0 5 * * *' } } };
+    const pruned = (await dir.run(service(local, changed, { alias: 'shop.example.test' }), DEPLOY, { prune: true })).out;
+    expect(pruned).toMatch(/cron: 0 5 \* \* \*/);
+    expect(pruned).not.toContain('report:');
+    expect(pruned).toBe((await dir.run(service(local, changed, { alias: 'shop.example.test' }), ['info:info'])).out);
+  });
+
   it('makes no write call and uploads no code when nothing changed', async () => {
     await dir.run(service(local, base), DEPLOY);
     const before = local.platform.stats();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
 import type { ServerlessLike } from '../../../src/plugin/serverless-types';
 import { SpotinstProvider } from '../../../src/provider/provider';
+import { DEFAULT_CONCURRENCY } from '../../../src/deploy/limiter';
 
 class FakeServerlessError extends Error {
   constructor(
@@ -70,6 +71,14 @@ describe('SpotinstPlugin', () => {
     const plugin = new SpotinstPlugin(serverless, {});
     const commands = Object.keys(plugin.hooks).map((hook) => hook.replace(/^(before|after):/, '').split(':')[0]);
     expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs']));
+  });
+
+  it('states the real default concurrency in deploy --help', () => {
+    const { serverless } = fakeServerless({ hello });
+    const plugin = new SpotinstPlugin(serverless, {});
+    // the plugin must not load the limiter at start-up, so its usage text repeats the number
+    const deploy = (plugin.commands as Record<string, { options?: Record<string, { usage: string }> }>).deploy;
+    expect(deploy.options?.concurrency.usage).toContain(`default ${DEFAULT_CONCURRENCY};`);
   });
 
   it('names remote functions by key unless name: is written', () => {
