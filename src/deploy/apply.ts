@@ -103,7 +103,7 @@ class Applier {
   private readonly uploaded = new Map<string, FunctionCodeInfo>();
   private readonly deleted: string[] = [];
   private uploadedBytes = 0;
-  private readonly base64 = new Map<string, string>();
+  private readonly base64 = new Map<string, Promise<string>>();
   private readonly jobs: Map<string, CronJob>;
   private readonly patterns: Map<string, Pattern>;
   private readonly aliases: Alias[];
@@ -140,28 +140,28 @@ class Applier {
     this.record({ kind, name, action, outcome: 'skipped', error: new Error(reason) });
   }
 
-  /** base64 of an artifact, computed once however many functions share it. */
-  private source(artifact: Artifact): string {
+  /** base64 of an artifact, read and encoded once however many functions share it. */
+  private source(artifact: Artifact): Promise<string> {
     let encoded = this.base64.get(artifact.path);
     if (encoded === undefined) {
-      encoded = artifact.bytes.toString('base64');
+      encoded = artifact.bytes().then((bytes) => bytes.toString('base64'));
       this.base64.set(artifact.path, encoded);
     }
     return encoded;
   }
 
-  private code(step: FunctionStep): { handler: string; source: string } {
+  private async code(step: FunctionStep): Promise<{ handler: string; source: string }> {
     const artifact = this.context.artifacts.get(step.name);
     if (!artifact) throw new Error(`no artifact was read for function ${step.name}`);
     this.uploadedBytes += artifact.size;
-    return { handler: step.desired!.model.handler, source: this.source(artifact) };
+    return { handler: step.desired!.model.handler, source: await this.source(artifact) };
   }
 
   private async applyFunction(step: FunctionStep): Promise<void> {
     const { client, environmentId } = this.context;
     const model = step.desired?.model;
     if (step.action === 'create' && model) {
-      const spec = { ...functionConfiguration(model, environmentId), code: this.code(step) };
+      const spec = { ...functionConfiguration(model, environmentId), code: await this.code(step) };
       const created = await createOnce(
         () => this.write(() => client.functions.create(spec)),
         () => client.functions.findByName(environmentId, step.name),
@@ -169,7 +169,7 @@ class Applier {
       this.functions.set(step.name, created);
       this.uploaded.set(created.id, { handler: model.handler, sha256: step.desired!.codeSha256 });
     } else if (step.action === 'update' && model && step.id) {
-      const spec = { ...functionConfiguration(model, environmentId), ...(step.uploadCode ? { code: this.code(step) } : {}) };
+      const spec = { ...functionConfiguration(model, environmentId), ...(step.uploadCode ? { code: await this.code(step) } : {}) };
       const updated = await this.write(() => client.functions.update(step.id!, spec));
       this.functions.set(step.name, updated);
       if (step.uploadCode) this.uploaded.set(updated.id, { handler: model.handler, sha256: step.desired!.codeSha256 });

@@ -4,9 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { SpotinstError } from '../errors';
+import { writeFileAtomic } from '../atomic-file';
 import { runtimeFamily } from '../runtimes/catalog';
 import type { FunctionModel } from '../provider/model';
 
@@ -15,9 +17,10 @@ export const MAX_ARTIFACT_BYTES = 50 * 1024 * 1024;
 
 export interface Artifact {
   path: string;
-  bytes: Buffer;
   sha256: string;
   size: number;
+  /** The archive's bytes, read when they are uploaded; refused if the file changed since it was checked. */
+  bytes(): Promise<Buffer>;
 }
 
 export function sha256(bytes: Buffer): string {
@@ -39,55 +42,177 @@ export function handlerCandidates(model: Pick<FunctionModel, 'runtime' | 'handle
   }
 }
 
+interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+interface CheckedArtifact extends FileIdentity {
+  sha256: string;
+  /** archive entry name → whether the archive holds it, for every name a check looked up */
+  entries: Record<string, boolean>;
+}
+
+export const ARTIFACT_MEMO_FILE = 'spotinst-artifacts.json';
+const MEMO_FORMAT = 1;
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/**
+ * What earlier deploys learnt of each artifact (`.serverless/spotinst-artifacts.json`): its
+ * hash, and which handler files it holds, valid while the file is the very same one
+ * (size, mtime, ctime, inode). An unchanged service then deploys without reading, hashing
+ * or unzipping its archives, which for a large node_modules is most of a no-op deploy.
+ * A missing or foreign file only costs the full check.
+ */
+export class ArtifactMemo {
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly checked: Record<string, CheckedArtifact>,
+  ) {}
+
+  /** A memo that remembers nothing and writes nothing. */
+  static none(): ArtifactMemo {
+    return new ArtifactMemo(undefined, {});
+  }
+
+  static load(serviceDir: string): ArtifactMemo {
+    const file = path.join(serviceDir, '.serverless', ARTIFACT_MEMO_FILE);
+    const checked: Record<string, CheckedArtifact> = {};
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; artifacts?: Record<string, Partial<CheckedArtifact>> };
+      if (parsed.format === MEMO_FORMAT && typeof parsed.artifacts === 'object' && parsed.artifacts !== null) {
+        for (const [artifact, entry] of Object.entries(parsed.artifacts)) {
+          const numbers = [entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino].every((value) => typeof value === 'number');
+          if (numbers && typeof entry.sha256 === 'string' && typeof entry.entries === 'object' && entry.entries !== null) {
+            checked[artifact] = entry as CheckedArtifact;
+          }
+        }
+      }
+    } catch {
+      // absent or unreadable: everything is checked in full
+    }
+    return new ArtifactMemo(file, checked);
+  }
+
+  lookup(artifact: string, identity: FileIdentity): CheckedArtifact | undefined {
+    const entry = this.checked[artifact];
+    return entry && sameFile(entry, identity) ? entry : undefined;
+  }
+
+  remember(artifact: string, entry: CheckedArtifact): void {
+    this.checked[artifact] = entry;
+  }
+
+  save(): void {
+    if (!this.file) return;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileAtomic(this.file, `${JSON.stringify({ format: MEMO_FORMAT, artifacts: this.checked })}\n`);
+    } catch {
+      // only a shortcut for the next deploy: an unwritable .serverless costs a full check then
+    }
+  }
+}
+
+async function identityOf(file: string): Promise<FileIdentity> {
+  try {
+    const stat = await fs.stat(file);
+    return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+  } catch (error) {
+    throw new SpotinstError(
+      `The artifact ${file} cannot be read (${(error as NodeJS.ErrnoException).code}). Run \`serverless package\`, or fix package.artifact.`,
+      'SPOTINST_ARTIFACT_MISSING',
+    );
+  }
+}
+
+interface OpenedArtifact {
+  artifact: Artifact;
+  /** whether the archive holds `name`; undefined when the memo cannot tell and the archive is unopened */
+  holds(name: string): boolean | undefined;
+  /** opens the archive (once) so that `holds` can tell */
+  open(): Promise<void>;
+}
+
 /** Reads artifacts once each: a service zip is shared by all its functions. */
 export class ArtifactReader {
-  private readonly loaded = new Map<string, Promise<{ artifact: Artifact; zip: JSZip }>>();
+  private readonly loaded = new Map<string, Promise<OpenedArtifact>>();
 
-  private read(file: string): Promise<{ artifact: Artifact; zip: JSZip }> {
+  constructor(private readonly memo: ArtifactMemo = ArtifactMemo.none()) {}
+
+  private read(file: string): Promise<OpenedArtifact> {
     let pending = this.loaded.get(file);
     if (!pending) {
-      pending = (async () => {
-        let bytes: Buffer;
-        try {
-          bytes = await fs.readFile(file);
-        } catch (error) {
-          throw new SpotinstError(
-            `The artifact ${file} cannot be read (${(error as NodeJS.ErrnoException).code}). Run \`serverless package\`, or fix package.artifact.`,
-            'SPOTINST_ARTIFACT_MISSING',
-          );
-        }
-        if (bytes.length > MAX_ARTIFACT_BYTES) {
-          throw new SpotinstError(
-            `The artifact ${file} is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_ARTIFACT_BYTES / 1048576} MB. ` +
-              'Exclude files with package.patterns (e.g. "!tests/**"), or package functions individually.',
-            'SPOTINST_ARTIFACT_TOO_LARGE',
-          );
-        }
-        let zip: JSZip;
-        try {
-          zip = await JSZip.loadAsync(bytes);
-        } catch {
-          throw new SpotinstError(`The artifact ${file} is not a zip or jar archive. Rebuild it.`, 'SPOTINST_ARTIFACT_INVALID');
-        }
-        return { artifact: { path: file, bytes, sha256: sha256(bytes), size: bytes.length }, zip };
-      })();
+      pending = this.inspect(file);
       this.loaded.set(file, pending);
     }
     return pending;
   }
 
+  private async inspect(file: string): Promise<OpenedArtifact> {
+    const identity = await identityOf(file);
+    if (identity.size > MAX_ARTIFACT_BYTES) {
+      throw new SpotinstError(
+        `The artifact ${file} is ${(identity.size / 1048576).toFixed(1)} MB; the limit is ${MAX_ARTIFACT_BYTES / 1048576} MB. ` +
+          'Exclude files with package.patterns (e.g. "!tests/**"), or package functions individually.',
+        'SPOTINST_ARTIFACT_TOO_LARGE',
+      );
+    }
+    const known = this.memo.lookup(file, identity);
+    const entries: Record<string, boolean> = { ...(known?.entries ?? {}) };
+    let zip: JSZip | undefined;
+    let hash = known?.sha256;
+    const readChecked = async (): Promise<Buffer> => {
+      const bytes = await fs.readFile(file);
+      if (hash !== undefined && sha256(bytes) !== hash) {
+        throw new SpotinstError(`The artifact ${file} changed while the deploy was running. Run the command again.`, 'SPOTINST_ARTIFACT_CHANGED');
+      }
+      return bytes;
+    };
+    const remember = (): void => this.memo.remember(file, { ...identity, sha256: hash!, entries });
+    const open = async (): Promise<void> => {
+      if (zip) return;
+      const bytes = await readChecked();
+      hash ??= sha256(bytes);
+      // jszip is loaded only when an archive has to be opened: not on an unchanged redeploy
+      const Zip = require('jszip') as typeof JSZip;
+      try {
+        zip = await Zip.loadAsync(bytes);
+      } catch {
+        throw new SpotinstError(`The artifact ${file} is not a zip or jar archive. Rebuild it.`, 'SPOTINST_ARTIFACT_INVALID');
+      }
+      remember();
+    };
+    if (!known) await open();
+    return {
+      artifact: { path: file, sha256: hash!, size: identity.size, bytes: readChecked },
+      holds: (name) => {
+        if (!(name in entries) && zip) entries[name] = zip.file(name) !== null;
+        if (name in entries) remember();
+        return entries[name];
+      },
+      open,
+    };
+  }
+
   /** The artifact of one function, after checking that it holds the function's handler. */
   async forFunction(model: FunctionModel, file: string): Promise<Artifact> {
-    const { artifact, zip } = await this.read(file);
+    const opened = await this.read(file);
     const candidates = handlerCandidates(model);
-    if (!candidates.some((candidate) => zip.file(candidate) !== null)) {
+    if (candidates.some((candidate) => opened.holds(candidate) === undefined)) await opened.open();
+    if (!candidates.some((candidate) => opened.holds(candidate))) {
       throw new SpotinstError(
         `functions.${model.key}.handler is "${model.handler}", but ${path.basename(file)} has no ${candidates.join(' or ')}. ` +
           'Fix the handler path, or the package.patterns that left the file out.',
         'SPOTINST_HANDLER_NOT_PACKAGED',
       );
     }
-    return artifact;
+    return opened.artifact;
   }
 }
 
@@ -98,8 +223,9 @@ export class ArtifactReader {
 export async function readArtifacts(
   models: FunctionModel[],
   artifactOf: (model: FunctionModel) => string,
+  memo: ArtifactMemo = ArtifactMemo.none(),
 ): Promise<Map<string, Artifact>> {
-  const reader = new ArtifactReader();
+  const reader = new ArtifactReader(memo);
   const artifacts = new Map<string, Artifact>();
   const problems: SpotinstError[] = [];
   await Promise.all(
@@ -118,5 +244,6 @@ export async function readArtifacts(
     const messages = [...new Set(problems.map((problem) => problem.message))];
     throw new SpotinstError(messages.join('\n'), problems[0].code);
   }
+  memo.save();
   return artifacts;
 }

@@ -8,7 +8,7 @@ import type { SpotinstClient } from '../api';
 import type { CommandContext } from '../plugin/serverless-types';
 import { findFunction, type FunctionModel, type ServiceModel } from '../provider/model';
 import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
-import { readArtifacts, type Artifact } from './artifacts';
+import { ArtifactMemo, readArtifacts, type Artifact } from './artifacts';
 import { DeployCache } from './cache';
 import { ensurePlacement } from './environment';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
@@ -161,7 +161,7 @@ async function readDeployed(
 export async function deployService(context: CommandContext): Promise<void> {
   const service = context.provider.getService();
   const options = deployOptions(context, service);
-  const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key));
+  const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key), ArtifactMemo.load(serviceDirOf(context.serverless)));
   const client = context.provider.getClient();
 
   const cache = DeployCache.load(serviceDirOf(context.serverless));
@@ -217,7 +217,7 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
   const updateConfig = flagOption(context.options, 'update-config');
   const artifacts = updateConfig
     ? new Map<string, Artifact>()
-    : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key));
+    : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key), ArtifactMemo.load(serviceDirOf(context.serverless)));
   const client = context.provider.getClient();
 
   const cache = DeployCache.load(serviceDirOf(context.serverless));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { ArtifactReader, handlerCandidates, sha256, MAX_ARTIFACT_BYTES } from '../../../src/deploy/artifacts';
+import { ArtifactMemo, ArtifactReader, ARTIFACT_MEMO_FILE, handlerCandidates, readArtifacts, sha256, MAX_ARTIFACT_BYTES } from '../../../src/deploy/artifacts';
 import type { FunctionModel } from '../../../src/provider/model';
 
 function model(runtime: string, handler: string): FunctionModel {
@@ -43,7 +43,8 @@ describe('artifacts', () => {
     expect(first).toBe(second);
     expect(first.sha256).toBe(sha256(fs.readFileSync(file)));
     expect(first.size).toBe(fs.statSync(file).size);
-    expect(spy.mock.calls.filter(([target]) => target === file)).toHaveLength(1);
+    expect(await first.bytes()).toEqual(fs.readFileSync(file));
+    expect(spy.mock.calls.filter(([target]) => target === file)).toHaveLength(2);
     spy.mockRestore();
   });
 
@@ -70,6 +71,60 @@ describe('artifacts', () => {
     await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), big)).rejects.toMatchObject({
       code: 'SPOTINST_ARTIFACT_TOO_LARGE',
       message: expect.stringContaining('package.patterns'),
+    });
+  });
+
+  describe('memo of checked artifacts', () => {
+    const node = model('nodejs8.3', 'handler.main');
+    const readsOf = (spy: jest.SpyInstance, file: string): number => spy.mock.calls.filter(([target]) => target === file).length;
+
+    it('skips reading, hashing and unzipping an artifact that is the very same file as last time', async () => {
+      const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
+      const first = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+      expect(fs.existsSync(path.join(dir, '.serverless', ARTIFACT_MEMO_FILE))).toBe(true);
+      const spy = jest.spyOn(fs.promises, 'readFile');
+      try {
+        const again = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+        expect(readsOf(spy, file)).toBe(0);
+        expect(again.get('hello')?.sha256).toBe(first.get('hello')?.sha256);
+        // the bytes are read when they are uploaded, and are the file's
+        expect(await again.get('hello')?.bytes()).toEqual(fs.readFileSync(file));
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('checks a rewritten artifact in full, and a handler it never looked up', async () => {
+      const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
+      await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+      await writeZip(dir, 'svc.zip', { 'other.js': 'x' });
+      await expect(readArtifacts([node], () => file, ArtifactMemo.load(dir))).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
+
+      const kept = await writeZip(dir, 'kept.zip', { 'handler.js': 'x', 'lib/users.js': 'y' });
+      await readArtifacts([node], () => kept, ArtifactMemo.load(dir));
+      const users = { ...model('nodejs8.3', 'lib/users.list'), key: 'users', name: 'users' };
+      const missing = { ...model('nodejs8.3', 'lib/none.list'), key: 'none', name: 'none' };
+      await expect(readArtifacts([users], () => kept, ArtifactMemo.load(dir))).resolves.toHaveProperty('size', 1);
+      await expect(readArtifacts([missing], () => kept, ArtifactMemo.load(dir))).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
+    });
+
+    it('refuses to upload bytes that are not the ones it checked', async () => {
+      const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
+      await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+      const memoFile = path.join(dir, '.serverless', ARTIFACT_MEMO_FILE);
+      const memo = JSON.parse(fs.readFileSync(memoFile, 'utf8')) as { artifacts: Record<string, { sha256: string }> };
+      memo.artifacts[file].sha256 = sha256(Buffer.from('something else'));
+      fs.writeFileSync(memoFile, JSON.stringify(memo));
+      const artifact = (await readArtifacts([node], () => file, ArtifactMemo.load(dir))).get('hello')!;
+      await expect(artifact.bytes()).rejects.toMatchObject({ code: 'SPOTINST_ARTIFACT_CHANGED' });
+    });
+
+    it('ignores a corrupt memo', async () => {
+      const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
+      fs.mkdirSync(path.join(dir, '.serverless'));
+      fs.writeFileSync(path.join(dir, '.serverless', ARTIFACT_MEMO_FILE), '{"format": 1, "artifacts": ');
+      const artifact = (await readArtifacts([node], () => file, ArtifactMemo.load(dir))).get('hello')!;
+      expect(artifact.sha256).toBe(sha256(fs.readFileSync(file)));
     });
   });
 });
