@@ -120,15 +120,23 @@ export class ArtifactMemo {
 }
 
 async function identityOf(file: string): Promise<FileIdentity> {
+  let stat: Awaited<ReturnType<typeof fs.stat>>;
   try {
-    const stat = await fs.stat(file);
-    return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+    stat = await fs.stat(file);
   } catch (error) {
     throw new SpotinstError(
       `The artifact ${file} cannot be read (${(error as NodeJS.ErrnoException).code}). Run \`serverless package\`, or fix package.artifact.`,
       'SPOTINST_ARTIFACT_MISSING',
     );
   }
+  // A directory stats fine and fails only when read, as an EISDIR crash.
+  if (!stat.isFile()) {
+    throw new SpotinstError(
+      `The artifact ${file} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, not a zip or jar. Fix package.artifact to name the archive.`,
+      'SPOTINST_ARTIFACT_MISSING',
+    );
+  }
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
 }
 
 interface OpenedArtifact {

@@ -49,6 +49,32 @@ export function preparePackageFunction(serverless: ServerlessLike, key: string):
   if (definition && !definition.package) definition.package = {};
 }
 
+/**
+ * Fails, before the packager runs, when a `package.artifact` names a file that is not there
+ * (or a directory): the packager's own message ("Cannot access package artifact … ENOENT")
+ * says nothing of what to do.
+ */
+export function checkConfiguredArtifacts(serverless: ServerlessLike, service: ServiceModel, only?: string): void {
+  const serviceDir = serviceDirOf(serverless);
+  const missing = new Set<string>();
+  for (const model of service.functions) {
+    if (only !== undefined && model.key !== only) continue;
+    const configured = configuredArtifact(serverless, model.key);
+    if (!configured) continue;
+    const file = path.resolve(serviceDir, configured.artifact);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) missing.add(`${configured.key} is ${configured.artifact}, but ${file} does not exist.`);
+    else if (!stat.isFile()) missing.add(`${configured.key} is ${configured.artifact}, but ${file} is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}, not a zip or jar.`);
+  }
+  if (missing.size > 0) {
+    throw new SpotinstError(
+      `${[...missing].join('\n')}\nBuild that file first, or fix the path (it is relative to the service directory); ` +
+        'without package.artifact, serverless packages the code itself.',
+      'SPOTINST_ARTIFACT_MISSING',
+    );
+  }
+}
+
 /** The jar a java function uploads when nothing else is configured (as plugin 1.x did). */
 export function defaultJarPath(serviceName: string): string {
   return path.join('target', `${serviceName}.jar`);

@@ -117,6 +117,7 @@ export class SpotinstPlugin {
         this.provider.getService();
       },
       'before:package:createDeploymentArtifacts': () => {
+        load.packaging().checkConfiguredArtifacts(this.serverless, this.provider.getService());
         load.packaging().assignJavaArtifacts(this.serverless, this.provider.getService());
         this.reuse = load.reuse().reusePreviousArtifacts(this.serverless);
         if (this.reuse.reused) this.log.notice('Packaging skipped: no file changed since the last package, so its zips are reused.');
@@ -129,6 +130,7 @@ export class SpotinstPlugin {
         const key = String(this.options.function);
         const packaging = load.packaging();
         packaging.preparePackageFunction(this.serverless, key);
+        packaging.checkConfiguredArtifacts(this.serverless, this.provider.getService(), key);
         packaging.assignJavaArtifacts(this.serverless, this.provider.getService(), key);
       },
       'deploy:deploy': () => load.deploy().deployService(this.context()),

@@ -68,13 +68,30 @@ export interface ResolveOptions {
 
 const SAVE_HINT = 'Save them with `serverless spotinst credentials --token <token> --account <account>`';
 
+/** Spotinst account ids: `act-` and letters or digits. */
+export const ACCOUNT_PATTERN = /^act-[0-9A-Za-z]+$/;
+
+/**
+ * Says what is wrong with an account id without quoting it: a token pasted where the
+ * account belongs would otherwise be printed.
+ */
+function notAnAccount(where: string, fix: string): SpotinstError {
+  return new SpotinstError(
+    `${where} does not look like a Spotinst account id (act- and letters or digits, e.g. act-1a2b3c4d). ${fix}`,
+    'SPOTINST_CREDENTIALS_INVALID',
+  );
+}
+
 /** Resolves credentials by SPEC §4 precedence; throws a message that says how to provide them. */
 export function resolveCredentials(options: ResolveOptions = {}): Credentials {
   const env = options.env ?? process.env;
   const token = env.SPOTINST_TOKEN;
   const account = env.SPOTINST_ACCOUNT;
   if (token && account) {
-    return { token, account, source: 'the SPOTINST_TOKEN and SPOTINST_ACCOUNT environment variables' };
+    if (!ACCOUNT_PATTERN.test(account.trim())) {
+      throw notAnAccount('SPOTINST_ACCOUNT', 'Set it to the account the token belongs to, e.g. SPOTINST_ACCOUNT=act-1a2b3c4d.');
+    }
+    return { token, account: account.trim(), source: 'the SPOTINST_TOKEN and SPOTINST_ACCOUNT environment variables' };
   }
   if (token || account) {
     const missing = token ? 'SPOTINST_ACCOUNT' : 'SPOTINST_TOKEN';
@@ -114,9 +131,13 @@ export function resolveCredentials(options: ResolveOptions = {}): Credentials {
       'SPOTINST_CREDENTIALS_INVALID',
     );
   }
+  const profileAccount = (entry.account as string).trim();
+  if (!ACCOUNT_PATTERN.test(profileAccount)) {
+    throw notAnAccount(`The account of profile "${profile}" in ${file}`, `${SAVE_HINT} --profile ${profile} --overwrite.`);
+  }
   return {
     token: entry.token as string,
-    account: entry.account as string,
+    account: profileAccount,
     source: `profile "${profile}" in ${file}`,
   };
 }
@@ -146,6 +167,7 @@ export function saveCredentials(options: SaveOptions): SaveResult {
   const account = options.account.trim();
   if (!token) throw new SpotinstError('--token is empty. Pass the API token from the Spotinst console.', 'SPOTINST_CREDENTIALS_INVALID');
   if (!account) throw new SpotinstError('--account is empty. Pass the account id, e.g. act-1a2b3c4d.', 'SPOTINST_CREDENTIALS_INVALID');
+  if (!ACCOUNT_PATTERN.test(account)) throw notAnAccount('--account', 'Pass the account id the token belongs to, e.g. --account act-1a2b3c4d.');
   if (!/^[A-Za-z0-9_.-]+$/.test(profile)) {
     throw new SpotinstError(
       `--profile "${profile}" is not a valid profile name: use letters, digits, '.', '_' or '-'.`,

@@ -1,10 +1,12 @@
 import { DEFAULT_API_URL } from '../api/types';
+import { SpotinstError } from '../errors';
 import type { RetryEvent, SpotinstClient } from '../api';
 import type { Credentials } from './credentials';
 import type { ServiceModel } from './model';
 import type { CliOptions, PluginLog, ServerlessLike } from '../plugin/serverless-types';
 
 export const PROVIDER_NAME = 'spotinst';
+export const API_URL_INVALID_CODE = 'SPOTINST_API_URL_INVALID';
 
 /** `name:` as written under each function, before the framework fills in its default. */
 function writtenFunctionNames(configurationInput: Record<string, unknown> | undefined): Map<string, unknown> {
@@ -51,7 +53,21 @@ export class SpotinstProvider {
 
   /** provider.spotinst.apiUrl, else SPOTINST_API_URL, else the Spotinst cloud. */
   get apiUrl(): string {
-    return this.getService().apiUrl || process.env.SPOTINST_API_URL || DEFAULT_API_URL;
+    const configured = this.getService().apiUrl;
+    if (configured) return configured;
+    const fromEnvironment = process.env.SPOTINST_API_URL?.trim();
+    if (!fromEnvironment) return DEFAULT_API_URL;
+    // Checked as provider.spotinst.apiUrl is: a URL without its scheme would otherwise be
+    // tried as a path, and fail with a network error that does not say what to change.
+    const { checkApiUrl } = require('./validate') as typeof import('./validate');
+    const checked = checkApiUrl(fromEnvironment);
+    if ('url' in checked) return checked.url;
+    throw new SpotinstError(
+      `SPOTINST_API_URL is ${JSON.stringify(fromEnvironment)}, which is not an http:// or https:// URL. ` +
+        `Set it to the API base URL with its scheme, e.g. SPOTINST_API_URL=${checked.guess ?? 'http://127.0.0.1:7711'}, ` +
+        `or unset it to use ${DEFAULT_API_URL}.`,
+      API_URL_INVALID_CODE,
+    );
   }
 
   /** The validated service; the first call reports warnings, any error stops the command. */

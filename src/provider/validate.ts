@@ -259,25 +259,34 @@ function optionalString(value: unknown, path: string, what: string, example: str
 function validateApiUrl(value: unknown, path: string, problems: Problems): string | undefined {
   const text = optionalString(value, path, 'the API base URL', 'http://127.0.0.1:7711', problems);
   if (text === undefined) return undefined;
+  const checked = checkApiUrl(text);
+  if ('url' in checked) return checked.url;
+  problems.error(
+    path,
+    value,
+    'apiUrl must be an http:// or https:// URL',
+    checked.guess
+      ? `write the full URL with its scheme, e.g. apiUrl: ${checked.guess}`
+      : 'write the API base URL, e.g. apiUrl: http://127.0.0.1:7711 (spotinst-local) or https://api.spotinst.io',
+  );
+  return undefined;
+}
+
+/**
+ * An API base URL (provider.spotinst.apiUrl or SPOTINST_API_URL) without its trailing
+ * slashes, or, when it is not an http(s) URL, the URL it probably meant (one without a
+ * scheme gets http://).
+ */
+export function checkApiUrl(text: string): { url: string } | { guess?: string } {
   let url: URL | undefined;
   try {
     url = new URL(text);
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    const guess = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? undefined : `http://${text}`;
-    problems.error(
-      path,
-      value,
-      'apiUrl must be an http:// or https:// URL',
-      guess && isHttpUrl(guess)
-        ? `write the full URL with its scheme, e.g. apiUrl: ${guess}`
-        : 'write the API base URL, e.g. apiUrl: http://127.0.0.1:7711 (spotinst-local) or https://api.spotinst.io',
-    );
-    return undefined;
-  }
-  return text.replace(/\/+$/, '');
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return { url: text.replace(/\/+$/, '') };
+  const guess = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? undefined : `http://${text}`;
+  return guess && isHttpUrl(guess) ? { guess } : {};
 }
 
 function isHttpUrl(text: string): boolean {

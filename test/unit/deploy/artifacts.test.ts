@@ -61,6 +61,12 @@ describe('artifacts', () => {
     await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), path.join(dir, 'nope.zip'))).rejects.toMatchObject({
       code: 'SPOTINST_ARTIFACT_MISSING',
     });
+    const directory = path.join(dir, 'build');
+    fs.mkdirSync(directory);
+    await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), directory)).rejects.toMatchObject({
+      code: 'SPOTINST_ARTIFACT_MISSING',
+      message: `The artifact ${directory} is a directory, not a zip or jar. Fix package.artifact to name the archive.`,
+    });
     const text = path.join(dir, 'text.zip');
     fs.writeFileSync(text, 'not a zip');
     await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), text)).rejects.toMatchObject({

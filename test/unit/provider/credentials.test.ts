@@ -78,6 +78,26 @@ describe('credentials', () => {
       expect(error.message).not.toContain(TOKEN);
     });
 
+    it('refuses an account that is no account id, without quoting it (it may be the token, pasted in the wrong place)', () => {
+      const fromEnv = thrown(() => resolveCredentials({ env: { ...env, SPOTINST_TOKEN: TOKEN, SPOTINST_ACCOUNT: TOKEN } }));
+      expect(fromEnv.code).toBe('SPOTINST_CREDENTIALS_INVALID');
+      expect(fromEnv.message).toContain('SPOTINST_ACCOUNT does not look like a Spotinst account id');
+      expect(fromEnv.message).toContain('SPOTINST_ACCOUNT=act-1a2b3c4d');
+      expect(fromEnv.message).not.toContain(TOKEN);
+
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, yaml.dump({ default: { token: TOKEN, account: '1a2b3c4d' } }));
+      const fromFile = thrown(() => resolveCredentials({ env }));
+      expect(fromFile.code).toBe('SPOTINST_CREDENTIALS_INVALID');
+      expect(fromFile.message).toContain(`The account of profile "default" in ${file} does not look like a Spotinst account id`);
+      expect(fromFile.message).toContain('--profile default --overwrite');
+      expect(fromFile.message).not.toContain(TOKEN);
+    });
+
+    it('trims the account it reads', () => {
+      expect(resolveCredentials({ env: { ...env, SPOTINST_TOKEN: TOKEN, SPOTINST_ACCOUNT: ' act-1a2b3c4d\n' } }).account).toBe('act-1a2b3c4d');
+    });
+
     it('reports broken YAML by line, never quoting the file (it holds the token)', () => {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `default:\n  token: ${TOKEN}\n  account: [unclosed\n`);
@@ -128,6 +148,8 @@ describe('credentials', () => {
       [{ token: ' ', account: 'act-1' }, '--token is empty'],
       [{ token: TOKEN, account: '' }, '--account is empty'],
       [{ token: TOKEN, account: 'act-1', profile: 'my profile' }, 'not a valid profile name'],
+      [{ token: TOKEN, account: '1a2b3c4d' }, '--account does not look like a Spotinst account id'],
+      [{ token: 'act-1a2b3c4d', account: TOKEN }, '--account does not look like a Spotinst account id'],
     ])('rejects bad input %#', (input, message) => {
       const error = thrown(() => saveCredentials({ ...input, env }));
       expect(error.message).toContain(message);
