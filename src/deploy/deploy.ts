@@ -105,9 +105,10 @@ async function applyWithProgress(
   const failures = failuresOf(result);
   if (failures.length > 0) {
     const failed = failures.filter((failure) => failure.outcome === 'failed').length;
+    const skipped = failures.length - failed;
     throw new SpotinstError(
       [
-        `Deploy incomplete: ${failed} of ${total} changes failed${failures.length > failed ? ` and ${failures.length - failed} were skipped` : ''}; ` +
+        `Deploy incomplete: ${failed} of ${total} changes failed${skipped ? ` and ${skipped} ${skipped === 1 ? 'was' : 'were'} skipped` : ''}; ` +
           'everything else is deployed:',
         ...renderResults(result.results),
         'Fix what is reported and run the command again: it picks up where this one stopped.',
