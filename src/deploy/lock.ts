@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SpotinstError } from '../errors';
+import { TEMP_MARKER } from '../atomic-file';
 
 export const LOCK_FILE = 'spotinst-deploy.lock';
 
@@ -36,6 +37,20 @@ function readOwner(file: string): LockOwner | undefined {
   }
 }
 
+const DEBRIS = new RegExp(`${TEMP_MARKER.replace('.', '\\.')}(\\d+)-\\d+-[0-9a-f]+$`);
+
+/**
+ * Temporary files of atomic writes whose writer died before its rename (a deploy killed
+ * mid-write). Nothing reads them; holding the lock, we know no live deploy of this service
+ * is writing, but a file of a live process is left alone all the same.
+ */
+function removeDebris(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const match = DEBRIS.exec(name);
+    if (match && !alive(Number(match[1]))) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 export interface ServiceLock {
   file: string;
   release(): void;
@@ -58,6 +73,7 @@ export function lockService(serviceDir: string, command: string): ServiceLock {
         if (readOwner(file)?.pid === me.pid) fs.rmSync(file, { force: true });
       };
       process.on('exit', release);
+      removeDebris(path.dirname(file));
       return { file, release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

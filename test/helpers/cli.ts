@@ -111,9 +111,9 @@ export interface LocalWorld {
 }
 
 /** A workspace with a spotinst-local serving from inside it. */
-export async function startLocalWorld(): Promise<LocalWorld> {
+export async function startLocalWorld(options: { faults?: string } = {}): Promise<LocalWorld> {
   const workspace = createWorkspace();
-  const platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
+  const platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform'), faults: options.faults });
   const client = new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
   const env = { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account };
   return { workspace, platform, client, env };

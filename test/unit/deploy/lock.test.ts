@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE, lockService } from '../../../src/deploy/lock';
+import { TEMP_MARKER } from '../../../src/atomic-file';
 
 describe('the service lock', () => {
   let dir: string;
@@ -28,6 +29,17 @@ describe('the service lock', () => {
     lock.release();
     expect(fs.existsSync(lockFile)).toBe(false);
     lockService(dir, 'remove').release();
+  });
+
+  it('clears temporary files of writes cut short by a dead process, and only those', () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const serverlessDir = path.join(dir, '.serverless');
+    fs.mkdirSync(serverlessDir, { recursive: true });
+    const debris = `spotinst-deploy.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
+    const live = `spotinst-deploy.json${TEMP_MARKER}${process.pid}-1795335694467-9f3a`;
+    for (const name of [debris, live, 'spotinst-deploy.json', 'hello.zip']) fs.writeFileSync(path.join(serverlessDir, name), '{');
+    lockService(dir, 'deploy').release();
+    expect(fs.readdirSync(serverlessDir).sort()).toEqual(['hello.zip', live, 'spotinst-deploy.json'].sort());
   });
 
   it('takes over a lock left by a process that died', () => {
