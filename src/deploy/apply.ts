@@ -107,6 +107,8 @@ class Applier {
   private readonly jobs: Map<string, CronJob>;
   private readonly patterns: Map<string, Pattern>;
   private readonly aliases: Alias[];
+  /** ids of the functions this deploy created a cron job for */
+  private readonly jobCreatedFor = new Set<string>();
 
   constructor(private readonly context: ApplyContext) {
     for (const fn of context.actual.functions) this.functions.set(fn.name, fn);
@@ -200,15 +202,42 @@ class Applier {
     }
   }
 
-  private applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
+  private async applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    return this.applyTrigger<CronJobInput, CronJob>(step, functionId, {
+    await this.applyTrigger<CronJobInput, CronJob>(step, functionId, {
       create: (input) => client.cronJobs.create(input),
       update: (id, input) => client.cronJobs.update(id, input),
       delete: (id) => client.cronJobs.delete(id),
       findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
       state: this.jobs,
     }, (id) => jobInput(step, id, environmentId));
+    if (step.action === 'create' && functionId) this.jobCreatedFor.add(functionId);
+  }
+
+  /**
+   * Cron jobs are the one resource the API does not keep unique. Two deploys of a service
+   * from two checkouts (which share no lock) can each read "no job" and create one for the
+   * same function. So a deploy that created jobs lists them afterwards and deletes all but
+   * the first of each such function, the one a plan keeps too: whichever deploy finishes
+   * last sees both jobs, so the account is left with one.
+   */
+  private async removeDuplicateJobs(): Promise<void> {
+    if (this.jobCreatedFor.size === 0) return;
+    const { client } = this.context;
+    try {
+      const jobs = await client.cronJobs.list({ action: 'INVOKE_FUNCTION' });
+      const extras = [...this.jobCreatedFor].flatMap((functionId) => jobs.filter((job) => job.resourceId === functionId).slice(1));
+      await Promise.all(
+        extras.map(async (extra) => {
+          await this.write(() => client.cronJobs.delete(extra.id));
+          this.jobs.delete(extra.id);
+        }),
+      );
+      for (const job of jobs) if (this.jobCreatedFor.has(job.resourceId) && !extras.includes(job)) this.jobs.set(job.id, job);
+    } catch (error) {
+      // the next deploy's plan deletes any duplicate left behind
+      this.record({ kind: 'cron', name: 'duplicates', action: 'delete', outcome: 'failed', error: error as Error });
+    }
   }
 
   private applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
@@ -274,6 +303,7 @@ class Applier {
         ),
       ),
     ]);
+    await this.removeDuplicateJobs();
     return {
       results: this.results,
       functions: this.functions,

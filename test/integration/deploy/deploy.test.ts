@@ -71,9 +71,10 @@ describe('deploy against spotinst-local', () => {
     const config = service(local, base, { alias: 'shop.example.test' });
     const before = local.platform.stats();
     const deployed = (await dir.run(config, DEPLOY)).out;
-    // one listing of applications (to find none), then writes only
+    // one listing of applications (to find none), writes, and the job listing that looks
+    // for duplicate jobs (apply.ts): nothing reads the functions or patterns back
     const reads = Object.entries(local.platform.stats().requests).filter(([route, count]) => route.startsWith('GET ') && count > (before.requests[route] ?? 0));
-    expect(reads.map(([route]) => route)).toEqual(['GET /functions/application']);
+    expect(reads.map(([route]) => route).sort()).toEqual(['GET /functions/application', 'GET /spectrum/events/job']);
     expect(deployed).toBe((await dir.run(config, ['info:info'])).out);
 
     const { report: _dropped, ...rest } = base;
