@@ -2,7 +2,7 @@
 /**
  * `npm run chaos`: the long pass of the reliability suite (test/reliability with
  * SPOTINST_CHAOS=1: 100 fault runs, 100 crash trials, …), one file at a time, then every
- * figure the items recorded, also kept in reliability-figures.json for docs/reliability.md.
+ * figure the items recorded, also kept in test/reliability/chaos-figures.json for docs/reliability.md.
  * `npm run chaos -- faults crash` runs only the files whose names match.
  */
 'use strict';
@@ -26,6 +26,16 @@ const recorded = fs.existsSync(figures)
   : [];
 process.stdout.write(`\nReliability figures (npm run chaos, ${minutes} min, ${new Date().toISOString().slice(0, 10)}):\n`);
 for (const { item, figure } of recorded) process.stdout.write(`- ${item}: ${figure}\n`);
-fs.writeFileSync(path.join(root, 'reliability-figures.json'), `${JSON.stringify({ minutes: Number(minutes), figures: recorded }, null, 2)}\n`);
+// a partial run (file names given) replaces the figures of its items and keeps the others
+const kept = path.join(root, 'test', 'reliability', 'chaos-figures.json');
+let previous = [];
+try {
+  previous = process.argv.length > 2 ? JSON.parse(fs.readFileSync(kept, 'utf8')).figures : [];
+} catch {
+  previous = [];
+}
+const rerun = new Set(recorded.map(({ item }) => item));
+const merged = [...previous.filter(({ item }) => !rerun.has(item)), ...recorded.map((entry) => ({ ...entry, date: new Date().toISOString().slice(0, 10), minutes: Number(minutes) }))];
+fs.writeFileSync(kept, `${JSON.stringify({ figures: merged }, null, 2)}\n`);
 fs.rmSync(path.dirname(figures), { recursive: true, force: true });
 process.exit(jest.status ?? 1);
