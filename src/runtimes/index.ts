@@ -25,7 +25,7 @@ export function createRunner(options: RunnerOptions): Runner {
 
 export * from './types';
 export { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
-export { MINIMAL_PATH, functionEnvironment } from './process-runner';
+export { MINIMAL_PATH, functionEnvironment, memoryCeilingMb } from './process-runner';
 export { ensureJavaRuntime } from './java/launcher';
 export { defaultCacheDir } from './cache';
 export { parseBody, platformVariables } from './contract';

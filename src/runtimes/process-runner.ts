@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
 import { findOnPath } from './interpreters';
 import type {
@@ -42,6 +43,32 @@ export function functionEnvironment(own: Record<string, string>): Record<string,
  */
 const SETPRIV = process.platform === 'linux' ? findOnPath('setpriv') : undefined;
 
+/**
+ * The resident memory a worker may reach before it is stopped: the function's limit, plus
+ * room for the runtime itself (node, the JVM and the interpreters take 15-50 MB, and a heap
+ * at its limit carries a young generation and fragmentation that grow with it). The heap
+ * flags and address-space limits of the launchers stop most functions first; this also
+ * stops the memory they do not see (node Buffers, native allocations).
+ */
+export function memoryCeilingMb(memoryMb: number): number {
+  return Math.ceil(memoryMb * 1.25) + 128;
+}
+/** How often a worker's resident memory is read while it runs an invocation, and while idle. */
+const MEMORY_CHECK_ACTIVE_MS = 20;
+const MEMORY_CHECK_IDLE_MS = 100;
+/** Resident memory is read from /proc: on systems without it the limit is the launchers' alone. */
+const HAS_PROC = fs.existsSync('/proc/self/status');
+
+/** A process's resident memory in MB, or undefined when it cannot be read (it is gone). */
+function residentMb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A protocol line from a worker is at most this long; a longer one means a broken worker. */
 const MAX_PROTOCOL_LINE = 16 * 1024 * 1024;
 /** After a worker exits, how long its pipes may still deliver what it printed last. */
@@ -59,8 +86,12 @@ class WorkerProcess {
   readonly child: ChildProcess;
   active?: ActiveInvocation;
   dead = false;
+  /** the resident memory (MB) it was stopped at for going over its limit */
+  overMemoryMb?: number;
   private stdoutBuffer = '';
   private stderrTail = '';
+  private memoryTimer?: NodeJS.Timeout;
+  private readonly ceilingMb: number;
 
   constructor(spec: LaunchSpec, options: RunnerOptions, onGone: (worker: WorkerProcess) => void) {
     const [command, args] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', spec.command, ...spec.args]] : [spec.command, spec.args];
@@ -85,6 +116,8 @@ class WorkerProcess {
       this.stderrTail = (this.stderrTail + text).slice(-4096);
       this.active?.collector.add('stderr', text);
     });
+    this.ceilingMb = memoryCeilingMb(options.memoryMb);
+    this.watchMemory();
     let reported = false;
     const gone = (description: string): void => {
       if (reported) return;
@@ -98,6 +131,7 @@ class WorkerProcess {
     this.child.on('error', (error) => gone(`the worker process failed: ${error.message}`));
     this.child.on('exit', (code, signal) => {
       this.dead = true;
+      clearTimeout(this.memoryTimer);
       const description = signal ? `the worker process was killed by ${signal}` : `the worker process exited with code ${code}`;
       // let the pipes deliver the last output (an out-of-memory report, say), but not forever:
       // a grandchild may hold them open
@@ -108,6 +142,30 @@ class WorkerProcess {
         gone(description);
       });
     });
+  }
+
+  /**
+   * Reads the worker's resident memory now and then (often while it runs an invocation) and
+   * kills it when it is over the limit. Call again when an invocation starts: an idle
+   * worker's next reading may be far off.
+   */
+  watchMemory(): void {
+    clearTimeout(this.memoryTimer);
+    const pid = this.child.pid;
+    if (!HAS_PROC || pid === undefined || this.dead) return;
+    const check = (): void => {
+      const used = residentMb(pid);
+      if (this.dead || used === undefined) return;
+      if (used > this.ceilingMb) {
+        this.overMemoryMb = Math.round(used);
+        this.kill();
+        return;
+      }
+      this.memoryTimer = setTimeout(check, this.active ? MEMORY_CHECK_ACTIVE_MS : MEMORY_CHECK_IDLE_MS);
+      this.memoryTimer.unref();
+    };
+    this.memoryTimer = setTimeout(check, MEMORY_CHECK_ACTIVE_MS);
+    this.memoryTimer.unref();
   }
 
   /** Recent stderr, to explain a crash (e.g. node's "heap out of memory"). */
@@ -274,11 +332,12 @@ export class ProcessRunner implements Runner {
           }
         },
         onExit: (description) => {
-          const message = explainExit(description, current.lastStderr, this.options.memoryMb);
+          const message = explainExit(description, current, this.options.memoryMb);
           collector.note(message);
           finish('error', { error: { message, type: 'WorkerExited' } });
         },
       };
+      current.watchMemory();
       current.send({
         type: 'invoke',
         id: info.requestId,
@@ -325,8 +384,11 @@ export class ProcessRunner implements Runner {
   }
 }
 
-function explainExit(description: string, stderr: string, memoryMb: number): string {
-  if (/heap out of memory|MemoryError|NoMemoryError|OutOfMemoryError|failed to allocate memory/i.test(stderr)) {
+function explainExit(description: string, worker: WorkerProcess, memoryMb: number): string {
+  if (worker.overMemoryMb !== undefined) {
+    return `Function ran out of memory (limit ${memoryMb} MB): its process used ${worker.overMemoryMb} MB, over the ${memoryCeilingMb(memoryMb)} MB allowed with the runtime's own share, and was stopped`;
+  }
+  if (/heap out of memory|MemoryError|NoMemoryError|OutOfMemoryError|failed to allocate memory/i.test(worker.lastStderr)) {
     return `Function ran out of memory (limit ${memoryMb} MB): ${description}`;
   }
   return `Function ended its process before returning a result: ${description}`;

@@ -141,6 +141,36 @@ describe('node runner', () => {
     expect(outcome.status).toBe('error');
     expect(outcome.error?.message).toMatch(/ran out of memory/);
   });
+
+  test('memory limit: Buffers (outside the heap) past the ceiling stop the worker', async () => {
+    const r = runner({ family: 'nodejs', handler: 'handler.buffers', memoryMb: 64, timeoutS: 30 });
+    const outcome = await r.invoke(event, info());
+    expect(outcome.status).toBe('error');
+    expect(outcome.error?.message).toMatch(/ran out of memory \(limit 64 MB\): its process used \d+ MB, over the 208 MB allowed/);
+    expect(outcome.durationMs).toBeLessThan(10000);
+    expect((await r.invoke(event, info())).coldStart).toBe(true);
+  });
+
+  test('memory limit: an idle worker that keeps allocating is stopped; the next call starts a new one', async () => {
+    const r = runner({ family: 'nodejs', handler: 'handler.leakAfterReturn', memoryMb: 64 });
+    const first = await r.invoke(event, info());
+    const pid = Number((first.result as { body: string }).body);
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) break;
+      if (Date.now() > deadline) throw new Error(`worker ${pid} still runs 10 s after it started leaking`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const second = await r.invoke(event, info());
+    expect(second.coldStart).toBe(true);
+    expect(Number((second.result as { body: string }).body)).not.toBe(pid);
+  });
 });
 
 describe('python runner', () => {
