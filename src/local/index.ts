@@ -50,7 +50,11 @@ export interface LocalPlatform {
   account: string;
   dataDir: string;
   stats(): LocalStats;
-  /** Stops serving, lets in-flight invocations end (or time out), stops every worker and timer. */
+  /**
+   * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
+   * is not carried out), lets the requests in flight finish (an invocation ends or times
+   * out), stops every worker and timer.
+   */
   close(): Promise<void>;
 }
 
@@ -91,7 +95,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   });
 
   let fixedBaseUrl: string | undefined;
-  const server = http.createServer(createRequestListener(platform, { faults, fixedBaseUrl: () => fixedBaseUrl }));
+  const handling = createRequestListener(platform, { faults, fixedBaseUrl: () => fixedBaseUrl });
+  const server = http.createServer(handling.listener);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -124,6 +129,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         (async () => {
           const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
+          await handling.drain();
           await platform.close(Number.POSITIVE_INFINITY);
           // the last replies are on their way: let them finish, briefly, before cutting connections
           server.closeIdleConnections();

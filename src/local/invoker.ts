@@ -71,6 +71,7 @@ export class Invoker {
   private readonly reaper: NodeJS.Timeout;
   private inFlight = 0;
   private drained?: () => void;
+  private closed = false;
 
   constructor(
     private readonly store: StateStore,
@@ -84,6 +85,8 @@ export class Invoker {
   }
 
   async invoke(fn: StoredFunction, event: FunctionEvent): Promise<Invocation> {
+    // a worker started after close() would outlive the platform
+    if (this.closed) throw new Error('spotinst-local is stopping: no new invocations');
     const version = pickVersion(fn.activeVersions, fn.latestVersion);
     this.inFlight += 1;
     try {
@@ -141,6 +144,7 @@ export class Invoker {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.reaper);
     await this.disposeAll();
   }

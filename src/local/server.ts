@@ -20,11 +20,23 @@ export interface ServerOptions {
   fixedBaseUrl: () => string | undefined;
 }
 
+export interface RequestHandling {
+  listener: http.RequestListener;
+  /**
+   * From now on every request is answered 503 with `Connection: close` and does nothing:
+   * kept-alive connections would otherwise bring work in for as long as their clients keep
+   * sending. Resolves when the requests already being handled are done (an invocation ends
+   * by itself or by its timeout), so no late write of this platform can land after a
+   * successor started on the same data directory.
+   */
+  drain(): Promise<void>;
+}
+
 /**
  * The HTTP surface: `/__local/*` extras, function URLs (`/fn/…`), aliases (`/alias/<host>/…`
  * or a request whose Host is an alias), and the management API of SPEC §2 for the rest.
  */
-export function createRequestListener(platform: Platform, options: ServerOptions): http.RequestListener {
+export function createRequestListener(platform: Platform, options: ServerOptions): RequestHandling {
   const router = new Router(managementRoutes(platform));
   const triggers = new Triggers(platform);
 
@@ -144,7 +156,17 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     }
   }
 
-  return (req, res) => {
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const listener: http.RequestListener = (req, res) => {
+    if (draining) {
+      closeAfterReply(res);
+      sendJson(res, 503, { error: 'spotinst-local is shutting down: the request was not carried out' }, { 'Retry-After': '1' });
+      req.resume();
+      return;
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://local');
@@ -165,11 +187,28 @@ export function createRequestListener(platform: Platform, options: ServerOptions
       const alias = isLoopback(host) ? undefined : triggers.findAlias(host);
       handled = alias ? triggers.serveAlias(req, res, alias, path, url) : management(req, res, url);
     }
-    handled.catch((error: Error) => {
-      process.emitWarning(`spotinst-local: ${req.method} ${path} failed: ${error.stack ?? error.message}`);
-      if (!res.headersSent) sendJson(res, 500, { error: `spotinst-local failed: ${error.message}` });
-      else res.destroy();
-    });
+    inFlight += 1;
+    handled
+      .catch((error: Error) => {
+        process.emitWarning(`spotinst-local: ${req.method} ${path} failed: ${error.stack ?? error.message}`);
+        if (!res.headersSent) sendJson(res, 500, { error: `spotinst-local failed: ${error.message}` });
+        else res.destroy();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+  };
+
+  return {
+    listener,
+    drain() {
+      draining = true;
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        drained = resolve;
+      });
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import axios from 'axios';
 import JSZip from 'jszip';
@@ -145,4 +146,48 @@ test('close() lets an in-flight invocation finish and answer', async () => {
   const response = await reply;
   expect(response.status).toBe(200);
   expect(response.data).toBe('finished');
+});
+
+test('close() with a kept-alive client still sending: a request after close began is refused (503) and not run; close ends', async () => {
+  const dir = tempDir();
+  dirs.push(dir);
+  const platform = await startTestPlatform({ dataDir: dir });
+  const { environmentId } = await createEnvironment(platform.client);
+  const zip = await zipFiles({
+    'handler.js':
+      'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };',
+  });
+  const fn = await platform.client.functions.create({
+    environmentId,
+    name: 'keepalive',
+    runtime: 'nodejs8.3',
+    access: 'public',
+    limits: { memory: 128, timeout: 30 },
+    code: { handler: 'handler.main', source: zip.toString('base64') },
+  });
+  // two clients, one kept-alive connection each
+  const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
+  try {
+    const send = (agent: http.Agent, body: unknown) =>
+      axios.post(fn.url, body, { httpAgent: agent, validateStatus: () => true }).then(
+        (response) => ({ status: response.status, connection: response.headers.connection as string | undefined }),
+        (error: Error) => ({ status: 0, connection: error.message }),
+      );
+    const markers = [path.join(dir, 'long'), path.join(dir, 'short')];
+    // a long invocation keeps close() waiting while the second client's connection stays in use
+    const long = send(agents[0], { marker: markers[0], ms: 1500 });
+    const short = send(agents[1], { marker: markers[1], ms: 200 });
+    await eventually(async () => (markers.every((marker) => fs.existsSync(marker)) ? true : undefined), 10000, 'both invocations to start');
+    const closed = platform.platform.close();
+    expect((await short).status).toBe(200);
+    // the same connection, after close began: answered, not run
+    const refused = await send(agents[1], { ms: 0 });
+    expect(refused).toEqual({ status: 503, connection: 'close' });
+    expect((await long).status).toBe(200);
+    await closed;
+    expect(platform.platform.stats().invocations).toBe(2);
+  } finally {
+    for (const agent of agents) agent.destroy();
+    platform.client.close();
+  }
 });
