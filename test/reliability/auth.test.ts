@@ -191,7 +191,7 @@ describe('a private function', () => {
           for (const method of ['GET', 'POST'] as const) {
             tally.checks += 1;
             const response = await call.request({ method, url, headers: { ...extra, ...headers }, data: method === 'POST' ? { try: 1 } : undefined });
-            expect({ way, label, method, status: response.status, type: response.data?.errorType }).toEqual({ way, label, method, status: 401, type: 'Unauthorized' });
+            expect({ way, label, method, status: response.status, type: (response.data as { errorType?: string }).errorType }).toEqual({ way, label, method, status: 401, type: 'Unauthorized' });
             tally.privateRefused += 1;
           }
         }

@@ -598,7 +598,7 @@ describe('hostile input', () => {
     expect((await client.functions.get(good.id, environmentId)).latestVersion).toBe(0);
     expect((await client.functions.list(environmentId)).map((fn) => fn.name)).not.toContain('evil');
     const answer = await call.post(good.url, { still: 'here' });
-    expect(JSON.parse(String(answer.data)).echo).toEqual({ still: 'here' });
+    expect((JSON.parse(String(answer.data)) as { echo?: unknown }).echo).toEqual({ still: 'here' });
     await bystanderCall();
     contained.add('../ zip');
   });
@@ -915,7 +915,7 @@ describe('restart mid-traffic', () => {
         if (!lostIds.has(entry.fn.id)) await invokeOnce(entry);
       }
       const routed = await call.get(`${platform!.url}/alias/${ALIAS_HOST}/hello`);
-      expect({ status: routed.status, tag: JSON.parse(String(routed.data)).tag }).toEqual({ status: 200, tag: 'triggered' });
+      expect({ status: routed.status, tag: (JSON.parse(String(routed.data)) as { tag?: string }).tag }).toEqual({ status: 200, tag: 'triggered' });
     };
 
     try {
@@ -951,6 +951,12 @@ describe('restart mid-traffic', () => {
     platform = await startLocalPlatform({ dataDir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
     api = clientFor(platform);
     await verify(api);
+    // both versions of the split still run their own code
+    const seen = new Set<string>();
+    for (let i = 0; i < 100 && seen.size < 2; i += 1) {
+      seen.add((JSON.parse(String((await call.post(split.url, {})).data)) as { tag: string }).tag);
+    }
+    expect([...seen].sort()).toEqual(['split-v0', 'split-v1']);
     await platform.close();
     platform = undefined;
     // closing stopped every worker the traffic met
