@@ -760,18 +760,20 @@ function shape(fn: FunctionRecord) {
 }
 
 describe('restart mid-traffic', () => {
-  const dataDir = tempDir('hostile-restart-');
+  let dataDir: string | undefined;
   let platform: LocalPlatform | undefined;
   let api: SpotinstClient | undefined;
 
   afterAll(async () => {
     api?.close();
     await platform?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('close and start again on the same data dir while requests are in flight: nothing deployed is lost', async () => {
-    platform = await startLocalPlatform({ dataDir, port: 0, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+    const dir = tempDir('hostile-restart-');
+    dataDir = dir;
+    platform = await startLocalPlatform({ dataDir: dir, port: 0, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
     const port = Number(new URL(platform.url).port);
     api = clientFor(platform);
     const { environmentId: envId } = await createEnvironment(api);
@@ -931,7 +933,7 @@ describe('restart mid-traffic', () => {
         restartTally.inFlightAtClose += tally.outstanding;
         await platform.close();
         api.close();
-        platform = await startLocalPlatform({ dataDir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+        platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
         api = clientFor(platform);
         markUp();
         createsLeft = CREATES_PER_RESTART;
@@ -948,7 +950,7 @@ describe('restart mid-traffic', () => {
     // one last restart with no traffic: what is on disk is the whole truth
     await platform.close();
     api.close();
-    platform = await startLocalPlatform({ dataDir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+    platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
     api = clientFor(platform);
     await verify(api);
     // both versions of the split still run their own code
