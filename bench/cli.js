@@ -15,20 +15,20 @@ const HANDLER = "exports.main = async (event) => ({ statusCode: 200, body: JSON.
 
 /** @param {'spotinst' | 'aws'} provider */
 function config(provider) {
-  const fn = { handler: 'handler.main', memory: 128, timeout: 30 };
+  const fn = { handler: 'handler.main', timeout: 30 };
   return provider === 'spotinst'
     ? {
         service: 'bench-cli',
         frameworkVersion: '>=3',
         provider: { name: 'spotinst', stage: 'dev', spotinst: { apiUrl: 'http://127.0.0.1:9' } },
-        functions: { hello: { ...fn, runtime: 'nodejs8.3' } },
+        functions: { hello: { ...fn, memory: 128, runtime: 'nodejs8.3' } },
         plugins: ['serverless-spotinst-functions'],
       }
     : {
         service: 'bench-cli',
         frameworkVersion: '>=3',
         provider: { name: 'aws', stage: 'dev', region: 'us-east-1', runtime: 'nodejs20.x' },
-        functions: { hello: fn },
+        functions: { hello: { ...fn, memorySize: 128 } },
       };
 }
 
