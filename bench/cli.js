@@ -7,7 +7,7 @@
 'use strict';
 
 const path = require('node:path');
-const { PRIMARY_CLI, createWorkspace, writeService, runCli, median, figure, progress } = require('./lib');
+const { PRIMARY_CLI, createWorkspace, writeService, runCli, median, checked, runWhenMain, progress } = require('./lib');
 
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 15);
 
@@ -66,22 +66,16 @@ async function run() {
     progress(`${PRIMARY_CLI} invoke local -f hello, spotinst and aws alternately, ${RUNS} runs each`);
     const invoke = await interleaved(workspace, dirs, ['invoke', 'local', '-f', 'hello', '--data', '{"n":1}'], (out) => out.includes('"hello'));
     return {
-      cli_overhead_ratio: figure({
+      cli_overhead_ratio: checked({
         value: print.spotinst / print.aws,
-        unit: 'ratio',
         baseline: print.aws,
-        ratio: print.spotinst / print.aws,
         target: '<= 1.10',
-        met: print.spotinst / print.aws <= 1.1,
         note: `median of ${RUNS}: print spotinst ${Math.round(print.spotinst)} ms / aws ${Math.round(print.aws)} ms`,
       }),
-      invoke_local_ratio: figure({
+      invoke_local_ratio: checked({
         value: invoke.spotinst / invoke.aws,
-        unit: 'ratio',
         baseline: invoke.aws,
-        ratio: invoke.spotinst / invoke.aws,
         target: '<= 1.0',
-        met: invoke.spotinst / invoke.aws <= 1.0,
         note: `median of ${RUNS}: invoke local spotinst ${Math.round(invoke.spotinst)} ms / aws ${Math.round(invoke.aws)} ms`,
       }),
     };
@@ -92,12 +86,4 @@ async function run() {
 
 module.exports = { run };
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

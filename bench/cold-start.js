@@ -9,7 +9,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { REPO_ROOT, PRIMARY_CLI, createWorkspace, runCli, startPlatform, figure, progress } = require('./lib');
+const { REPO_ROOT, PRIMARY_CLI, createWorkspace, runCli, startPlatform, figure, checked, runWhenMain, progress } = require('./lib');
 
 const RUNTIMES = /** @type {const} */ ([
   ['node', 'spotinst-nodejs'],
@@ -69,12 +69,4 @@ async function run() {
 
 module.exports = { run };
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

@@ -10,7 +10,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, writeCalls, totalCalls, median, figure, progress } = require('./lib');
+const { PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, writeCalls, totalCalls, median, checked, runWhenMain, progress } = require('./lib');
 
 const CLOUD_LATENCY = 'rate=0,latency=40-80';
 
@@ -86,13 +86,10 @@ async function run() {
     const packageFirst = await runCli(cli, ['package'], { ...options, cwd: twenty });
     progress('package again, unchanged');
     const packageWarm = await runCli(cli, ['package'], { ...options, cwd: twenty });
-    results.package_warm_ratio = figure({
+    results.package_warm_ratio = checked({
       value: packageWarm.ms / packageFirst.ms,
-      unit: 'ratio',
       baseline: packageFirst.ms,
-      ratio: packageWarm.ms / packageFirst.ms,
       target: '<= 0.5',
-      met: packageWarm.ms / packageFirst.ms <= 0.5,
       note: `warm package ${Math.round(packageWarm.ms)} ms / first ${Math.round(packageFirst.ms)} ms`,
     });
 
@@ -105,22 +102,12 @@ async function run() {
     const afterSecond = await platform.stats();
     const noopWrites = writeCalls(afterSecond) - writeCalls(afterFirst);
     const noopBytes = afterSecond.codeBytesUploaded - afterFirst.codeBytesUploaded;
-    results.noop_redeploy_writes = figure({ value: noopWrites, unit: 'calls', baseline: writeCalls(afterFirst), target: '0', met: noopWrites === 0, note: 'baseline: write calls of the first deploy' });
-    results.noop_redeploy_code_bytes = figure({
-      value: noopBytes,
-      unit: 'bytes',
-      baseline: afterFirst.codeBytesUploaded,
-      target: '0',
-      met: noopBytes === 0,
-      note: 'baseline: code bytes of the first deploy',
-    });
-    results.noop_redeploy_ratio = figure({
+    results.noop_redeploy_writes = checked({ value: noopWrites, unit: 'calls', baseline: writeCalls(afterFirst), target: '0', note: 'baseline: write calls of the first deploy' });
+    results.noop_redeploy_code_bytes = checked({ value: noopBytes, unit: 'bytes', baseline: afterFirst.codeBytesUploaded, target: '0', note: 'baseline: code bytes of the first deploy' });
+    results.noop_redeploy_ratio = checked({
       value: second.ms / first.ms,
-      unit: 'ratio',
       baseline: first.ms,
-      ratio: second.ms / first.ms,
       target: '<= 0.25',
-      met: second.ms / first.ms <= 0.25,
       note: `no-op deploy ${Math.round(second.ms)} ms / first ${Math.round(first.ms)} ms`,
     });
     await runCli(cli, ['remove'], { ...options, cwd: twenty });
@@ -153,17 +140,14 @@ async function run() {
       calls.push(cold.calls);
     }
     const speedup = median(serial) / median(parallel);
-    results.cold_deploy_speedup = figure({
+    results.cold_deploy_speedup = checked({
       value: speedup,
-      unit: 'ratio',
       baseline: median(serial),
-      ratio: speedup,
       target: '>= 4',
-      met: speedup >= 4,
       note: `median of 3: --concurrency 1 ${Math.round(median(serial))} ms / default ${Math.round(median(parallel))} ms`,
     });
     const perFunction = median(calls) / 50;
-    results.cold_deploy_calls_per_function = figure({ value: perFunction, unit: 'calls', baseline: median(calls), target: '<= 3', met: perFunction <= 3, note: 'baseline: all API calls of the cold deploy' });
+    results.cold_deploy_calls_per_function = checked({ value: perFunction, unit: 'calls', baseline: median(calls), target: '<= 3', note: 'baseline: all API calls of the cold deploy' });
     return results;
   } finally {
     await platform.stop();
@@ -173,12 +157,4 @@ async function run() {
 
 module.exports = { run, CLOUD_LATENCY };
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

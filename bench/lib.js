@@ -200,6 +200,34 @@ function figure({ value, unit, baseline = null, ratio = null, target, met, note 
   };
 }
 
+/**
+ * A figure compared with its target, written as in the issue: "<= 0.25", ">= 4" or "0".
+ * @param {{ value: number, unit?: string, baseline?: number | null, ratio?: number | null, target: string, note?: string }} measured
+ * @returns {Figure}
+ */
+function checked({ value, unit = 'ratio', baseline = null, ratio = unit === 'ratio' ? value : null, target, note }) {
+  const [, op, bound] = /^(<=|>=)?\s*(-?[\d.]+)$/.exec(target) ?? [];
+  if (bound === undefined) throw new Error(`unreadable target "${target}"`);
+  const met = op === '<=' ? value <= Number(bound) : op === '>=' ? value >= Number(bound) : value === Number(bound);
+  return figure({ value, unit, baseline, ratio, target, met, note });
+}
+
+/**
+ * Lets a benchmark module run on its own (`node bench/deploy.js`), printing its figures.
+ * @param {NodeJS.Module} mod
+ * @param {() => Promise<Record<string, Figure>>} run
+ */
+function runWhenMain(mod, run) {
+  if (require.main !== mod) return;
+  run().then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error) => {
+      process.stderr.write(`${error.stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 /** @param {string} message */
 function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
@@ -217,5 +245,7 @@ module.exports = {
   median,
   round,
   figure,
+  checked,
+  runWhenMain,
   progress,
 };

@@ -10,7 +10,7 @@ const { spawn } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { REPO_ROOT, PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, figure, progress } = require('./lib');
+const { REPO_ROOT, PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, checked, runWhenMain, progress } = require('./lib');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -142,22 +142,16 @@ async function run() {
     }
     const note = `${CONNECTIONS} connections, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up, autocannon`;
     return {
-      local_rps_ratio: figure({
+      local_rps_ratio: checked({
         value: ours.rps / theirs.rps,
-        unit: 'ratio',
         baseline: theirs.rps,
-        ratio: ours.rps / theirs.rps,
         target: '>= 1.5',
-        met: ours.rps / theirs.rps >= 1.5,
         note: `spotinst-local ${Math.round(ours.rps)} req/s / serverless-offline ${Math.round(theirs.rps)} req/s; ${note}`,
       }),
-      local_p99_ratio: figure({
+      local_p99_ratio: checked({
         value: ours.p99 / theirs.p99,
-        unit: 'ratio',
         baseline: theirs.p99,
-        ratio: ours.p99 / theirs.p99,
         target: '<= 1.0',
-        met: ours.p99 / theirs.p99 <= 1.0,
         note: `p99 spotinst-local ${ours.p99} ms / serverless-offline ${theirs.p99} ms; ${note}`,
       }),
     };
@@ -169,12 +163,4 @@ async function run() {
 
 module.exports = { run };
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error) => {
-      process.stderr.write(`${error.stack ?? error}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

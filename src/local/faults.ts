@@ -96,7 +96,7 @@ export function parseFaults(spec: string): FaultSpec {
 }
 
 /** mulberry32: small, fast, and good enough to spread faults evenly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLIS, REPO_ROOT, cliEnvironment, runCli, startLocalWorld, type CliName, type LocalWorld } from '../helpers/cli';
+import { seededRandom } from '../../src/local/faults';
 import { combinedOutput } from './cli-runs';
 import { compareState, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
@@ -37,18 +38,6 @@ function deployKilledAfter(world: LocalWorld, cli: CliName, cwd: string, afterMs
   });
 }
 
-/** A repeatable sequence of numbers in [0, 1) (mulberry32), so a failing trial can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function resetPlatform(world: LocalWorld): Promise<void> {
   const reply = await fetch(`${world.platform.url}/__local/reset`, { method: 'POST', headers: { authorization: `Bearer ${world.platform.token}` } });
   expect(reply.status).toBeLessThan(300);
@@ -56,7 +45,8 @@ async function resetPlatform(world: LocalWorld): Promise<void> {
 
 it(`a deploy killed at a random moment converges when rerun, with intact caches (${TRIALS} trials)`, async () => {
   const seed = Number(process.env.SPOTINST_CRASH_SEED ?? crypto.randomInt(1, 2 ** 31));
-  const next = random(seed);
+  // repeatable, so that a failing trial can be replayed with SPOTINST_CRASH_SEED
+  const next = seededRandom(seed);
   // every call costs 10-30 ms, so that the API phase is a fair share of a deploy's duration
   const world = await startLocalWorld({ faults: 'rate=0,latency=10-30' });
   let killedMidway = 0;
