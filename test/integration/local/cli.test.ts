@@ -83,7 +83,9 @@ test('--help, bad options and bad faults', () => {
 });
 
 test('a non-loopback host without --token is refused with exit code 2', () => {
-  const refused = run(['--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()]);
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  const refused = run(['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir]);
   expect(refused.status).toBe(2);
   expect(refused.stderr).toMatch(/Refusing to serve on 0\.0\.0\.0 without an explicit token/);
 });
