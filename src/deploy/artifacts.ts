@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import isEqual from 'lodash/isEqual';
 import type JSZip from 'jszip';
 import { SpotinstError } from '../errors';
 import { writeFileAtomic } from '../atomic-file';
@@ -70,6 +71,9 @@ function sameFile(a: FileIdentity, b: FileIdentity): boolean {
  * A missing or foreign file only costs the full check.
  */
 export class ArtifactMemo {
+  /** whether anything was learnt since load: an unchanged memo is not written again */
+  private dirty = false;
+
   private constructor(
     private readonly file: string | undefined,
     private readonly checked: Record<string, CheckedArtifact>,
@@ -105,11 +109,13 @@ export class ArtifactMemo {
   }
 
   remember(artifact: string, entry: CheckedArtifact): void {
-    this.checked[artifact] = entry;
+    if (isEqual(this.checked[artifact], entry)) return;
+    this.checked[artifact] = { ...entry, entries: { ...entry.entries } };
+    this.dirty = true;
   }
 
   save(): void {
-    if (!this.file) return;
+    if (!this.file || !this.dirty) return;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileAtomic(this.file, `${JSON.stringify({ format: MEMO_FORMAT, artifacts: this.checked })}\n`);

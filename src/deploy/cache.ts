@@ -29,6 +29,9 @@ function isCodeInfo(value: unknown): value is FunctionCodeInfo {
 }
 
 export class DeployCache {
+  /** whether anything changed since load: an unchanged cache is not written again */
+  private dirty = false;
+
   private constructor(
     readonly file: string,
     private readonly functions: Record<string, FunctionCodeInfo>,
@@ -63,11 +66,16 @@ export class DeployCache {
   }
 
   remember(functionId: string, code: FunctionCodeInfo): void {
+    const known = this.functions[functionId];
+    if (known?.handler === code.handler && known.sha256 === code.sha256) return;
     this.functions[functionId] = { handler: code.handler, sha256: code.sha256 };
+    this.dirty = true;
   }
 
   forget(functionId: string): void {
+    if (!(functionId in this.functions)) return;
     delete this.functions[functionId];
+    this.dirty = true;
   }
 
   /** Where the service was found last time, under this key; only a hint (see readByHint). */
@@ -76,11 +84,15 @@ export class DeployCache {
   }
 
   rememberPlacement(key: string, hint: PlacementHint | undefined): void {
+    const known = this.placements[key];
+    if (known?.applicationId === hint?.applicationId && known?.environmentId === hint?.environmentId) return;
     if (hint) this.placements[key] = hint;
     else delete this.placements[key];
+    this.dirty = true;
   }
 
   save(): void {
+    if (!this.dirty) return;
     const body: CacheFile = { format: FORMAT, functions: this.functions, placements: this.placements };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);

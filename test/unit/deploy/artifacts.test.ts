@@ -87,11 +87,15 @@ describe('artifacts', () => {
     it('skips reading, hashing and unzipping an artifact that is the very same file as last time', async () => {
       const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
       const first = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
-      expect(fs.existsSync(path.join(dir, '.serverless', ARTIFACT_MEMO_FILE))).toBe(true);
+      const memoFile = path.join(dir, '.serverless', ARTIFACT_MEMO_FILE);
+      const past = new Date(Date.now() - 60000);
+      fs.utimesSync(memoFile, past, past);
       const spy = jest.spyOn(fs.promises, 'readFile');
       try {
         const again = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
         expect(readsOf(spy, file)).toBe(0);
+        // nothing new was learnt, so the memo is not rewritten either
+        expect(fs.statSync(memoFile).mtimeMs).toBe(past.getTime());
         expect(again.get('hello')?.sha256).toBe(first.get('hello')?.sha256);
         // the bytes are read when they are uploaded, and are the file's
         expect(await again.get('hello')?.bytes()).toEqual(fs.readFileSync(file));

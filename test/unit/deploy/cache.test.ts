@@ -19,6 +19,25 @@ describe('DeployCache', () => {
     expect(DeployCache.load(dir).known()).toEqual({ 'fx-1': { handler: 'a.main', sha256: 'aaa' } });
   });
 
+  it('does not write the file again when nothing changed', () => {
+    const cache = DeployCache.load(dir);
+    cache.remember('fx-1', { handler: 'a.main', sha256: 'aaa' });
+    cache.rememberPlacement('key', { applicationId: 'app-1', environmentId: 'env-1' });
+    cache.save();
+    const file = path.join(dir, '.serverless', CACHE_FILE);
+    const past = new Date(Date.now() - 60000);
+    fs.utimesSync(file, past, past);
+    const again = DeployCache.load(dir);
+    again.remember('fx-1', { handler: 'a.main', sha256: 'aaa' });
+    again.rememberPlacement('key', { applicationId: 'app-1', environmentId: 'env-1' });
+    again.forget('fx-unknown');
+    again.save();
+    expect(fs.statSync(file).mtimeMs).toBe(past.getTime());
+    again.rememberPlacement('key', { applicationId: 'app-1', environmentId: 'env-2' });
+    again.save();
+    expect(fs.statSync(file).mtimeMs).toBeGreaterThan(past.getTime());
+  });
+
   it('ignores a corrupt or foreign file instead of trusting it', () => {
     fs.mkdirSync(path.join(dir, '.serverless'));
     const file = path.join(dir, '.serverless', CACHE_FILE);
