@@ -24,14 +24,10 @@ export interface StepResult {
 
 export interface ApplyResult {
   results: StepResult[];
-  /** the functions as they stand after apply, by name (kept, created and updated ones) */
-  functions: Map<string, SpotinstFunction>;
   /** the code this deploy uploaded, by function id, for the local cache */
   uploaded: Map<string, FunctionCodeInfo>;
   /** function ids this deploy deleted */
   deleted: string[];
-  /** bytes of code sent (before base64) */
-  uploadedBytes: number;
   /**
    * What the environment holds after apply: what was read before it, with every write's
    * reply folded in. The API's replies are the remote state, so no read-back is needed.
@@ -102,7 +98,6 @@ class Applier {
   private readonly functions = new Map<string, SpotinstFunction>();
   private readonly uploaded = new Map<string, FunctionCodeInfo>();
   private readonly deleted: string[] = [];
-  private uploadedBytes = 0;
   private readonly base64 = new Map<string, Promise<string>>();
   private readonly jobs: Map<string, CronJob>;
   private readonly patterns: Map<string, Pattern>;
@@ -155,7 +150,6 @@ class Applier {
   private async code(step: FunctionStep): Promise<{ handler: string; source: string }> {
     const artifact = this.context.artifacts.get(step.name);
     if (!artifact) throw new Error(`no artifact was read for function ${step.name}`);
-    this.uploadedBytes += artifact.size;
     return { handler: step.desired!.model.handler, source: await this.source(artifact) };
   }
 
@@ -306,10 +300,8 @@ class Applier {
     await this.removeDuplicateJobs();
     return {
       results: this.results,
-      functions: this.functions,
       uploaded: this.uploaded,
       deleted: this.deleted,
-      uploadedBytes: this.uploadedBytes,
       state: {
         functions: [...this.functions.values()],
         jobs: [...this.jobs.values()],

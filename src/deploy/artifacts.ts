@@ -181,22 +181,25 @@ export class ArtifactReader {
     const entries: Record<string, boolean> = { ...(known?.entries ?? {}) };
     let zip: JSZip | undefined;
     let hash = known?.sha256;
-    const readChecked = async (): Promise<Buffer> => {
-      const bytes = await fs.readFile(file);
-      if (hash !== undefined && sha256(bytes) !== hash) {
+    // the bytes an open() read, kept for the upload; a memo hit reads them only then
+    let opened: Buffer | undefined;
+    const bytes = async (): Promise<Buffer> => {
+      if (opened) return opened;
+      const read = await fs.readFile(file);
+      if (hash !== undefined && sha256(read) !== hash) {
         throw new SpotinstError(`The artifact ${file} changed while the deploy was running. Run the command again.`, 'SPOTINST_ARTIFACT_CHANGED');
       }
-      return bytes;
+      return read;
     };
     const remember = (): void => this.memo.remember(file, { ...identity, sha256: hash!, entries });
     const open = async (): Promise<void> => {
       if (zip) return;
-      const bytes = await readChecked();
-      hash ??= sha256(bytes);
+      opened = await bytes();
+      hash ??= sha256(opened);
       // jszip is loaded only when an archive has to be opened: not on an unchanged redeploy
       const Zip = require('jszip') as typeof JSZip;
       try {
-        zip = await Zip.loadAsync(bytes);
+        zip = await Zip.loadAsync(opened);
       } catch {
         throw new SpotinstError(`The artifact ${file} is not a zip or jar archive. Rebuild it.`, 'SPOTINST_ARTIFACT_INVALID');
       }
@@ -204,10 +207,12 @@ export class ArtifactReader {
     };
     if (!known) await open();
     return {
-      artifact: { path: file, sha256: hash!, size: identity.size, bytes: readChecked },
+      artifact: { path: file, sha256: hash!, size: identity.size, bytes },
       holds: (name) => {
-        if (!(name in entries) && zip) entries[name] = zip.file(name) !== null;
-        if (name in entries) remember();
+        if (!(name in entries) && zip) {
+          entries[name] = zip.file(name) !== null;
+          remember();
+        }
         return entries[name];
       },
       open,

@@ -253,7 +253,7 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
     return;
   }
   const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
-  const deployed = result.functions.get(model.name);
+  const deployed = result.state.functions.find((fn) => fn.name === model.name);
   context.log.success(
     `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`,
   );

@@ -44,7 +44,7 @@ describe('artifacts', () => {
     expect(first.sha256).toBe(sha256(fs.readFileSync(file)));
     expect(first.size).toBe(fs.statSync(file).size);
     expect(await first.bytes()).toEqual(fs.readFileSync(file));
-    expect(spy.mock.calls.filter(([target]) => target === file)).toHaveLength(2);
+    expect(spy.mock.calls.filter(([target]) => target === file)).toHaveLength(1);
     spy.mockRestore();
   });
 
@@ -90,12 +90,13 @@ describe('artifacts', () => {
       const memoFile = path.join(dir, '.serverless', ARTIFACT_MEMO_FILE);
       const past = new Date(Date.now() - 60000);
       fs.utimesSync(memoFile, past, past);
+      const written = fs.statSync(memoFile).mtimeMs;
       const spy = jest.spyOn(fs.promises, 'readFile');
       try {
         const again = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
         expect(readsOf(spy, file)).toBe(0);
         // nothing new was learnt, so the memo is not rewritten either
-        expect(fs.statSync(memoFile).mtimeMs).toBe(past.getTime());
+        expect(fs.statSync(memoFile).mtimeMs).toBe(written);
         expect(again.get('hello')?.sha256).toBe(first.get('hello')?.sha256);
         // the bytes are read when they are uploaded, and are the file's
         expect(await again.get('hello')?.bytes()).toEqual(fs.readFileSync(file));
