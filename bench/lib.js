@@ -238,6 +238,8 @@ module.exports = {
   PRIMARY_CLI,
   createWorkspace,
   writeService,
+  cliEntry,
+  cliEnvironment,
   runCli,
   startPlatform,
   writeCalls,

@@ -10,7 +10,7 @@ const { spawn } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { REPO_ROOT, PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, checked, runWhenMain, progress } = require('./lib');
+const { PRIMARY_CLI, cliEntry, cliEnvironment, createWorkspace, writeService, runCli, startPlatform, checked, runWhenMain, progress } = require('./lib');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -70,19 +70,10 @@ async function startOffline(workspace) {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--host', '127.0.0.1', '--noTimeout'],
+    [cliEntry('serverless'), 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--host', '127.0.0.1', '--noTimeout'],
     {
       cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        HOME: workspace.home,
-        LANG: 'C.UTF-8',
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
-        AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
-        AWS_SECRET_ACCESS_KEY: 'benchmark',
-        AWS_REGION: 'us-east-1',
-      },
+      env: cliEnvironment(workspace),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

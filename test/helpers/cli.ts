@@ -58,7 +58,7 @@ export function writeService(workspace: Workspace, name: string, service: Servic
   return dir;
 }
 
-function cliEntry(cli: CliName): string {
+export function cliEntry(cli: CliName): string {
   return path.join(REPO_ROOT, 'node_modules', cli, 'bin', 'serverless.js');
 }
 

@@ -9,6 +9,7 @@ import type { FunctionCommandContext, CommandProvider } from '../../src/invoke/c
 import type { Credentials } from '../../src/provider/credentials';
 import type { FunctionModel, ServiceModel } from '../../src/provider/model';
 import { SpotinstProvider } from '../../src/provider/provider';
+import { SpotinstError } from '../../src/errors';
 import type { CliOptions, PluginLog, ServerlessLike } from '../../src/plugin/serverless-types';
 
 export type Level = 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'verbose' | 'success';
@@ -60,6 +61,17 @@ export function recordingWriters(): { log: PluginLog; writeText: (text: string |
     },
   };
   return { log, writeText, output };
+}
+
+/** The SpotinstError `run` throws; fails the test if it throws nothing or something else. */
+export function thrown(run: () => unknown): SpotinstError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SpotinstError) return error;
+    throw error;
+  }
+  throw new Error('expected a SpotinstError');
 }
 
 /** A function model with defaults, as validation would produce it. */

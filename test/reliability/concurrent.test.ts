@@ -10,7 +10,7 @@ import path from 'node:path';
 import { LOCK_FILE } from '../../src/deploy/lock';
 import { CLIS, runCli, startLocalWorld, type LocalWorld } from '../helpers/cli';
 import { combinedOutput, readStats, writeCalls } from './cli-runs';
-import { compareState, inspectServerlessDir, writeReliableService } from './deployed-state';
+import { compareState, emptyAccount, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
 const TRIALS = trials(2, 20);
@@ -26,11 +26,6 @@ afterAll(async () => {
   await world.platform.close();
   world.workspace.cleanup();
 });
-
-async function reset(): Promise<void> {
-  const reply = await fetch(`${world.platform.url}/__local/reset`, { method: 'POST', headers: { authorization: `Bearer ${world.platform.token}` } });
-  expect(reply.status).toBeLessThan(300);
-}
 
 /** Resolves once a deploy in `dir` holds the lock (polled: no event tells another process's file). */
 async function lockTaken(dir: string): Promise<void> {
@@ -62,7 +57,7 @@ it(`two deploys in one directory: one runs, the other is stopped by the lock wit
   let locked = 0;
   let bothRan = 0;
   for (let trial = 0; trial < TRIALS; trial += 1) {
-    await reset();
+    await emptyAccount(world);
     const version = trial % 2 === 0 ? 1 : 2;
     const dir = writeReliableService(world.workspace, `same-${trial}`, 1);
     if (version === 2) {
@@ -92,7 +87,7 @@ it(`two deploys from two checkouts of one service leave no duplicate, and a reru
   let clean = 0;
   let oneFailed = 0;
   for (let trial = 0; trial < TRIALS; trial += 1) {
-    await reset();
+    await emptyAccount(world);
     const version = trial % 2 === 0 ? 1 : 2;
     const dirs = [writeReliableService(world.workspace, `clone-a-${trial}`, 1), writeReliableService(world.workspace, `clone-b-${trial}`, 1)];
     if (version === 2) {

@@ -9,10 +9,10 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLIS, REPO_ROOT, cliEnvironment, runCli, startLocalWorld, type CliName, type LocalWorld } from '../helpers/cli';
+import { CLIS, cliEntry, cliEnvironment, runCli, startLocalWorld, type CliName, type LocalWorld } from '../helpers/cli';
 import { seededRandom } from '../../src/local/faults';
 import { combinedOutput } from './cli-runs';
-import { compareState, inspectServerlessDir, writeReliableService } from './deployed-state';
+import { compareState, emptyAccount, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
 const TRIALS = trials(10, 100);
@@ -21,7 +21,7 @@ const TRIALS = trials(10, 100);
 function deployKilledAfter(world: LocalWorld, cli: CliName, cwd: string, afterMs: number): Promise<{ killed: boolean; elapsedMs: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', cli, 'bin', 'serverless.js'), 'deploy'], {
+    const child = spawn(process.execPath, [cliEntry(cli), 'deploy'], {
       cwd,
       env: cliEnvironment(world.workspace, world.env),
       stdio: 'ignore',
@@ -36,11 +36,6 @@ function deployKilledAfter(world: LocalWorld, cli: CliName, cwd: string, afterMs
       resolve({ killed: killed && signal === 'SIGKILL', elapsedMs: Date.now() - started });
     });
   });
-}
-
-async function resetPlatform(world: LocalWorld): Promise<void> {
-  const reply = await fetch(`${world.platform.url}/__local/reset`, { method: 'POST', headers: { authorization: `Bearer ${world.platform.token}` } });
-  expect(reply.status).toBeLessThan(300);
 }
 
 it(`a deploy killed at a random moment converges when rerun, with intact caches (${TRIALS} trials)`, async () => {
@@ -64,14 +59,14 @@ it(`a deploy killed at a random moment converges when rerun, with intact caches 
     const update = await runCli('serverless', ['deploy'], { cwd: probe, workspace: world.workspace, env: world.env, timeoutMs: 120000 });
     expect(update.code).toBe(0);
     const updateMs = Date.now() - started;
-    await resetPlatform(world);
+    await emptyAccount(world);
     const firstStarted = Date.now();
     const again = await runCli('serverless', ['deploy'], { cwd: writeReliableService(world.workspace, 'probe2', 1), workspace: world.workspace, env: world.env, timeoutMs: 120000 });
     expect(again.code).toBe(0);
     const firstMs = Date.now() - firstStarted;
 
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      await resetPlatform(world);
+      await emptyAccount(world);
       const cli = CLIS[trial % CLIS.length];
       const updating = trial % 2 === 1;
       const name = `trial-${trial}`;

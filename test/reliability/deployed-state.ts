@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SpotinstClient } from '../../src/api';
 import { TEMP_MARKER } from '../../src/atomic-file';
-import { writeService, type Workspace } from '../helpers/cli';
+import { writeService, type LocalWorld, type Workspace } from '../helpers/cli';
 
 export const ALIAS = 'reliable.example.test';
 const FUNCTIONS = 20;
@@ -62,6 +62,12 @@ export function writeReliableService(workspace: Workspace, name: string, version
     },
     files: { 'handler.js': "exports.main = async () => ({ statusCode: 200, body: 'ok' });\n" },
   });
+}
+
+/** Empties the world's account (`POST /__local/reset`), as before a first deploy. */
+export async function emptyAccount(world: LocalWorld): Promise<void> {
+  const reply = await fetch(`${world.platform.url}/__local/reset`, { method: 'POST', headers: { authorization: `Bearer ${world.platform.token}` } });
+  if (!reply.ok) throw new Error(`POST /__local/reset answered ${reply.status}`);
 }
 
 export interface StateReport {

@@ -4,7 +4,7 @@ import { AdaptiveLimiter } from '../../../src/deploy/limiter';
 import { emptyState, readEnvironment } from '../../../src/deploy/remote';
 import { planDeploy } from '../../../src/deploy/plan';
 import { sha256, type Artifact } from '../../../src/deploy/artifacts';
-import type { FunctionModel } from '../../../src/provider/model';
+import { functionModel } from '../../helpers/command-context';
 import { zipFiles } from '../../fixtures/functions/build';
 import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
 
@@ -14,17 +14,7 @@ beforeEach(async () => {
 });
 afterEach(() => stopTestPlatform(local));
 
-const report: FunctionModel = {
-  key: 'report',
-  name: 'report',
-  runtime: 'nodejs8.3',
-  handler: 'handler.main',
-  memory: 128,
-  timeout: 30,
-  access: 'private',
-  environmentVariables: {},
-  cron: { active: true, expression: '0 3 * * *' },
-};
+const report = functionModel('report', { access: 'private', cron: { active: true, expression: '0 3 * * *' } });
 
 async function artifactOf(): Promise<Artifact> {
   const bytes = await zipFiles({ 'handler.js': 'exports.main = async () => ({ statusCode: 200 });\n' });

@@ -122,23 +122,26 @@ test('the state store refuses a corrupt document instead of starting empty', () 
   expect(() => new StateStore(dir)).toThrow(/not valid JSON/);
 });
 
-test('close() lets an in-flight invocation finish and answer', async () => {
+/** A platform on a data dir of its own (removed after the file), serving one public node function. */
+async function platformServing(name: string, handlerSource: string) {
   const dir = tempDir();
   dirs.push(dir);
   const platform = await startTestPlatform({ dataDir: dir });
   const { environmentId } = await createEnvironment(platform.client);
-  const zip = await zipFiles({
-    'handler.js':
-      'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };',
-  });
+  const zip = await zipFiles({ 'handler.js': handlerSource });
   const fn = await platform.client.functions.create({
     environmentId,
-    name: 'slow',
+    name,
     runtime: 'nodejs8.3',
     access: 'public',
     limits: { memory: 128, timeout: 30 },
     code: { handler: 'handler.main', source: zip.toString('base64') },
   });
+  return { dir, platform, fn };
+}
+
+test('close() lets an in-flight invocation finish and answer', async () => {
+  const { dir, platform, fn } = await platformServing('slow', 'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };');
   const marker = path.join(dir, 'marker');
   const reply = axios.post(fn.url, { marker }, { validateStatus: () => true });
   await eventually(async () => (fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
@@ -149,22 +152,7 @@ test('close() lets an in-flight invocation finish and answer', async () => {
 });
 
 test('close() with a kept-alive client still sending: a request after close began is refused (503) and not run; close ends', async () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const platform = await startTestPlatform({ dataDir: dir });
-  const { environmentId } = await createEnvironment(platform.client);
-  const zip = await zipFiles({
-    'handler.js':
-      'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };',
-  });
-  const fn = await platform.client.functions.create({
-    environmentId,
-    name: 'keepalive',
-    runtime: 'nodejs8.3',
-    access: 'public',
-    limits: { memory: 128, timeout: 30 },
-    code: { handler: 'handler.main', source: zip.toString('base64') },
-  });
+  const { dir, platform, fn } = await platformServing('keepalive', 'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };');
   // two clients, one kept-alive connection each
   const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
   try {

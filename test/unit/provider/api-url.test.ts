@@ -3,9 +3,8 @@
  * the Spotinst cloud; and a SPOTINST_API_URL that is no URL stops the command with a
  * message that says what to write, instead of a network error.
  */
-import { SpotinstError } from '../../../src/errors';
 import { SpotinstProvider } from '../../../src/provider/provider';
-import { fakeServerless, recordingWriters } from '../../helpers/command-context';
+import { fakeServerless, recordingWriters, thrown } from '../../helpers/command-context';
 
 const FUNCTIONS = { hello: { runtime: 'nodejs8.3', handler: 'handler.main' } };
 
@@ -14,15 +13,6 @@ function providerWith(spotinst: Record<string, unknown> = {}): SpotinstProvider 
   return new SpotinstProvider(serverless, {}, recordingWriters().log);
 }
 
-function thrown(run: () => unknown): SpotinstError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SpotinstError) return error;
-    throw error;
-  }
-  throw new Error('expected a SpotinstError');
-}
 
 describe('SpotinstProvider.apiUrl', () => {
   const saved = process.env.SPOTINST_API_URL;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { resolveCredentials, saveCredentials } from '../../../src/provider/credentials';
-import { SpotinstError } from '../../../src/errors';
+import { thrown } from '../../helpers/command-context';
 
 const TOKEN = 'tok-SECRET-credentials-7f3a';
 
@@ -19,15 +19,6 @@ describe('credentials', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function thrown(run: () => unknown): SpotinstError {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof SpotinstError) return error;
-      throw error;
-    }
-    throw new Error('expected a SpotinstError');
-  }
 
   describe('resolveCredentials', () => {
     it('prefers SPOTINST_TOKEN and SPOTINST_ACCOUNT over the file', () => {
