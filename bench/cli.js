@@ -11,7 +11,8 @@ const { PRIMARY_CLI, createWorkspace, writeService, runCli, median, checked, run
 
 const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 15);
 
-const HANDLER = "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: 'world', got: event.body ?? null }) });\n";
+const HANDLER =
+  "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: 'world', got: event.body ?? null }) });\n";
 
 /** @param {'spotinst' | 'aws'} provider */
 function config(provider) {
@@ -46,7 +47,8 @@ async function interleaved(workspace, dirs, args, check) {
   for (let run = -1; run < RUNS; run += 1) {
     for (const provider of /** @type {const} */ (['spotinst', 'aws'])) {
       const result = await runCli(PRIMARY_CLI, args, { cwd: dirs[provider], workspace });
-      if (!check(result.stdout)) throw new Error(`${provider}: unexpected output of ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
+      if (!check(result.stdout))
+        throw new Error(`${provider}: unexpected output of ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
       if (run >= 0) times[provider].push(result.ms);
     }
   }
@@ -64,7 +66,9 @@ async function run() {
     progress(`${PRIMARY_CLI} print, spotinst and aws alternately, ${RUNS} runs each`);
     const print = await interleaved(workspace, dirs, ['print'], (out) => out.includes('bench-cli'));
     progress(`${PRIMARY_CLI} invoke local -f hello, spotinst and aws alternately, ${RUNS} runs each`);
-    const invoke = await interleaved(workspace, dirs, ['invoke', 'local', '-f', 'hello', '--data', '{"n":1}'], (out) => out.includes('"hello'));
+    const invoke = await interleaved(workspace, dirs, ['invoke', 'local', '-f', 'hello', '--data', '{"n":1}'], (out) =>
+      out.includes('"hello'),
+    );
     return {
       cli_overhead_ratio: checked({
         value: print.spotinst / print.aws,

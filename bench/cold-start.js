@@ -21,7 +21,11 @@ const RUNTIMES = /** @type {const} */ ([
 /** @param {string} url @param {string} token */
 async function timedRequest(url, token) {
   const started = process.hrtime.bigint();
-  const reply = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"name":"bench"}' });
+  const reply = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{"name":"bench"}',
+  });
   const body = await reply.text();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (reply.status !== 200) throw new Error(`${url} answered ${reply.status}: ${body}`);
@@ -50,7 +54,8 @@ async function run() {
       const cold = await timedRequest(url, platform.token);
       const warm = await timedRequest(url, platform.token);
       const coldStarts = (await platform.stats()).coldStarts - coldStartsBefore;
-      if (coldStarts !== 1) throw new Error(`${runtime}: expected the first request to be the one cold start, the platform counted ${coldStarts}`);
+      if (coldStarts !== 1)
+        throw new Error(`${runtime}: expected the first request to be the one cold start, the platform counted ${coldStarts}`);
       results[`cold_start_ms_${runtime}`] = figure({
         value: cold,
         unit: 'ms',

@@ -10,7 +10,19 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { PRIMARY_CLI, createWorkspace, writeService, runCli, startPlatform, writeCalls, totalCalls, median, checked, runWhenMain, progress } = require('./lib');
+const {
+  PRIMARY_CLI,
+  createWorkspace,
+  writeService,
+  runCli,
+  startPlatform,
+  writeCalls,
+  totalCalls,
+  median,
+  checked,
+  runWhenMain,
+  progress,
+} = require('./lib');
 
 const CLOUD_LATENCY = 'rate=0,latency=40-80';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -23,7 +35,13 @@ function functions(count, extra) {
   /** @type {Record<string, unknown>} */
   const result = {};
   for (let index = 0; index < count; index += 1) {
-    result[`fn${String(index).padStart(2, '0')}`] = { runtime: 'nodejs8.3', handler: `handlers/fn${index}.main`, memory: 128, timeout: 30, ...extra(index) };
+    result[`fn${String(index).padStart(2, '0')}`] = {
+      runtime: 'nodejs8.3',
+      handler: `handlers/fn${index}.main`,
+      memory: 128,
+      timeout: 30,
+      ...extra(index),
+    };
   }
   return result;
 }
@@ -33,7 +51,8 @@ function handlerFiles(count) {
   /** @type {Record<string, string>} */
   const files = {};
   for (let index = 0; index < count; index += 1) {
-    files[`handlers/fn${index}.js`] = `const lib = require('../node_modules/lib-0/index.js');\nexports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ fn: ${index}, lib: lib.name }) });\n`;
+    files[`handlers/fn${index}.js`] =
+      `const lib = require('../node_modules/lib-0/index.js');\nexports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ fn: ${index}, lib: lib.name }) });\n`;
   }
   return files;
 }
@@ -46,7 +65,8 @@ function nodeModules() {
     files[`node_modules/lib-${pkg}/package.json`] = JSON.stringify({ name: `lib-${pkg}`, version: '1.0.0', main: 'index.js' });
     files[`node_modules/lib-${pkg}/index.js`] = `exports.name = 'lib-${pkg}';\n`;
     for (let file = 0; file < 48; file += 1) {
-      files[`node_modules/lib-${pkg}/lib/module-${file}.js`] = `// module ${file} of lib-${pkg}\n${'exports.v' + file + ' = ' + JSON.stringify('x'.repeat(2000 + ((pkg * 48 + file) % 3000))) + ';\n'}`;
+      files[`node_modules/lib-${pkg}/lib/module-${file}.js`] =
+        `// module ${file} of lib-${pkg}\n${'exports.v' + file + ' = ' + JSON.stringify('x'.repeat(2000 + ((pkg * 48 + file) % 3000))) + ';\n'}`;
     }
   }
   return files; // 60 × 50 = 3,000 files
@@ -80,7 +100,13 @@ async function run() {
     // ---- 20 functions, 3,000 dependency files --------------------------------------
     const twenty = writeService(
       path.join(workspace.root, 'twenty'),
-      serviceConfig('bench-twenty', functions(20, (i) => (i % 2 ? { cron: { active: true, value: `${i} * * * *` } } : { endpoint: { path: `/fn${i}`, method: 'get' } })), { alias: 'bench.example.test' }),
+      serviceConfig(
+        'bench-twenty',
+        functions(20, (i) =>
+          i % 2 ? { cron: { active: true, value: `${i} * * * *` } } : { endpoint: { path: `/fn${i}`, method: 'get' } },
+        ),
+        { alias: 'bench.example.test' },
+      ),
       { ...handlerFiles(20), ...nodeModules() },
     );
     // Each pair (first, then unchanged) is measured ROUNDS times from the same clean start,
@@ -113,7 +139,8 @@ async function run() {
         firstBytes: afterFirst.codeBytesUploaded - before.codeBytesUploaded,
       });
     }
-    const middle = (/** @type {Array<{ ratio: number }>} */ pairs) => [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)];
+    const middle = (/** @type {Array<{ ratio: number }>} */ pairs) =>
+      [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)];
     const pkg = middle(packages.map((p) => ({ ...p, ratio: p.warm / p.first })));
     results.package_warm_ratio = checked({
       value: pkg.ratio,
@@ -124,8 +151,20 @@ async function run() {
     // writes and bytes: the worst round counts
     const noopWrites = Math.max(...deploys.map((d) => d.writes));
     const noopBytes = Math.max(...deploys.map((d) => d.bytes));
-    results.noop_redeploy_writes = checked({ value: noopWrites, unit: 'calls', baseline: deploys[0].firstWrites, target: '0', note: `most of ${ROUNDS} rounds; baseline: write calls of the first deploy` });
-    results.noop_redeploy_code_bytes = checked({ value: noopBytes, unit: 'bytes', baseline: deploys[0].firstBytes, target: '0', note: `most of ${ROUNDS} rounds; baseline: code bytes of the first deploy` });
+    results.noop_redeploy_writes = checked({
+      value: noopWrites,
+      unit: 'calls',
+      baseline: deploys[0].firstWrites,
+      target: '0',
+      note: `most of ${ROUNDS} rounds; baseline: write calls of the first deploy`,
+    });
+    results.noop_redeploy_code_bytes = checked({
+      value: noopBytes,
+      unit: 'bytes',
+      baseline: deploys[0].firstBytes,
+      target: '0',
+      note: `most of ${ROUNDS} rounds; baseline: code bytes of the first deploy`,
+    });
     const noop = middle(deploys.map((d) => ({ ...d, ratio: d.noop / d.first })));
     results.noop_redeploy_ratio = checked({
       value: noop.ratio,
@@ -138,7 +177,11 @@ async function run() {
     // ---- 50 functions, cold, concurrency 1 vs default ------------------------------
     const fifty = writeService(
       path.join(workspace.root, 'fifty'),
-      serviceConfig('bench-fifty', functions(50, (i) => ({ endpoint: { path: `/fn${i}`, method: 'get' } })), { alias: 'fifty.example.test' }),
+      serviceConfig(
+        'bench-fifty',
+        functions(50, (i) => ({ endpoint: { path: `/fn${i}`, method: 'get' } })),
+        { alias: 'fifty.example.test' },
+      ),
       { ...handlerFiles(50), 'node_modules/lib-0/index.js': "exports.name = 'lib-0';\n" },
     );
     /** @param {string[]} extra */
@@ -170,7 +213,13 @@ async function run() {
       note: `median of ${ROUNDS}: --concurrency 1 ${Math.round(median(serial))} ms / default ${Math.round(median(parallel))} ms`,
     });
     const perFunction = median(calls) / 50;
-    results.cold_deploy_calls_per_function = checked({ value: perFunction, unit: 'calls', baseline: median(calls), target: '<= 3', note: 'baseline: all API calls of the cold deploy' });
+    results.cold_deploy_calls_per_function = checked({
+      value: perFunction,
+      unit: 'calls',
+      baseline: median(calls),
+      target: '<= 3',
+      note: 'baseline: all API calls of the cold deploy',
+    });
     return results;
   } finally {
     await platform.stop();

@@ -122,7 +122,17 @@ function runCli(cli, args, options) {
 function startPlatform(options) {
   const token = crypto.randomBytes(20).toString('hex');
   const account = 'act-bench0001';
-  const args = [path.join(REPO_ROOT, 'dist', 'local', 'cli.js'), '--port', '0', '--data-dir', options.dataDir, '--token', token, '--account', account];
+  const args = [
+    path.join(REPO_ROOT, 'dist', 'local', 'cli.js'),
+    '--port',
+    '0',
+    '--data-dir',
+    options.dataDir,
+    '--token',
+    token,
+    '--account',
+    account,
+  ];
   if (options.faults) args.push('--faults', options.faults);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } });
   return new Promise((resolve, reject) => {

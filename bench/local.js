@@ -10,13 +10,25 @@ const { spawn } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { PRIMARY_CLI, cliEntry, cliEnvironment, createWorkspace, writeService, runCli, startPlatform, checked, runWhenMain, progress } = require('./lib');
+const {
+  PRIMARY_CLI,
+  cliEntry,
+  cliEnvironment,
+  createWorkspace,
+  writeService,
+  runCli,
+  startPlatform,
+  checked,
+  runWhenMain,
+  progress,
+} = require('./lib');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 
-const HANDLER = "exports.main = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hello: 'world' }) });\n";
+const HANDLER =
+  "exports.main = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hello: 'world' }) });\n";
 
 /** @returns {Promise<number>} */
 function freePort() {
@@ -37,7 +49,13 @@ function freePort() {
  */
 async function load(url, seconds) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
 }
 
 /** @param {string} label @param {string} url */
@@ -47,7 +65,8 @@ async function measure(label, url) {
   progress(`${label}: warm-up ${WARMUP_SECONDS} s, then ${SECONDS} s at ${CONNECTIONS} connections`);
   await load(url, WARMUP_SECONDS);
   const measured = await load(url, SECONDS);
-  if (measured.non2xx > 0 || measured.errors > 0) throw new Error(`${label}: ${measured.non2xx} non-2xx replies and ${measured.errors} errors under load`);
+  if (measured.non2xx > 0 || measured.errors > 0)
+    throw new Error(`${label}: ${measured.non2xx} non-2xx replies and ${measured.errors} errors under load`);
   return measured;
 }
 
@@ -70,7 +89,18 @@ async function startOffline(workspace) {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    [cliEntry('serverless'), 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--host', '127.0.0.1', '--noTimeout'],
+    [
+      cliEntry('serverless'),
+      'offline',
+      'start',
+      '--httpPort',
+      String(httpPort),
+      '--lambdaPort',
+      String(lambdaPort),
+      '--host',
+      '127.0.0.1',
+      '--noTimeout',
+    ],
     {
       cwd: dir,
       env: cliEnvironment(workspace),
@@ -121,7 +151,8 @@ async function run() {
     const ours = await measure('spotinst-local', url);
     // every reply must come from a real run of the function, not from anything in front of it
     const invocations = (await platform.stats()).invocations - before;
-    if (invocations < ours.total) throw new Error(`spotinst-local answered ${ours.total} requests but ran the function ${invocations} times`);
+    if (invocations < ours.total)
+      throw new Error(`spotinst-local answered ${ours.total} requests but ran the function ${invocations} times`);
 
     progress('starting serverless-offline@13 with the same handler');
     const offline = await startOffline(workspace);

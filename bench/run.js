@@ -82,7 +82,11 @@ async function main() {
   const rendered = table(results);
   process.stdout.write(`${rendered}\n\n${minutes} min\n`);
   if (!asked.length) {
-    const ordered = Object.fromEntries(Object.keys(results).sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99)).map((name) => [name, results[name]]));
+    const ordered = Object.fromEntries(
+      Object.keys(results)
+        .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99))
+        .map((name) => [name, results[name]]),
+    );
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(ordered, null, 2)}\n`);
     const cpus = os.cpus();
     updateDocs(
@@ -94,7 +98,9 @@ async function main() {
       ].join('\n'),
     );
   }
-  const missed = Object.entries(results).filter(([, r]) => r.met === false).map(([name]) => name);
+  const missed = Object.entries(results)
+    .filter(([, r]) => r.met === false)
+    .map(([name]) => name);
   if (missed.length) {
     process.stderr.write(`Targets missed: ${missed.join(', ')}\n`);
     process.exitCode = 1;

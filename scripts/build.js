@@ -14,11 +14,9 @@ const ASSET_EXTENSIONS = new Set(['.py', '.rb', '.java']);
 
 fs.rmSync(next, { recursive: true, force: true });
 try {
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', next],
-    { stdio: 'inherit' },
-  );
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', next], {
+    stdio: 'inherit',
+  });
 } catch (error) {
   fs.rmSync(next, { recursive: true, force: true });
   // tsc has printed the errors already; a stack trace of this script would only hide them.

@@ -17,12 +17,23 @@ const figures = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-chaos-
 const started = Date.now();
 const jest = spawnSync(
   process.execPath,
-  [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--testTimeout=3600000', ...process.argv.slice(2).map((name) => `test/reliability/.*${name}`), ...(process.argv.length > 2 ? [] : ['test/reliability'])],
+  [
+    path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--runInBand',
+    '--testTimeout=3600000',
+    ...process.argv.slice(2).map((name) => `test/reliability/.*${name}`),
+    ...(process.argv.length > 2 ? [] : ['test/reliability']),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, SPOTINST_CHAOS: '1', SPOTINST_RELIABILITY_FIGURES: figures } },
 );
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 const recorded = fs.existsSync(figures)
-  ? fs.readFileSync(figures, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line))
+  ? fs
+      .readFileSync(figures, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
   : [];
 process.stdout.write(`\nReliability figures (npm run chaos, ${minutes} min, ${new Date().toISOString().slice(0, 10)}):\n`);
 for (const { item, figure } of recorded) process.stdout.write(`- ${item}: ${figure}\n`);
@@ -35,7 +46,10 @@ try {
   previous = [];
 }
 const rerun = new Set(recorded.map(({ item }) => item));
-const merged = [...previous.filter(({ item }) => !rerun.has(item)), ...recorded.map((entry) => ({ ...entry, date: new Date().toISOString().slice(0, 10), minutes: Number(minutes) }))];
+const merged = [
+  ...previous.filter(({ item }) => !rerun.has(item)),
+  ...recorded.map((entry) => ({ ...entry, date: new Date().toISOString().slice(0, 10), minutes: Number(minutes) })),
+];
 fs.writeFileSync(kept, `${JSON.stringify({ figures: merged }, null, 2)}\n`);
 fs.rmSync(path.dirname(figures), { recursive: true, force: true });
 process.exit(jest.status ?? 1);

@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import type { Alias, AliasInput } from './types';
+import type { Alias, AliasInput } from '../spec/wire';
 
 /** Aliases: a host name routed to an environment's patterns. They cannot be updated. */
 export class AliasesApi extends Resource<Alias, AliasInput, never> {

@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import type { Application, ApplicationInput } from './types';
+import type { Application, ApplicationInput } from '../spec/wire';
 
 export class ApplicationsApi extends Resource<Application, ApplicationInput> {
   constructor(http: HttpTransport) {

@@ -5,11 +5,7 @@ import { SpotinstApiError } from './errors';
  * may have been carried out by the server (reset, timeout, 5xx on POST), the resource is
  * looked up by its natural key before creating again.
  */
-export async function createOnce<T>(
-  create: () => Promise<T>,
-  lookup: () => Promise<T | undefined>,
-  attempts = 3,
-): Promise<T> {
+export async function createOnce<T>(create: () => Promise<T>, lookup: () => Promise<T | undefined>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await create();

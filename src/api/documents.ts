@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { isNotFound } from './errors';
-import type { UserDocument } from './types';
+import type { UserDocument } from '../spec/wire';
 
 /** The environment's key/value document store that `context.getDoc()` reads. */
 export class DocumentsApi {

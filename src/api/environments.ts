@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import type { Environment, EnvironmentInput } from './types';
+import type { Environment, EnvironmentInput } from '../spec/wire';
 
 export class EnvironmentsApi extends Resource<Environment, EnvironmentInput> {
   constructor(http: HttpTransport) {

@@ -1,5 +1,5 @@
-import { SpotinstError } from '../errors';
-import type { ApiErrorItem } from './types';
+import { SpotinstError } from '../framework/errors';
+import type { ApiErrorItem } from '../spec/wire';
 
 /** What the failed call was, for messages: never carries the token. */
 export interface CallDescription {

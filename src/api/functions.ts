@@ -1,7 +1,7 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import { fromApiRuntime, toApiRuntime } from '../runtimes/catalog';
-import type { FunctionInput, FunctionUpdateInput, SpotinstFunction } from './types';
+import { fromApiRuntime, toApiRuntime } from '../spec/runtimes';
+import type { FunctionInput, FunctionUpdateInput, SpotinstFunction } from '../spec/wire';
 
 /** A function as the client's callers see it: `runtime` in the serverless.yml form (`nodejs8.3`). */
 export type FunctionRecord = SpotinstFunction;

@@ -2,11 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
 import { SpotinstApiError, CallDescription } from './errors';
-import type { ApiErrorItem, Envelope } from './types';
-import { USER_AGENT } from '../version';
-import { redactor } from '../redact';
+import type { ApiErrorItem, Envelope } from '../spec/wire';
+import { USER_AGENT } from '../util/version';
+import { redactor } from '../util/redact';
 
-export { DEFAULT_API_URL } from './types';
+export { DEFAULT_API_URL } from '../spec/wire';
 
 export interface RetryPolicy {
   /** retries after the first attempt */
@@ -67,14 +67,7 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Network failures that are worth another try (for idempotent calls, or when not sent). */
-const TRANSIENT_CODES = new Set([
-  ...NOT_SENT_CODES,
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,9 +81,7 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 type Outcome<T> =
-  | { kind: 'ok'; items: T[] }
-  | { kind: 'retry'; error: SpotinstApiError; delayMs?: number }
-  | { kind: 'fail'; error: SpotinstApiError };
+  { kind: 'ok'; items: T[] } | { kind: 'retry'; error: SpotinstApiError; delayMs?: number } | { kind: 'fail'; error: SpotinstApiError };
 
 /**
  * The HTTP layer under every resource module: authentication, the `accountId` query, the

@@ -43,4 +43,4 @@ export type { TransportOptions, RetryPolicy, RetryEvent, CallOptions } from './h
 export { SpotinstApiError, isNotFound } from './errors';
 export { createOnce } from './create-once';
 export type { FunctionRecord, FunctionSpec, FunctionUpdateSpec } from './functions';
-export * from './types';
+export * from '../spec/wire';

@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import type { CronJob, CronJobInput } from './types';
+import type { CronJob, CronJobInput } from '../spec/wire';
 
 /** Cron triggers, which the API calls spectrum event jobs. */
 export class CronJobsApi extends Resource<CronJob, CronJobInput> {

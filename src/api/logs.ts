@@ -1,5 +1,5 @@
 import { HttpTransport } from './http';
-import type { InvocationLog } from './types';
+import type { InvocationLog } from '../spec/wire';
 
 export class LogsApi {
   constructor(private readonly http: HttpTransport) {}

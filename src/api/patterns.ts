@@ -1,6 +1,6 @@
 import { HttpTransport } from './http';
 import { Resource } from './resource';
-import type { Pattern, PatternInput } from './types';
+import type { Pattern, PatternInput } from '../spec/wire';
 
 /** Endpoint patterns: route `method pattern` under an alias host to a function. */
 export class PatternsApi extends Resource<Pattern, PatternInput> {

@@ -1,6 +1,6 @@
 import { HttpTransport, QueryValue } from './http';
 import { isNotFound } from './errors';
-import { SpotinstError } from '../errors';
+import { SpotinstError } from '../framework/errors';
 
 /**
  * The CRUD shape most Spotinst resources share: a collection path, a body wrapper key

@@ -5,11 +5,22 @@
  * a rerun converges without duplicates.
  */
 import { createOnce, type SpotinstClient } from '../api';
-import type { ActiveVersion, Alias, CorsConfig, CronJob, CronJobInput, FunctionCodeInfo, Pattern, PatternInput, SpotinstFunction } from '../api/types';
-import type { FunctionModel } from '../provider/model';
-import type { Artifact } from './artifacts';
+import type {
+  ActiveVersion,
+  Alias,
+  CorsConfig,
+  CronJob,
+  CronJobInput,
+  FunctionCodeInfo,
+  Pattern,
+  PatternInput,
+  SpotinstFunction,
+} from '../spec/wire';
+import type { FunctionModel } from '../framework/service-model';
+import type { Artifact } from '../package/artifacts';
 import type { AdaptiveLimiter } from './limiter';
-import type { ActualState, DeployPlan, FunctionStep, JobStep, PatternStep, StepAction } from './plan';
+import type { DeployPlan, FunctionStep, JobStep, PatternStep, StepAction } from './plan';
+import type { ActualState } from '../remote/state';
 
 export type ResourceKind = 'function' | 'cron' | 'endpoint' | 'alias';
 
@@ -191,20 +202,28 @@ class Applier {
       api.state.set(updated.id, updated);
     } else if (step.action === 'create' && functionId) {
       const body = input(functionId);
-      const created = await createOnce(() => this.write(() => api.create(body)), () => api.findForFunction(functionId));
+      const created = await createOnce(
+        () => this.write(() => api.create(body)),
+        () => api.findForFunction(functionId),
+      );
       api.state.set(created.id, created);
     }
   }
 
   private async applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    await this.applyTrigger<CronJobInput, CronJob>(step, functionId, {
-      create: (input) => client.cronJobs.create(input),
-      update: (id, input) => client.cronJobs.update(id, input),
-      delete: (id) => client.cronJobs.delete(id),
-      findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
-      state: this.jobs,
-    }, (id) => jobInput(step, id, environmentId));
+    await this.applyTrigger<CronJobInput, CronJob>(
+      step,
+      functionId,
+      {
+        create: (input) => client.cronJobs.create(input),
+        update: (id, input) => client.cronJobs.update(id, input),
+        delete: (id) => client.cronJobs.delete(id),
+        findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
+        state: this.jobs,
+      },
+      (id) => jobInput(step, id, environmentId),
+    );
     if (step.action === 'create' && functionId) this.jobCreatedFor.add(functionId);
   }
 
@@ -236,13 +255,19 @@ class Applier {
 
   private applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
     const { client, environmentId } = this.context;
-    return this.applyTrigger<PatternInput, Pattern>(step, functionId, {
-      create: (input) => client.patterns.create(input),
-      update: (id, input) => client.patterns.update(id, input),
-      delete: (id) => client.patterns.delete(id),
-      findForFunction: async (id) => (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === id),
-      state: this.patterns,
-    }, (id) => patternInput(step, id, environmentId));
+    return this.applyTrigger<PatternInput, Pattern>(
+      step,
+      functionId,
+      {
+        create: (input) => client.patterns.create(input),
+        update: (id, input) => client.patterns.update(id, input),
+        delete: (id) => client.patterns.delete(id),
+        findForFunction: async (id) =>
+          (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === id),
+        state: this.patterns,
+      },
+      (id) => patternInput(step, id, environmentId),
+    );
   }
 
   private triggerSteps(jobs: JobStep[], patterns: PatternStep[], functionId: () => string | undefined) {

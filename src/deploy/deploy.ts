@@ -2,20 +2,29 @@
  * `serverless deploy` and `serverless deploy function`: read the artifacts, read what is
  * deployed, plan, print the plan, apply it, remember what was uploaded, report.
  */
-import { SpotinstError } from '../errors';
-import { flagOption, serviceDirOf } from '../plugin/options';
+import { SpotinstError } from '../framework/errors';
+import { flagOption, serviceDirOf } from '../framework/options';
 import type { SpotinstClient } from '../api';
-import type { CommandContext } from '../plugin/serverless-types';
-import { findFunction, type FunctionModel, type ServiceModel } from '../provider/model';
+import type { ServiceCommandContext } from '../provider/port';
+import { findFunction, type FunctionModel, type ServiceModel } from '../framework/service-model';
 import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
-import { ArtifactMemo, readArtifacts, type Artifact } from './artifacts';
-import { DeployCache } from './cache';
+import { ArtifactMemo, readArtifacts, type Artifact } from '../package/artifacts';
+import { DeployCache } from '../package/deploy-cache';
 import { ensurePlacement } from './environment';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { artifactPathOf } from './packaging';
-import { isNoop, planDeploy, summarize, type ActualState, type DeployPlan, type DesiredFunction } from './plan';
-import { deployedEnvironment, emptyState, findPlacement, readByHint, readEnvironment, type Placement, type PlacementHint } from './remote';
-import type { Application, Environment } from '../api/types';
+import { artifactPathOf } from '../package/packaging';
+import { isNoop, planDeploy, summarize, type DeployPlan, type DesiredFunction } from './plan';
+import type { ActualState } from '../remote/state';
+import {
+  deployedEnvironment,
+  emptyState,
+  findPlacement,
+  readByHint,
+  readEnvironment,
+  type Placement,
+  type PlacementHint,
+} from '../remote/placement';
+import type { Application, Environment } from '../spec/wire';
 import { deployedService, renderInfo, renderPlan, renderResults } from './render';
 
 export interface DeployOptions {
@@ -27,7 +36,7 @@ export interface DeployOptions {
 }
 
 /** The deploy options from the command line, checked before anything else happens. */
-export function deployOptions(context: CommandContext, service: ServiceModel): DeployOptions {
+export function deployOptions(context: ServiceCommandContext, service: ServiceModel): DeployOptions {
   const { options } = context;
   let concurrency = DEFAULT_CONCURRENCY;
   const written = options.concurrency;
@@ -59,7 +68,7 @@ function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): D
 
 /** Applies a plan with progress, remembers the uploads, and reports failures as one error. */
 async function applyWithProgress(
-  context: CommandContext,
+  context: ServiceCommandContext,
   client: SpotinstClient,
   environmentId: string,
   plan: DeployPlan,
@@ -120,7 +129,7 @@ async function applyWithProgress(
 }
 
 /** Which API, account and names a placement hint is for: a hint never crosses them. */
-function placementKey(context: CommandContext, service: ServiceModel): string | undefined {
+function placementKey(context: ServiceCommandContext, service: ServiceModel): string | undefined {
   if (service.environment.kind !== 'managed') return undefined;
   return [context.provider.apiUrl, context.provider.getCredentials().account, service.application, service.environment.name].join(' ');
 }
@@ -139,7 +148,7 @@ function elapsed(): string {
  * they still hold (checked in that round), else by name.
  */
 async function readDeployed(
-  context: CommandContext,
+  context: ServiceCommandContext,
   client: SpotinstClient,
   service: ServiceModel,
   cache: DeployCache,
@@ -159,17 +168,25 @@ async function readDeployed(
 }
 
 /** `serverless deploy` */
-export async function deployService(context: CommandContext): Promise<void> {
+export async function deployService(context: ServiceCommandContext): Promise<void> {
   const service = context.provider.getService();
   const options = deployOptions(context, service);
-  const artifacts = await readArtifacts(service.functions, (model) => artifactPathOf(context.serverless, model.key), ArtifactMemo.load(serviceDirOf(context.serverless)));
+  const artifacts = await readArtifacts(
+    service.functions,
+    (model) => artifactPathOf(context.serverless, model.key),
+    ArtifactMemo.load(serviceDirOf(context.serverless)),
+  );
   const client = context.provider.getClient();
 
   const cache = DeployCache.load(serviceDirOf(context.serverless));
   const hintKey = placementKey(context, service);
   const { placement, actual } = await readDeployed(context, client, service, cache, hintKey);
 
-  const plan = planDeploy(desiredOf(service.functions, artifacts), actual, { force: options.force, prune: options.prune, alias: service.alias });
+  const plan = planDeploy(desiredOf(service.functions, artifacts), actual, {
+    force: options.force,
+    prune: options.prune,
+    alias: service.alias,
+  });
   const planText = renderPlan(service, placement, plan, options.verbose);
   if (options.dryRun) {
     context.writeText([...planText, 'Dry run: nothing was changed.']);
@@ -211,7 +228,7 @@ export function functionOf(service: ServiceModel, key: unknown): FunctionModel {
 }
 
 /** `serverless deploy function -f NAME [--update-config]` */
-export async function deployOneFunction(context: CommandContext): Promise<void> {
+export async function deployOneFunction(context: ServiceCommandContext): Promise<void> {
   const service = context.provider.getService();
   const model = functionOf(service, context.options.function);
   const options = { ...deployOptions(context, service), prune: false };
@@ -254,7 +271,5 @@ export async function deployOneFunction(context: CommandContext): Promise<void> 
   }
   const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
   const deployed = result.state.functions.find((fn) => fn.name === model.name);
-  context.log.success(
-    `Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`,
-  );
+  context.log.success(`Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`);
 }

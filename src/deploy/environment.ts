@@ -4,9 +4,9 @@
  * settings written in the file are reconciled. An explicit `env-…` is never touched.
  */
 import { createOnce, type SpotinstClient } from '../api';
-import type { Application, Environment, EnvironmentInput } from '../api/types';
-import type { EnvironmentTarget, ServiceModel } from '../provider/model';
-import { CREATED_BY, type Placement } from './remote';
+import type { Application, Environment, EnvironmentInput } from '../spec/wire';
+import type { EnvironmentTarget, ServiceModel } from '../framework/service-model';
+import { CREATED_BY, type Placement } from '../remote/placement';
 
 export interface EnsuredPlacement {
   application?: Application;
@@ -16,7 +16,9 @@ export interface EnsuredPlacement {
 }
 
 /** The environment settings the file writes; the others keep what the API has or defaults to. */
-function writtenSettings(target: Extract<EnvironmentTarget, { kind: 'managed' }>): Pick<EnvironmentInput, 'providers' | 'locations' | 'strategy'> {
+function writtenSettings(
+  target: Extract<EnvironmentTarget, { kind: 'managed' }>,
+): Pick<EnvironmentInput, 'providers' | 'locations' | 'strategy'> {
   return {
     ...(target.providers ? { providers: target.providers } : {}),
     ...(target.locations ? { locations: target.locations } : {}),
@@ -27,7 +29,12 @@ function writtenSettings(target: Extract<EnvironmentTarget, { kind: 'managed' }>
 export async function ensurePlacement(client: SpotinstClient, service: ServiceModel, placement: Placement): Promise<EnsuredPlacement> {
   const target = service.environment;
   if (target.kind === 'id' || (placement.environment && placement.environmentAction === 'keep')) {
-    return { application: placement.application, environment: placement.environment!, createdApplication: false, createdEnvironment: false };
+    return {
+      application: placement.application,
+      environment: placement.environment!,
+      createdApplication: false,
+      createdEnvironment: false,
+    };
   }
   if (placement.environment && placement.environmentAction === 'update') {
     const environment = await client.environments.update(placement.environment.id, {

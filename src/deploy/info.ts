@@ -1,10 +1,10 @@
 /** `serverless info [-f NAME]`: the service as the API has it, not as a local file remembers it. */
-import type { CommandContext } from '../plugin/serverless-types';
+import type { ServiceCommandContext } from '../provider/port';
 import { functionOf } from './deploy';
-import { deployedEnvironment, findPlacement, readEnvironment } from './remote';
+import { deployedEnvironment, findPlacement, readEnvironment } from '../remote/placement';
 import { deployedService, renderInfo } from './render';
 
-export async function showInfo(context: CommandContext): Promise<void> {
+export async function showInfo(context: ServiceCommandContext): Promise<void> {
   const service = context.provider.getService();
   const only = context.options.function === undefined ? undefined : functionOf(service, context.options.function).key;
   const client = context.provider.getClient();

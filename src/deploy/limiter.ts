@@ -59,10 +59,12 @@ export class AdaptiveLimiter {
       this.active += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(() => {
-      this.active += 1;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.active += 1;
+        resolve();
+      }),
+    );
   }
 
   private wakeUp(): void {

@@ -3,10 +3,10 @@
  * function, cron job, endpoint pattern and the alias, whether to create, update, keep or
  * delete it. Pure: no I/O, so every decision is unit-tested and `--dry-run` is exact.
  */
-import isEqual from 'lodash/isEqual';
-import { toApiRuntime } from '../runtimes/catalog';
-import type { ActiveVersion, Alias, CorsConfig, CronJob, FunctionCodeInfo, Pattern, SpotinstFunction } from '../api/types';
-import type { CronTrigger, EndpointTrigger, FunctionModel } from '../provider/model';
+import { toApiRuntime } from '../spec/runtimes';
+import type { ActiveVersion, CorsConfig, CronJob, Pattern, SpotinstFunction } from '../spec/wire';
+import type { CronTrigger, EndpointTrigger, FunctionModel } from '../framework/service-model';
+import { changeOf, type ActualState } from '../remote/state';
 
 export type StepAction = 'create' | 'update' | 'keep' | 'delete' | 'leave';
 
@@ -15,16 +15,6 @@ export interface DesiredFunction {
   model: FunctionModel;
   codeSha256: string;
   codeSize: number;
-}
-
-/** What the API reports, plus what this machine remembers of earlier deploys. */
-export interface ActualState {
-  functions: SpotinstFunction[];
-  jobs: CronJob[];
-  patterns: Pattern[];
-  aliases: Alias[];
-  /** the code last uploaded (sha256, handler), by function id, for servers that do not report it */
-  knownCode: Record<string, FunctionCodeInfo>;
 }
 
 export interface FunctionStep {
@@ -76,11 +66,6 @@ export interface PlanOptions {
 const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
 const DEFAULT_CORS: CorsConfig = { enabled: false };
 
-function render(value: unknown): string {
-  if (value === undefined) return '(none)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /**
  * Differences between the configuration the file wants and what the API reports. The
  * handler is compared only when its deployed value is known (`remoteHandler`).
@@ -114,7 +99,14 @@ function planFunctions(desired: DesiredFunction[], actual: ActualState, options:
       // Code and handler stay as deployed (the handler travels with the code).
       const changes = configChanges(wanted.model, remote);
       if (options.force && changes.length === 0) changes.push('forced');
-      return { action: changes.length > 0 ? 'update' : 'keep', name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: false };
+      return {
+        action: changes.length > 0 ? 'update' : 'keep',
+        name: wanted.model.name,
+        id: remote.id,
+        desired: wanted,
+        changes,
+        uploadCode: false,
+      };
     }
     const remoteSha = remote.code?.sha256 ?? known?.sha256;
     const codeChanged = remoteSha !== wanted.codeSha256;
@@ -124,12 +116,21 @@ function planFunctions(desired: DesiredFunction[], actual: ActualState, options:
     const handlerChanged = remoteHandler !== undefined && remoteHandler !== wanted.model.handler;
     const changes = configChanges(wanted.model, remote, remoteHandler);
     if (codeChanged) {
-      changes.unshift(remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${wanted.codeSha256.slice(0, 12)}`);
+      changes.unshift(
+        remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${wanted.codeSha256.slice(0, 12)}`,
+      );
     }
     if (options.force && changes.length === 0) changes.push('forced');
     const action: StepAction = changes.length > 0 ? 'update' : 'keep';
     // The handler travels with the code (code.handler), so changing it means an upload.
-    return { action, name: wanted.model.name, id: remote.id, desired: wanted, changes, uploadCode: codeChanged || handlerChanged || options.force };
+    return {
+      action,
+      name: wanted.model.name,
+      id: remote.id,
+      desired: wanted,
+      changes,
+      uploadCode: codeChanged || handlerChanged || options.force,
+    };
   });
 
   const wantedNames = new Set(desired.map((wanted) => wanted.model.name));
@@ -195,11 +196,6 @@ function planTriggers<Remote extends { id: string }, Wanted>(
     steps.push({ action: 'delete', functionName: owner?.name ?? ownerId, id: item.id, changes: ['its function is deleted'] });
   }
   return steps;
-}
-
-/** `field before → after`, or nothing when they are equal. */
-export function changeOf(field: string, actual: unknown, wanted: unknown): string[] {
-  return isEqual(actual, wanted) ? [] : [`${field} ${render(actual)} → ${render(wanted)}`];
 }
 
 function cronKind(actual: ActualState): TriggerKind<CronJob, CronTrigger> {

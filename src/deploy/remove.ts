@@ -4,16 +4,17 @@
  * nothing else lives there. Works from the API alone, so a fresh clone can remove what
  * another machine deployed; what is already gone is not an error.
  */
-import { SpotinstError } from '../errors';
-import { serviceDirOf } from '../plugin/options';
+import { SpotinstError } from '../framework/errors';
+import { serviceDirOf } from '../framework/options';
 import type { SpotinstClient } from '../api';
-import type { CommandContext } from '../plugin/serverless-types';
-import type { ServiceModel } from '../provider/model';
+import type { ServiceCommandContext } from '../provider/port';
+import type { ServiceModel } from '../framework/service-model';
 import { applyPlan, failuresOf, type ApplyResult } from './apply';
-import { DeployCache } from './cache';
+import { DeployCache } from '../package/deploy-cache';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { planDeploy, type ActualState } from './plan';
-import { CREATED_BY, findPlacement, readEnvironment, type Placement } from './remote';
+import { planDeploy } from './plan';
+import type { ActualState } from '../remote/state';
+import { CREATED_BY, findPlacement, readEnvironment, type Placement } from '../remote/placement';
 import { renderResults } from './render';
 
 function plural(count: number, word: string): string {
@@ -67,7 +68,7 @@ async function removeContainers(
   return kept;
 }
 
-export async function removeService(context: CommandContext): Promise<void> {
+export async function removeService(context: ServiceCommandContext): Promise<void> {
   const service = context.provider.getService();
   const client = context.provider.getClient();
   const placement = await findPlacement(client, service);
@@ -102,7 +103,11 @@ export async function removeService(context: CommandContext): Promise<void> {
   const failures = failuresOf(result);
   if (failures.length > 0) {
     throw new SpotinstError(
-      [`Remove incomplete: ${failures.length} deletions did not succeed:`, ...renderResults(result.results), 'Run `serverless remove` again to finish.'].join('\n'),
+      [
+        `Remove incomplete: ${failures.length} deletions did not succeed:`,
+        ...renderResults(result.results),
+        'Run `serverless remove` again to finish.',
+      ].join('\n'),
       'SPOTINST_REMOVE_INCOMPLETE',
     );
   }

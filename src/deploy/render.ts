@@ -2,12 +2,13 @@
  * Text for people: the plan before it is applied, what failed after, and the service as
  * deployed (`info`). Pure functions of their inputs, so the output is tested as text.
  */
-import type { CronJob, Pattern, SpotinstFunction } from '../api/types';
-import type { ServiceModel } from '../provider/model';
+import type { CronJob, Pattern, SpotinstFunction } from '../spec/wire';
+import type { ServiceModel } from '../framework/service-model';
 import type { StepResult } from './apply';
-import type { ActualState, DeployPlan, StepAction, TriggerStep } from './plan';
+import type { DeployPlan, StepAction, TriggerStep } from './plan';
+import type { ActualState } from '../remote/state';
 import { summarize } from './plan';
-import type { Placement } from './remote';
+import type { Placement } from '../remote/placement';
 
 const MARKS: Record<StepAction, string> = { create: '+', update: '~', keep: '=', delete: '-', leave: '·' };
 
@@ -29,7 +30,13 @@ function placementLines(service: ServiceModel, placement: Placement): string[] {
   if (placement.environmentAction === 'create') {
     lines.push(line('create', `environment ${target.name}`));
   } else {
-    lines.push(line(placement.environmentAction === 'update' ? 'update' : 'keep', `environment ${target.name} (${placement.environment?.id})`, placement.environmentChanges));
+    lines.push(
+      line(
+        placement.environmentAction === 'update' ? 'update' : 'keep',
+        `environment ${target.name} (${placement.environment?.id})`,
+        placement.environmentChanges,
+      ),
+    );
   }
   return lines;
 }
@@ -151,7 +158,9 @@ export function renderInfo(deployed: DeployedService, only?: string): string[] {
       lines.push(`    cron: ${job.cronExpression}${job.isEnabled ? '' : ' (inactive)'}`);
     }
     for (const pattern of deployed.patterns.filter((candidate) => candidate.functionId === fn.id)) {
-      lines.push(`    endpoint: ${pattern.method} ${pattern.pattern}${deployed.aliasHost ? ` (http://${deployed.aliasHost}${pattern.pattern})` : ''}`);
+      lines.push(
+        `    endpoint: ${pattern.method} ${pattern.pattern}${deployed.aliasHost ? ` (http://${deployed.aliasHost}${pattern.pattern})` : ''}`,
+      );
     }
   }
   return lines;

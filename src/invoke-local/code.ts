@@ -9,13 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { handlerCandidates } from '../deploy/artifacts';
-import { configuredArtifact, defaultJarPath } from '../deploy/packaging';
-import { SpotinstError } from '../errors';
-import type { RuntimeFamily } from '../runtimes/catalog';
-import type { FunctionModel } from '../provider/model';
-import type { ServerlessLike } from '../plugin/serverless-types';
-import { unsafeEntryName } from '../zip-entries';
+import { handlerCandidates } from '../package/artifacts';
+import { configuredArtifact, defaultJarPath } from '../package/packaging';
+import { SpotinstError } from '../framework/errors';
+import type { RuntimeFamily } from '../spec/runtimes';
+import type { FunctionModel } from '../framework/service-model';
+import type { ServerlessLike } from '../framework/serverless';
+import { unsafeEntryName } from '../util/zip-entries';
 
 export interface LocalCode {
   /** the working directory of the handler's process and where its code is looked up */
@@ -66,7 +66,10 @@ function javaSource(serverless: Pick<ServerlessLike, 'service'>, fn: FunctionMod
   const classes = path.join(target, 'classes');
   if (isDirectory(classes)) return { kind: 'classes', dir: classes };
   const others = isDirectory(target) ? fs.readdirSync(target).filter((name) => name.endsWith('.jar')) : [];
-  const hint = others.length > 0 ? ` target/ holds ${others.join(', ')}: to use one, set package.artifact (e.g. package: {artifact: target/${others[0]}}).` : '';
+  const hint =
+    others.length > 0
+      ? ` target/ holds ${others.join(', ')}: to use one, set package.artifact (e.g. package: {artifact: target/${others[0]}}).`
+      : '';
   throw new SpotinstError(
     `Function "${fn.key}" (${fn.runtime}) has no built code in ${serviceDir}: no package.artifact, no target/${jarName}, no target/classes.${hint} ` +
       'Build it first (e.g. `mvn package`), or set package.artifact to the jar.',
@@ -79,14 +82,20 @@ async function unpackJar(file: string): Promise<string> {
   try {
     zip = await JSZip.loadAsync(fs.readFileSync(file));
   } catch (error) {
-    throw new SpotinstError(`${file} is not a jar (zip) file (${(error as Error).message}). Rebuild it.`, 'SPOTINST_INVOKE_LOCAL_CODE_INVALID');
+    throw new SpotinstError(
+      `${file} is not a jar (zip) file (${(error as Error).message}). Rebuild it.`,
+      'SPOTINST_INVOKE_LOCAL_CODE_INVALID',
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-invoke-local-'));
   try {
     for (const entry of Object.values(zip.files)) {
       const name = entry.unsafeOriginalName ?? entry.name;
       if (unsafeEntryName(name)) {
-        throw new SpotinstError(`${file} holds the entry "${name}", which points outside the jar. Rebuild it with relative paths.`, 'SPOTINST_INVOKE_LOCAL_CODE_INVALID');
+        throw new SpotinstError(
+          `${file} holds the entry "${name}", which points outside the jar. Rebuild it with relative paths.`,
+          'SPOTINST_INVOKE_LOCAL_CODE_INVALID',
+        );
       }
       const destination = path.join(dir, name.replace(/\\/g, '/'));
       if (entry.dir) {

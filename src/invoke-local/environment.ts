@@ -4,9 +4,9 @@
  * user asked for with `--env`. Nothing of the host's environment: a handler that works here
  * because of a variable in the developer's shell would break once deployed.
  */
-import { ENV_NAME_PATTERN } from '../api/types';
-import { SpotinstError } from '../errors';
-import { platformVariables, type FunctionIdentity } from '../runtimes/contract';
+import { ENV_NAME_PATTERN } from '../spec/wire';
+import { SpotinstError } from '../framework/errors';
+import { platformVariables, type FunctionIdentity } from '../spec/contract';
 
 /** `--env KEY=VALUE`, repeatable: the framework hands one as a string, several as a list. */
 export function parseEnvOptions(value: unknown): Record<string, string> {
@@ -15,7 +15,10 @@ export function parseEnvOptions(value: unknown): Record<string, string> {
   const parsed: Record<string, string> = {};
   for (const item of items) {
     if (typeof item !== 'string') {
-      throw new SpotinstError('--env needs KEY=VALUE, e.g. --env STAGE=dev (repeat it for more variables).', 'SPOTINST_INVOKE_LOCAL_ENV_INVALID');
+      throw new SpotinstError(
+        '--env needs KEY=VALUE, e.g. --env STAGE=dev (repeat it for more variables).',
+        'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
+      );
     }
     const equals = item.indexOf('=');
     const name = equals < 0 ? item : item.slice(0, equals);
@@ -31,7 +34,11 @@ export function parseEnvOptions(value: unknown): Record<string, string> {
   return parsed;
 }
 
-export function localEnvironment(own: Record<string, string>, identity: FunctionIdentity, overrides: Record<string, string>): Record<string, string> {
+export function localEnvironment(
+  own: Record<string, string>,
+  identity: FunctionIdentity,
+  overrides: Record<string, string>,
+): Record<string, string> {
   // --env comes last: the user asked for exactly that value, even for a SPOTINST_* name
   return { ...platformVariables(own, identity), ...overrides };
 }

@@ -7,14 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createRunner, defaultCacheDir, type InvocationOutcome } from '../runtimes';
-import { DOCUMENTED_RUNTIMES, runtimeFamily } from '../runtimes/catalog';
-import { resultStatus } from '../runtimes/contract';
-import { SpotinstError } from '../errors';
-import { warnIgnoredOptions, type FunctionCommandContext } from '../invoke/context';
-import { flagOption, serviceDirOf } from '../plugin/options';
-import { eventData, localEvent, requestPayload } from '../invoke/event-data';
-import { formatValue } from '../invoke/output';
-import { selectFunction } from '../invoke/target';
+import { DOCUMENTED_RUNTIMES, runtimeFamily } from '../spec/runtimes';
+import { resultStatus } from '../spec/contract';
+import { SpotinstError } from '../framework/errors';
+import type { FunctionCommandContext } from '../provider/port';
+import { flagOption, serviceDirOf, warnIgnoredOptions } from '../framework/options';
+import { eventData, localEvent, requestPayload } from '../framework/event-data';
+import { formatValue } from '../framework/output';
+import { selectFunction } from '../remote/function';
 import { locateCode } from './code';
 import { localEnvironment, parseEnvOptions } from './environment';
 

@@ -1,3 +1,3 @@
 /** `serverless invoke`, and the event data and output helpers `invoke local` shares. */
 export { invoke } from './invoke';
-export type { FunctionCommandContext, CommandProvider } from './context';
+export type { FunctionCommandContext, CommandProvider } from '../provider/port';

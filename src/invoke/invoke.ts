@@ -6,16 +6,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { isAxiosError, type AxiosResponse } from 'axios';
-import { SpotinstError } from '../errors';
+import { SpotinstError } from '../framework/errors';
 import type { FunctionRecord } from '../api';
-import type { InvocationLog } from '../api/types';
-import { warnIgnoredOptions, type FunctionCommandContext } from './context';
-import { flagOption, serviceDirOf } from '../plugin/options';
-import { eventData, requestPayload, type RequestPayload } from './event-data';
-import { USER_AGENT } from '../version';
-import { formatBody, platformError, shortId } from './output';
-import { findDeployedFunction, selectFunction } from './target';
-import { redactor } from '../redact';
+import type { InvocationLog } from '../spec/wire';
+import type { FunctionCommandContext } from '../provider/port';
+import { flagOption, serviceDirOf, warnIgnoredOptions } from '../framework/options';
+import { eventData, requestPayload, type RequestPayload } from '../framework/event-data';
+import { USER_AGENT } from '../util/version';
+import { formatBody, platformError, shortId } from '../framework/output';
+import { findDeployedFunction, selectFunction } from '../remote/function';
+import { redactor } from '../util/redact';
 
 /** AWS options of the core's `invoke` with no meaning for a function URL. */
 const IGNORED_OPTIONS: Record<string, string> = {
@@ -116,20 +116,38 @@ function failure(key: string, reply: Reply, access: FunctionRecord['access'], cr
     );
   }
   if (reply.status === 413) {
-    return new SpotinstError(`The function URL refused the data as too large (413): ${reported?.errorMessage ?? 'send less data'}.`, 'SPOTINST_INVOKE_TOO_LARGE');
+    return new SpotinstError(
+      `The function URL refused the data as too large (413): ${reported?.errorMessage ?? 'send less data'}.`,
+      'SPOTINST_INVOKE_TOO_LARGE',
+    );
   }
   if (reply.status === 504) {
-    return new SpotinstError(`Function "${key}" timed out (504): ${reported?.errorMessage ?? 'no reply in time'}. ${logsHint}`, 'SPOTINST_INVOKE_TIMEOUT');
+    return new SpotinstError(
+      `Function "${key}" timed out (504): ${reported?.errorMessage ?? 'no reply in time'}. ${logsHint}`,
+      'SPOTINST_INVOKE_TIMEOUT',
+    );
   }
   if (reported) {
     const type = reported.errorType ? ` ${reported.errorType}` : '';
-    return new SpotinstError(`Function "${key}" failed (${reply.status}${type}): ${reported.errorMessage}. ${logsHint}`, 'SPOTINST_INVOKE_FUNCTION_ERROR');
+    return new SpotinstError(
+      `Function "${key}" failed (${reply.status}${type}): ${reported.errorMessage}. ${logsHint}`,
+      'SPOTINST_INVOKE_FUNCTION_ERROR',
+    );
   }
-  return new SpotinstError(`Function "${key}" answered ${reply.status}${reply.statusText ? ` ${reply.statusText}` : ''}.`, 'SPOTINST_INVOKE_STATUS');
+  return new SpotinstError(
+    `Function "${key}" answered ${reply.status}${reply.statusText ? ` ${reply.statusText}` : ''}.`,
+    'SPOTINST_INVOKE_STATUS',
+  );
 }
 
 /** `--log`: the lines this invocation printed, from the log API (they are there once it ended). */
-async function printInvocationLog(context: FunctionCommandContext, remote: FunctionRecord, reply: Reply, sentAt: number, redact: (text: string) => string): Promise<void> {
+async function printInvocationLog(
+  context: FunctionCommandContext,
+  remote: FunctionRecord,
+  reply: Reply,
+  sentAt: number,
+  redact: (text: string) => string,
+): Promise<void> {
   if (reply.invocationId === undefined) {
     context.log.warning('The server did not say which invocation answered, so its log cannot be shown; use `serverless logs`.');
     return;

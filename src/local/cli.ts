@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { InsecureBindError, isLoopback, LocalPlatform, startLocalPlatform } from './index';
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
-import { writeFileAtomic } from '../atomic-file';
+import { writeFileAtomic } from '../util/atomic-file';
 
 const USAGE = `Usage: spotinst-local [options]
 
@@ -64,7 +64,8 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
     values.set(match[1], value);
   }
   const port = Number(values.get('port') ?? '7711');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not "${values.get('port')}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (0-65535), not "${values.get('port')}"`);
   const idle = values.get('idle-worker-ms');
   const idleWorkerMs = idle === undefined ? undefined : Number(idle);
   if (idleWorkerMs !== undefined && (!Number.isFinite(idleWorkerMs) || idleWorkerMs < 100)) {
@@ -142,7 +143,9 @@ async function main(): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      code === 'EADDRINUSE' ? `port ${options.port} is already in use (pick another with --port, or 0 for any free port)` : (error as Error).message;
+      code === 'EADDRINUSE'
+        ? `port ${options.port} is already in use (pick another with --port, or 0 for any free port)`
+        : (error as Error).message;
     process.stderr.write(`spotinst-local: cannot start: ${reason}\n`);
     return 1;
   }
@@ -170,11 +173,7 @@ async function main(): Promise<number> {
     process.on('SIGTERM', stop);
   });
 
-  const lines = [
-    `spotinst-local listening on ${platform.url}`,
-    `  data dir: ${options.dataDir}`,
-    `  account:  ${account}`,
-  ];
+  const lines = [`spotinst-local listening on ${platform.url}`, `  data dir: ${options.dataDir}`, `  account:  ${account}`];
   // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
   if (options.token === undefined) lines.push(`  token:    ${token}`);
   if (options.faults) lines.push(`  faults:   ${options.faults}`);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
 import { ApiFailure, badRequest } from './envelope';
-import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../atomic-file';
-import { unsafeEntryName } from '../zip-entries';
+import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../util/atomic-file';
+import { unsafeEntryName } from '../util/zip-entries';
 
 export interface CodeLimits {
   /** decoded zip (or jar) size */
@@ -39,7 +39,10 @@ export class CodeStore {
   /** uploads being checked and unpacked now, by sha256 */
   private readonly storing = new Map<string, Promise<void>>();
 
-  constructor(dataDir: string, private readonly limits: CodeLimits = DEFAULT_CODE_LIMITS) {
+  constructor(
+    dataDir: string,
+    private readonly limits: CodeLimits = DEFAULT_CODE_LIMITS,
+  ) {
     this.root = path.join(dataDir, 'code');
     fs.mkdirSync(this.root, { recursive: true });
     for (const name of fs.readdirSync(this.root)) {
@@ -182,7 +185,14 @@ export class CodeStore {
 }
 
 /** Streams one entry to disk, counting bytes so a zip bomb is stopped, not inflated. */
-function writeEntry(entry: JSZip.JSZipObject, destination: string, mode: number, total: number, max: number, field: string): Promise<number> {
+function writeEntry(
+  entry: JSZip.JSZipObject,
+  destination: string,
+  mode: number,
+  total: number,
+  max: number,
+  field: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const out = fs.createWriteStream(destination, { mode });
     const input = entry.nodeStream('nodebuffer');

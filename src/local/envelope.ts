@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { ApiErrorItem, Envelope, RequestInfo } from '../api/types';
+import type { ApiErrorItem, Envelope, RequestInfo } from '../spec/wire';
 
 /**
  * A refusal the API reports to the caller: thrown anywhere under a route handler and

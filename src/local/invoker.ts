@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ActiveVersion, InvocationLog } from '../api/types';
+import type { ActiveVersion, InvocationLog } from '../spec/wire';
 import { createRunner, InvocationOutcome, Runner } from '../runtimes';
-import { runtimeFamily } from '../runtimes/catalog';
-import { platformVariables, type FunctionEvent } from '../runtimes/contract';
+import { runtimeFamily } from '../spec/runtimes';
+import { platformVariables, type FunctionEvent } from '../spec/contract';
 import type { CodeStore } from './code-store';
 import type { LogStore } from './log-store';
 import type { StatsCounter } from './stats';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { InvocationLog } from '../api/types';
-import { writeFileAtomic } from '../atomic-file';
+import type { InvocationLog } from '../spec/wire';
+import { writeFileAtomic } from '../util/atomic-file';
 
 export const DEFAULT_MAX_LOG_BYTES_PER_FUNCTION = 8 * 1024 * 1024;
 
@@ -15,7 +15,10 @@ export class LogStore {
   private readonly root: string;
   private readonly sizes = new Map<string, number>();
 
-  constructor(dataDir: string, private readonly maxBytesPerFunction = DEFAULT_MAX_LOG_BYTES_PER_FUNCTION) {
+  constructor(
+    dataDir: string,
+    private readonly maxBytesPerFunction = DEFAULT_MAX_LOG_BYTES_PER_FUNCTION,
+  ) {
     this.root = path.join(dataDir, 'logs');
     fs.mkdirSync(this.root, { recursive: true });
   }

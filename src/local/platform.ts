@@ -1,7 +1,7 @@
-import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction } from '../api/types';
+import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction } from '../spec/wire';
 import { CodeStore, CodeLimits, DEFAULT_CODE_LIMITS } from './code-store';
 import { badRequest, notFound } from './envelope';
-import { parseBody } from '../runtimes/contract';
+import { parseBody } from '../spec/contract';
 import { Invoker, InvokerOptions } from './invoker';
 import { LogStore } from './log-store';
 import { CronScheduler } from './scheduler';

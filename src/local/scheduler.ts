@@ -1,5 +1,5 @@
 import { parseExpression } from 'cron-parser';
-import type { CronJob } from '../api/types';
+import type { CronJob } from '../spec/wire';
 
 /** setTimeout cannot wait longer than this; longer waits are done in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -60,22 +60,27 @@ export class CronScheduler {
   private arm(jobId: string, after: number): void {
     const expression = this.expressions.get(jobId);
     if (expression === undefined) return;
-    const due = parseExpression(expression, { utc: true, currentDate: new Date(after) }).next().getTime();
+    const due = parseExpression(expression, { utc: true, currentDate: new Date(after) })
+      .next()
+      .getTime();
     this.wait(jobId, due);
   }
 
   private wait(jobId: string, due: number): void {
     const delay = Math.max(0, due - Date.now());
-    const timer = setTimeout(() => {
-      if (Date.now() < due) {
-        this.wait(jobId, due); // a long wait done in steps, or a timer that fired early
-        return;
-      }
-      this.arm(jobId, due);
-      this.run(jobId).catch((error: Error) => {
-        process.emitWarning(`cron job ${jobId} failed to run: ${error.message}`);
-      });
-    }, Math.min(delay, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        if (Date.now() < due) {
+          this.wait(jobId, due); // a long wait done in steps, or a timer that fired early
+          return;
+        }
+        this.arm(jobId, due);
+        this.run(jobId).catch((error: Error) => {
+          process.emitWarning(`cron job ${jobId} failed to run: ${error.message}`);
+        });
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(jobId, timer);
   }

@@ -6,8 +6,8 @@ import { bearerToken, BodyTooLargeError, closeAfterReply, hostName, isLoopback, 
 import type { Platform } from './platform';
 import { Router } from './router';
 import { Triggers } from './triggers';
-import { PACKAGE_VERSION } from '../version';
-import type { RequestInfo } from '../api/types';
+import { PACKAGE_VERSION } from '../util/version';
+import type { RequestInfo } from '../spec/wire';
 
 /** Management request bodies carry base64 code: room for the largest zip the platform takes. */
 const MAX_MANAGEMENT_BODY_BYTES = 80 * 1024 * 1024;
@@ -40,8 +40,7 @@ export function createRequestListener(platform: Platform, options: ServerOptions
   const router = new Router(managementRoutes(platform));
   const triggers = new Triggers(platform);
 
-  const baseUrl = (req: http.IncomingMessage): string =>
-    options.fixedBaseUrl() ?? `http://${req.headers.host ?? '127.0.0.1'}`;
+  const baseUrl = (req: http.IncomingMessage): string => options.fixedBaseUrl() ?? `http://${req.headers.host ?? '127.0.0.1'}`;
 
   async function local(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -57,14 +56,18 @@ export function createRequestListener(platform: Platform, options: ServerOptions
       await platform.reset();
       sendJson(res, 200, { status: 'reset' });
     } else {
-      sendJson(res, 404, { error: `no such local endpoint: ${method} ${path} (GET /__local/health, GET /__local/stats, POST /__local/reset)` });
+      sendJson(res, 404, {
+        error: `no such local endpoint: ${method} ${path} (GET /__local/health, GET /__local/stats, POST /__local/reset)`,
+      });
     }
   }
 
   /** The 401 of a missing or wrong token, the 403 of another (or no) account; undefined when allowed. */
   function authFailure(req: http.IncomingMessage, url: URL): ApiFailure | undefined {
     if (!sameSecret(bearerToken(req), platform.config.token)) {
-      return new ApiFailure(401, 'UNAUTHORIZED', 'missing or invalid token: send Authorization: Bearer <token>', undefined, { 'WWW-Authenticate': 'Bearer' });
+      return new ApiFailure(401, 'UNAUTHORIZED', 'missing or invalid token: send Authorization: Bearer <token>', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
     const account = url.searchParams.get('accountId');
     if (account !== platform.config.account) {
@@ -81,8 +84,7 @@ export function createRequestListener(platform: Platform, options: ServerOptions
   async function management(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const info: RequestInfo = requestInfo(req);
     const method = (req.method ?? 'GET').toUpperCase();
-    const fail = (error: ApiFailure): void =>
-      sendJson(res, error.status, errorEnvelope(info, error.status, error.items), error.headers);
+    const fail = (error: ApiFailure): void => sendJson(res, error.status, errorEnvelope(info, error.status, error.items), error.headers);
 
     const match = router.match(method, url.pathname);
     if (match && 'route' in match) platform.stats.countRequest(`${method} ${match.route.template}`);
@@ -125,9 +127,15 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     try {
       if (!match) throw new ApiFailure(404, 'NOT_FOUND', `no such API route: ${method} ${url.pathname}`);
       if (!('route' in match)) {
-        throw new ApiFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname} (allowed: ${match.allowedMethods.join(', ')})`, undefined, {
-          Allow: match.allowedMethods.join(', '),
-        });
+        throw new ApiFailure(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `${method} is not supported on ${url.pathname} (allowed: ${match.allowedMethods.join(', ')})`,
+          undefined,
+          {
+            Allow: match.allowedMethods.join(', '),
+          },
+        );
       }
       let parsed: unknown;
       if (body.length > 0) {
@@ -214,5 +222,11 @@ export function createRequestListener(platform: Platform, options: ServerOptions
 
 function injected(status: number): ApiFailure {
   const headers: Record<string, string> = status === 429 ? { 'Retry-After': String(Math.round(Math.random())) } : {};
-  return new ApiFailure(status, status === 429 ? 'RATE_LIMITED' : 'INJECTED_FAULT', `fault injected by spotinst-local --faults (${status})`, undefined, headers);
+  return new ApiFailure(
+    status,
+    status === 429 ? 'RATE_LIMITED' : 'INJECTED_FAULT',
+    `fault injected by spotinst-local --faults (${status})`,
+    undefined,
+    headers,
+  );
 }

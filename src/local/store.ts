@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEMP_MARKER, writeFileAtomic } from '../atomic-file';
-import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction, UserDocument } from '../api/types';
+import { TEMP_MARKER, writeFileAtomic } from '../util/atomic-file';
+import type { Alias, Application, CronJob, Environment, Pattern, SpotinstFunction, UserDocument } from '../spec/wire';
 
 /** One uploaded code version of a function. Configuration (limits, env vars) is function-wide. */
 export interface StoredVersion {

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { Alias, CorsConfig, Pattern } from '../api/types';
+import type { Alias, CorsConfig, Pattern } from '../spec/wire';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from './http-util';
-import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../runtimes/contract';
+import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../spec/contract';
 import { sendJson } from './envelope';
 import type { Invocation } from './invoker';
 import type { Platform } from './platform';
@@ -227,7 +227,13 @@ export class Triggers {
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         closeAfterReply(res);
-        sendError(res, 413, 'PayloadTooLarge', `the request body is larger than the ${MAX_INVOKE_BODY_BYTES / 1024 / 1024} MB a function accepts`, cors);
+        sendError(
+          res,
+          413,
+          'PayloadTooLarge',
+          `the request body is larger than the ${MAX_INVOKE_BODY_BYTES / 1024 / 1024} MB a function accepts`,
+          cors,
+        );
       }
       return;
     }

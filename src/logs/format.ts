@@ -4,8 +4,8 @@
  * Colours only when asked (a terminal): piped output stays plain text for grep.
  */
 import chalk from 'chalk';
-import type { InvocationLog, LogLine } from '../api/types';
-import { shortId } from '../invoke/output';
+import type { InvocationLog, LogLine } from '../spec/wire';
+import { shortId } from '../framework/output';
 
 export interface LogFormatter {
   header(entry: InvocationLog): string | undefined;
@@ -24,7 +24,8 @@ export function createFormatter(colors: boolean, redact: (text: string) => strin
     if (status === 'timeout') return paint.yellow(status);
     return paint.red(status);
   };
-  const prefix = (time: number, entry: InvocationLog): string => `${paint.gray(timeOf(time))}  ${paint.cyan(shortId(entry.invocationId))}  `;
+  const prefix = (time: number, entry: InvocationLog): string =>
+    `${paint.gray(timeOf(time))}  ${paint.cyan(shortId(entry.invocationId))}  `;
 
   return {
     header(entry) {

@@ -4,11 +4,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import chalk from 'chalk';
-import { SpotinstError } from '../errors';
-import type { FunctionCommandContext } from '../invoke/context';
-import { flagOption } from '../plugin/options';
-import { redactor } from '../redact';
-import { findDeployedFunction, selectFunction } from '../invoke/target';
+import { SpotinstError } from '../framework/errors';
+import type { FunctionCommandContext } from '../provider/port';
+import { flagOption } from '../framework/options';
+import { redactor } from '../util/redact';
+import { findDeployedFunction, selectFunction } from '../remote/function';
 import { createFormatter } from './format';
 import { filterOption, intervalOption, startTimeOption } from './options';
 import { abortableSleep, CLOCK_SLACK_MS, readLogs, type NewLines } from './tail';
@@ -116,6 +116,9 @@ export async function logs(context: FunctionCommandContext, dependencies: LogsDe
     if (!outputFailed) output.removeListener('error', onOutputError);
   }
   if (outputError) {
-    throw new SpotinstError(`Could not write the logs (${outputError.code ?? outputError.message}); stopped tailing.`, 'SPOTINST_LOGS_OUTPUT_FAILED');
+    throw new SpotinstError(
+      `Could not write the logs (${outputError.code ?? outputError.message}); stopped tailing.`,
+      'SPOTINST_LOGS_OUTPUT_FAILED',
+    );
   }
 }

@@ -1,7 +1,7 @@
 /** The options of `serverless logs`: when to start, how often to poll, what to keep. */
-import { SpotinstError } from '../errors';
-import { stringOption } from '../plugin/options';
-import type { CliOptions } from '../plugin/serverless-types';
+import { SpotinstError } from '../framework/errors';
+import { stringOption } from '../framework/options';
+import type { CliOptions } from '../framework/serverless';
 
 export const DEFAULT_START_AGO_MS = 10 * 60 * 1000;
 export const DEFAULT_INTERVAL_MS = 1000;
@@ -38,7 +38,10 @@ export function parseStartTime(value: string, now: number): number {
   if (/^\d+$/.test(text)) {
     const epoch = Number(text);
     if (epoch < EARLIEST_EPOCH_MS) {
-      throw invalid(value, text.length === 10 ? 'looks like epoch seconds; give milliseconds (append 000)' : 'is a bare number, not a time');
+      throw invalid(
+        value,
+        text.length === 10 ? 'looks like epoch seconds; give milliseconds (append 000)' : 'is a bare number, not a time',
+      );
     }
     return epoch;
   }

@@ -9,7 +9,7 @@
  * lines of each invocation were printed, so a re-read prints only what is new.
  */
 import { SpotinstApiError } from '../api';
-import type { InvocationLog, LogLine } from '../api/types';
+import type { InvocationLog, LogLine } from '../spec/wire';
 
 /** Invocations up to this far in the future of our clock are asked for too (server clock ahead). */
 export const FUTURE_SLACK_MS = 60 * 1000;
@@ -43,9 +43,7 @@ export class LogCursor {
 
   /** The lines of these invocations not taken before, by start time then id (the server's order). */
   take(entries: InvocationLog[]): NewLines[] {
-    const ordered = [...entries].sort(
-      (a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.invocationId.localeCompare(b.invocationId),
-    );
+    const ordered = [...entries].sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.invocationId.localeCompare(b.invocationId));
     const batches: NewLines[] = [];
     for (const entry of ordered) {
       let seen = this.seen.get(entry.invocationId);

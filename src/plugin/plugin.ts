@@ -1,10 +1,11 @@
 import { SpotinstProvider, PROVIDER_NAME } from '../provider/provider';
 import { providerSchema } from '../provider/schema';
-import { isSpotinstError } from '../errors';
-import { consoleWriters } from './writers';
-import { flagOption, serviceDirOf } from './options';
-import type { ReuseDecision } from '../deploy/artifact-reuse';
-import type { CliOptions, CommandContext, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from './serverless-types';
+import { isSpotinstError } from '../framework/errors';
+import { consoleWriters } from '../framework/writers';
+import { flagOption, serviceDirOf } from '../framework/options';
+import type { ReuseDecision } from '../package/reuse';
+import type { CliOptions, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from '../framework/serverless';
+import type { ServiceCommandContext } from '../provider/port';
 
 type Hook = () => Promise<void> | void;
 
@@ -17,9 +18,9 @@ const load = {
   deploy: () => require('../deploy/deploy') as typeof import('../deploy/deploy'),
   info: () => require('../deploy/info') as typeof import('../deploy/info'),
   remove: () => require('../deploy/remove') as typeof import('../deploy/remove'),
-  packaging: () => require('../deploy/packaging') as typeof import('../deploy/packaging'),
-  reuse: () => require('../deploy/artifact-reuse') as typeof import('../deploy/artifact-reuse'),
-  lock: () => require('../deploy/lock') as typeof import('../deploy/lock'),
+  packaging: () => require('../package/packaging') as typeof import('../package/packaging'),
+  reuse: () => require('../package/reuse') as typeof import('../package/reuse'),
+  lock: () => require('../package/lock') as typeof import('../package/lock'),
   invoke: () => require('../invoke') as typeof import('../invoke'),
   invokeLocal: () => require('../invoke-local') as typeof import('../invoke-local'),
   logs: () => require('../logs') as typeof import('../logs'),
@@ -151,7 +152,7 @@ export class SpotinstPlugin {
     });
   }
 
-  private context(): CommandContext {
+  private context(): ServiceCommandContext {
     return {
       serverless: this.serverless,
       provider: this.provider,
@@ -173,9 +174,7 @@ export class SpotinstPlugin {
       profile: text('profile'),
       overwrite: flagOption(this.options, 'overwrite'),
     });
-    this.log.success(
-      `${result.replaced ? 'Replaced' : 'Saved'} profile "${result.profile}" in ${result.file} (readable only by you).`,
-    );
+    this.log.success(`${result.replaced ? 'Replaced' : 'Saved'} profile "${result.profile}" in ${result.file} (readable only by you).`);
   }
 
   /** Shows our errors as user errors (message, no stack), as the framework expects. */

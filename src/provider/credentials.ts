@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { SpotinstError } from '../errors';
-import { writeFileAtomic } from '../atomic-file';
+import { SpotinstError } from '../framework/errors';
+import { writeFileAtomic } from '../util/atomic-file';
 
 export interface Credentials {
   token: string;
@@ -122,9 +122,7 @@ export function resolveCredentials(options: ResolveOptions = {}): Credentials {
       'SPOTINST_CREDENTIALS_MISSING',
     );
   }
-  const missing = (['token', 'account'] as const).filter(
-    (key) => typeof entry[key] !== 'string' || (entry[key] as string).trim() === '',
-  );
+  const missing = (['token', 'account'] as const).filter((key) => typeof entry[key] !== 'string' || (entry[key] as string).trim() === '');
   if (missing.length > 0) {
     throw new SpotinstError(
       `Profile "${profile}" in ${file} has no ${missing.join(' and ')}. ${SAVE_HINT} --profile ${profile} --overwrite.`,
@@ -167,7 +165,8 @@ export function saveCredentials(options: SaveOptions): SaveResult {
   const account = options.account.trim();
   if (!token) throw new SpotinstError('--token is empty. Pass the API token from the Spotinst console.', 'SPOTINST_CREDENTIALS_INVALID');
   if (!account) throw new SpotinstError('--account is empty. Pass the account id, e.g. act-1a2b3c4d.', 'SPOTINST_CREDENTIALS_INVALID');
-  if (!ACCOUNT_PATTERN.test(account)) throw notAnAccount('--account', 'Pass the account id the token belongs to, e.g. --account act-1a2b3c4d.');
+  if (!ACCOUNT_PATTERN.test(account))
+    throw notAnAccount('--account', 'Pass the account id the token belongs to, e.g. --account act-1a2b3c4d.');
   if (!/^[A-Za-z0-9_.-]+$/.test(profile)) {
     throw new SpotinstError(
       `--profile "${profile}" is not a valid profile name: use letters, digits, '.', '_' or '-'.`,

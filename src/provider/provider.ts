@@ -1,9 +1,9 @@
-import { DEFAULT_API_URL } from '../api/types';
-import { SpotinstError } from '../errors';
+import { DEFAULT_API_URL } from '../spec/wire';
+import { SpotinstError } from '../framework/errors';
 import type { RetryEvent, SpotinstClient } from '../api';
 import type { Credentials } from './credentials';
-import type { ServiceModel } from './model';
-import type { CliOptions, PluginLog, ServerlessLike } from '../plugin/serverless-types';
+import type { ServiceModel } from '../framework/service-model';
+import type { CliOptions, PluginLog, ServerlessLike } from '../framework/serverless';
 
 export const PROVIDER_NAME = 'spotinst';
 export const API_URL_INVALID_CODE = 'SPOTINST_API_URL_INVALID';

@@ -9,8 +9,8 @@
  * 'enviroment'", "unsupported configuration format"), and they would come first: osls stops
  * on them by default (its configValidationMode defaults to error), before the plugin runs.
  */
-import { MEMORY_RULE, PATTERN_METHODS, TIMEOUT_RULE } from '../api/types';
-import { DOCUMENTED_RUNTIMES } from '../runtimes/catalog';
+import { MEMORY_RULE, PATTERN_METHODS, TIMEOUT_RULE } from '../spec/wire';
+import { DOCUMENTED_RUNTIMES } from '../spec/runtimes';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -26,8 +26,8 @@ import {
   type CorsConfig,
   type PatternMethod,
   type VersionRef,
-} from '../api/types';
-import { SpotinstError } from '../errors';
+} from '../spec/wire';
+import { SpotinstError } from '../framework/errors';
 import {
   DOCUMENTED_RUNTIMES,
   RUNTIME_FAMILIES,
@@ -35,7 +35,7 @@ import {
   oldestDocumentedVersion,
   parseRuntime,
   type RuntimeFamily,
-} from '../runtimes/catalog';
+} from '../spec/runtimes';
 import {
   DEFAULT_ACCESS,
   DEFAULT_MEMORY_MB,
@@ -46,7 +46,7 @@ import {
   type EnvironmentTarget,
   type FunctionModel,
   type ServiceModel,
-} from './model';
+} from '../framework/service-model';
 
 // ---- public API ---------------------------------------------------------------------
 
@@ -433,7 +433,12 @@ function validateProviders(raw: unknown, path: string, problems: Problems): Clou
     return undefined;
   }
   if (raw.length === 0) {
-    problems.error(path, raw, 'providers must list at least one cloud', `list the eligible clouds, e.g. providers: [aws] (any of ${list}), or remove the key`);
+    problems.error(
+      path,
+      raw,
+      'providers must list at least one cloud',
+      `list the eligible clouds, e.g. providers: [aws] (any of ${list}), or remove the key`,
+    );
     return undefined;
   }
   const result: CloudProvider[] = [];
@@ -445,11 +450,7 @@ function validateProviders(raw: unknown, path: string, problems: Problems): Clou
     }
     const lower = typeof item === 'string' ? item.toLowerCase() : undefined;
     const suggestion =
-      lower && isOneOf(CLOUD_PROVIDERS, lower)
-        ? lower
-        : typeof item === 'string'
-          ? closest(item, CLOUD_PROVIDERS)
-          : undefined;
+      lower && isOneOf(CLOUD_PROVIDERS, lower) ? lower : typeof item === 'string' ? closest(item, CLOUD_PROVIDERS) : undefined;
     problems.error(
       itemPath,
       item,
@@ -467,7 +468,9 @@ function validateLocations(raw: unknown, path: string, problems: Problems): stri
       path,
       raw,
       'locations must be a list of location names',
-      typeof raw === 'string' && raw.trim() !== '' ? `write a list: locations: [${raw.trim()}]` : 'write a list, e.g. locations: [us-east, europe]',
+      typeof raw === 'string' && raw.trim() !== ''
+        ? `write a list: locations: [${raw.trim()}]`
+        : 'write a list, e.g. locations: [us-east, europe]',
     );
     return undefined;
   }
@@ -476,7 +479,12 @@ function validateLocations(raw: unknown, path: string, problems: Problems): stri
     if (typeof item === 'string' && item.trim() !== '') {
       result.push(item.trim());
     } else {
-      problems.error(`${path}[${index}]`, item, 'each location must be a non-empty string', 'write location names such as us-east, us-west, europe or apac');
+      problems.error(
+        `${path}[${index}]`,
+        item,
+        'each location must be a non-empty string',
+        'write location names such as us-east, us-west, europe or apac',
+      );
     }
   });
   return result;
@@ -504,18 +512,28 @@ function validateFunction(key: string, definition: unknown, context: FunctionCon
 
   const runtime = validateRuntime(definition.runtime, `${path}.runtime`, problems);
   const handler = validateHandler(definition.handler, `${path}.handler`, runtime.family, problems);
-  const memory = validateStepRange(definition.memory, `${path}.memory`, {
-    ...MEMORY_RULE,
-    fallback: DEFAULT_MEMORY_MB,
-    unit: 'MB',
-    key: 'memory',
-  }, problems);
-  const timeout = validateStepRange(definition.timeout, `${path}.timeout`, {
-    ...TIMEOUT_RULE,
-    fallback: DEFAULT_TIMEOUT_S,
-    unit: 'seconds',
-    key: 'timeout',
-  }, problems);
+  const memory = validateStepRange(
+    definition.memory,
+    `${path}.memory`,
+    {
+      ...MEMORY_RULE,
+      fallback: DEFAULT_MEMORY_MB,
+      unit: 'MB',
+      key: 'memory',
+    },
+    problems,
+  );
+  const timeout = validateStepRange(
+    definition.timeout,
+    `${path}.timeout`,
+    {
+      ...TIMEOUT_RULE,
+      fallback: DEFAULT_TIMEOUT_S,
+      unit: 'seconds',
+      key: 'timeout',
+    },
+    problems,
+  );
   const access = validateAccess(definition.access, `${path}.access`, problems);
   const ownVars = validateEnvironmentVariables(definition.environmentVariables, `${path}.environmentVariables`, problems);
 
@@ -568,9 +586,7 @@ function checkCrossFunctionRules(functions: FunctionModel[], rawFunctions: Recor
   for (const fn of functions) {
     if (!fn.endpoint) continue;
     const seen = byPattern.get(fn.endpoint.path) ?? [];
-    const clash = seen.find(
-      (entry) => entry.method === fn.endpoint?.method || entry.method === 'ALL' || fn.endpoint?.method === 'ALL',
-    );
+    const clash = seen.find((entry) => entry.method === fn.endpoint?.method || entry.method === 'ALL' || fn.endpoint?.method === 'ALL');
     if (clash) {
       problems.error(
         `${joinPath('functions', fn.key)}.endpoint`,
@@ -752,7 +768,8 @@ function validateFileFunctionHandler(
   problems: Problems,
 ): void {
   const identifier = family === 'python' || family === 'ruby' ? PLAIN_IDENTIFIER : JS_IDENTIFIER;
-  const shape = 'a handler must be file.function (the file path without extension, a dot, then the exported function), e.g. handler.main or src/handler.main';
+  const shape =
+    'a handler must be file.function (the file path without extension, a dot, then the exported function), e.g. handler.main or src/handler.main';
   const report = (problem: string, suggestion?: string): void =>
     problems.error(path, raw, problem, suggestion ? `use ${suggestion}` : 'write file.function, e.g. handler: handler.main');
 
@@ -766,14 +783,19 @@ function validateFileFunctionHandler(
   }
   const colon = /^([^:]+)::?([^:]+)$/.exec(handler);
   if (colon) {
-    report(`${shape}: the file and the function are separated by a dot, not a colon`, `${colon[1].replace(/\.[A-Za-z]+$/, '')}.${colon[2]}`);
+    report(
+      `${shape}: the file and the function are separated by a dot, not a colon`,
+      `${colon[1].replace(/\.[A-Za-z]+$/, '')}.${colon[2]}`,
+    );
     return;
   }
   const dot = handler.lastIndexOf('.');
   if (dot <= 0 || dot === handler.length - 1) {
     report(
       `${shape}; "${handler}" has no function part`,
-      JS_IDENTIFIER.test(handler) ? `handler.${handler} (if the function "${handler}" is in handler${family ? `.${FILE_EXTENSIONS[family][0]}` : '.js'})` : undefined,
+      JS_IDENTIFIER.test(handler)
+        ? `handler.${handler} (if the function "${handler}" is in handler${family ? `.${FILE_EXTENSIONS[family][0]}` : '.js'})`
+        : undefined,
     );
     return;
   }
@@ -833,7 +855,8 @@ function validateAccess(raw: unknown, path: string, problems: Problems): Access 
   if (raw === undefined || raw === null) return DEFAULT_ACCESS;
   if (raw === 'private' || raw === 'public') return raw;
   const lower = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-  const suggestion = lower === 'private' || lower === 'public' ? lower : typeof raw === 'string' ? closest(raw, ['private', 'public']) : undefined;
+  const suggestion =
+    lower === 'private' || lower === 'public' ? lower : typeof raw === 'string' ? closest(raw, ['private', 'public']) : undefined;
   problems.error(
     path,
     raw,
@@ -853,7 +876,9 @@ function validateEnvironmentVariables(raw: unknown, path: string, problems: Prob
       path,
       raw,
       'environmentVariables must be a map of NAME: value',
-      Array.isArray(raw) ? 'write a map instead of a list, e.g. environmentVariables: {KEY: value}' : 'write a map, e.g. environmentVariables: {KEY: value}',
+      Array.isArray(raw)
+        ? 'write a map instead of a list, e.g. environmentVariables: {KEY: value}'
+        : 'write a map, e.g. environmentVariables: {KEY: value}',
     );
     return result;
   }
@@ -862,7 +887,10 @@ function validateEnvironmentVariables(raw: unknown, path: string, problems: Prob
     let nameOk = true;
     if (!ENV_NAME_PATTERN.test(name)) {
       nameOk = false;
-      const sanitized = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^(?=\d)/, '_');
+      const sanitized = name
+        .trim()
+        .replace(/[^A-Za-z0-9_]+/g, '_')
+        .replace(/^(?=\d)/, '_');
       const placeholder = value === null && !/[A-Za-z0-9]/.test(name);
       problems.error(
         itemPath,
@@ -963,7 +991,12 @@ function validateCron(raw: unknown, path: string, problems: Problems): CronTrigg
   }
   for (const key of Object.keys(raw)) {
     if (!isOneOf(CRON_KEYS, key)) {
-      problems.error(joinPath(path, key), raw[key], `"${key}" is not a key of cron (known: active, value)`, unknownKeyFix(key, CRON_KEYS, CRON_KEY_ALIASES));
+      problems.error(
+        joinPath(path, key),
+        raw[key],
+        `"${key}" is not a key of cron (known: active, value)`,
+        unknownKeyFix(key, CRON_KEYS, CRON_KEY_ALIASES),
+      );
     }
   }
 
@@ -1017,7 +1050,10 @@ export function checkCronExpression(expression: string): CronCheck {
   }
   const fields = text.split(/\s+/).filter((field) => field !== '');
   if (fields.length === 7) {
-    const withoutYear = fields.slice(0, 6).map((field) => (field === '?' ? '*' : field)).join(' ');
+    const withoutYear = fields
+      .slice(0, 6)
+      .map((field) => (field === '?' ? '*' : field))
+      .join(' ');
     return {
       ok: false,
       problem: `the expression has 7 fields (a year field, Quartz style), which is not supported; ${general}`,
@@ -1058,7 +1094,10 @@ function convertRate(body: string): string | undefined {
 function convertAwsCron(body: string): string | undefined {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) return undefined;
-  const candidate = fields.slice(0, 5).map((field) => (field === '?' ? '*' : field)).join(' ');
+  const candidate = fields
+    .slice(0, 5)
+    .map((field) => (field === '?' ? '*' : field))
+    .join(' ');
   try {
     parseExpression(candidate);
     return candidate;
@@ -1078,13 +1117,20 @@ function validateEndpoint(raw: unknown, path: string, problems: Problems): Endpo
       path,
       raw,
       'endpoint must be a map {path, method}',
-      typeof raw === 'string' && raw.startsWith('/') ? `write endpoint: {path: ${raw}, method: get}` : 'write endpoint: {path: /hello, method: get}',
+      typeof raw === 'string' && raw.startsWith('/')
+        ? `write endpoint: {path: ${raw}, method: get}`
+        : 'write endpoint: {path: /hello, method: get}',
     );
     return undefined;
   }
   for (const key of Object.keys(raw)) {
     if (!isOneOf(ENDPOINT_KEYS, key)) {
-      problems.error(joinPath(path, key), raw[key], `"${key}" is not a key of endpoint (known: path, method)`, unknownKeyFix(key, ENDPOINT_KEYS, { pattern: 'path' }));
+      problems.error(
+        joinPath(path, key),
+        raw[key],
+        `"${key}" is not a key of endpoint (known: path, method)`,
+        unknownKeyFix(key, ENDPOINT_KEYS, { pattern: 'path' }),
+      );
     }
   }
 
@@ -1125,7 +1171,12 @@ function validateEndpoint(raw: unknown, path: string, problems: Problems): Endpo
   const rawMethod = raw.method;
   const methods = PATTERN_METHODS.join(', ');
   if (rawMethod === undefined || rawMethod === null || rawMethod === '') {
-    problems.error(`${path}.method`, rawMethod, `endpoint.method is required (${methods})`, 'add e.g. method: get (or ALL to route every method)');
+    problems.error(
+      `${path}.method`,
+      rawMethod,
+      `endpoint.method is required (${methods})`,
+      'add e.g. method: get (or ALL to route every method)',
+    );
   } else if (typeof rawMethod !== 'string') {
     problems.error(`${path}.method`, rawMethod, `endpoint.method must be one of ${methods}`, 'write e.g. method: get');
   } else {
@@ -1170,13 +1221,23 @@ function validateCors(raw: unknown, path: string, problems: Problems): CorsConfi
     raw.forEach((item: unknown, index) => {
       if (!isMap(item)) {
         ok = false;
-        problems.error(`${path}[${index}]`, item, 'each item of a cors list must be a map', "write cors as one map: cors: {enabled: true, origin: '*'}");
+        problems.error(
+          `${path}[${index}]`,
+          item,
+          'each item of a cors list must be a map',
+          "write cors as one map: cors: {enabled: true, origin: '*'}",
+        );
         return;
       }
       for (const [key, value] of Object.entries(item)) {
         if (key in map) {
           ok = false;
-          problems.error(`${path}[${index}].${key}`, value, `cors.${key} is given twice`, `keep one ${key} and write cors as one map: cors: {enabled: true, origin: '*'}`);
+          problems.error(
+            `${path}[${index}].${key}`,
+            value,
+            `cors.${key} is given twice`,
+            `keep one ${key} and write cors as one map: cors: {enabled: true, origin: '*'}`,
+          );
         }
         map[key] = value;
       }
@@ -1196,7 +1257,12 @@ function validateCors(raw: unknown, path: string, problems: Problems): CorsConfi
 
   for (const key of Object.keys(map)) {
     if (!isOneOf(CORS_KEYS, key)) {
-      problems.error(joinPath(path, key), map[key], `"${key}" is not a key of cors (known: ${CORS_KEYS.join(', ')})`, unknownKeyFix(key, CORS_KEYS, CORS_KEY_ALIASES));
+      problems.error(
+        joinPath(path, key),
+        map[key],
+        `"${key}" is not a key of cors (known: ${CORS_KEYS.join(', ')})`,
+        unknownKeyFix(key, CORS_KEYS, CORS_KEY_ALIASES),
+      );
     }
   }
 
@@ -1218,13 +1284,22 @@ function validateCors(raw: unknown, path: string, problems: Problems): CorsConfi
     if (typeof value === 'string') {
       cors[key] = value;
     } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-      problems.error(`${path}.${key}`, value, `cors.${key} must be one comma-separated string, not a list`, `write ${key}: '${value.join(',')}'`);
+      problems.error(
+        `${path}.${key}`,
+        value,
+        `cors.${key} must be one comma-separated string, not a list`,
+        `write ${key}: '${value.join(',')}'`,
+      );
     } else {
       problems.error(
         `${path}.${key}`,
         value,
         `cors.${key} must be a string`,
-        key === 'origin' ? "write e.g. origin: '*'" : key === 'headers' ? "write e.g. headers: 'Content-Type,Authorization'" : "write e.g. methods: 'GET,POST'",
+        key === 'origin'
+          ? "write e.g. origin: '*'"
+          : key === 'headers'
+            ? "write e.g. headers: 'Content-Type,Authorization'"
+            : "write e.g. methods: 'GET,POST'",
       );
     }
   }
@@ -1263,12 +1338,22 @@ function validateActiveVersions(raw: unknown, path: string, problems: Problems):
     const itemPath = `${path}[${index}]`;
     if (!isMap(item)) {
       allPercentagesValid = false;
-      problems.error(itemPath, item, 'each activeVersions item must be a map {version, percentage}', 'write e.g. - {version: $LATEST, percentage: 100}');
+      problems.error(
+        itemPath,
+        item,
+        'each activeVersions item must be a map {version, percentage}',
+        'write e.g. - {version: $LATEST, percentage: 100}',
+      );
       return;
     }
     for (const key of Object.keys(item)) {
       if (!isOneOf(ACTIVE_VERSION_KEYS, key)) {
-        problems.error(joinPath(itemPath, key), item[key], `"${key}" is not a key of an activeVersions item (known: version, percentage)`, unknownKeyFix(key, ACTIVE_VERSION_KEYS, { weight: 'percentage', percent: 'percentage' }));
+        problems.error(
+          joinPath(itemPath, key),
+          item[key],
+          `"${key}" is not a key of an activeVersions item (known: version, percentage)`,
+          unknownKeyFix(key, ACTIVE_VERSION_KEYS, { weight: 'percentage', percent: 'percentage' }),
+        );
       }
     }
 
@@ -1316,7 +1401,10 @@ function parseVersionRef(raw: unknown, path: string, problems: Problems): Versio
   if (typeof raw === 'string' && /^\s*\d+\s*$/.test(raw)) return Number(raw);
   const fixFor = (): string => {
     if (typeof raw === 'string' && /^\$?latest$/i.test(raw.trim())) return 'use $LATEST (upper case, with the $)';
-    if (typeof raw === 'number' && Number.isFinite(raw)) return raw < 0 ? `use a version number 0 or above, e.g. ${Math.abs(Math.trunc(raw))}` : `use a whole version number, e.g. ${Math.trunc(raw)}`;
+    if (typeof raw === 'number' && Number.isFinite(raw))
+      return raw < 0
+        ? `use a version number 0 or above, e.g. ${Math.abs(Math.trunc(raw))}`
+        : `use a whole version number, e.g. ${Math.trunc(raw)}`;
     return 'use $LATEST or a version number such as 2';
   };
   if (raw === undefined || raw === null) {
@@ -1383,7 +1471,12 @@ function validateIamRoleConfig(raw: unknown, path: string, problems: Problems): 
   }
   for (const key of Object.keys(raw)) {
     if (key !== 'roleId') {
-      problems.error(joinPath(path, key), raw[key], `"${key}" is not a key of iamRoleConfig (known: roleId)`, unknownKeyFix(key, ['roleId'], { id: 'roleId', role: 'roleId', roleID: 'roleId' }));
+      problems.error(
+        joinPath(path, key),
+        raw[key],
+        `"${key}" is not a key of iamRoleConfig (known: roleId)`,
+        unknownKeyFix(key, ['roleId'], { id: 'roleId', role: 'roleId', roleID: 'roleId' }),
+      );
     }
   }
   const roleId = raw.roleId;

@@ -9,7 +9,7 @@ import { launchPython } from './python/launcher';
 import { launchRuby } from './ruby/launcher';
 import { launchJava } from './java/launcher';
 import type { Runner, RunnerOptions } from './types';
-import type { RuntimeFamily } from './catalog';
+import type { RuntimeFamily } from '../spec/runtimes';
 
 const LAUNCHERS: Record<RuntimeFamily, Launcher> = {
   nodejs: launchNode,
@@ -28,5 +28,5 @@ export { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
 export { MINIMAL_PATH, functionEnvironment, memoryCeilingMb } from './process-runner';
 export { ensureJavaRuntime } from './java/launcher';
 export { defaultCacheDir } from './cache';
-export { parseBody, platformVariables } from './contract';
-export type { FunctionEvent, FunctionIdentity } from './contract';
+export { parseBody, platformVariables } from '../spec/contract';
+export type { FunctionEvent, FunctionIdentity } from '../spec/contract';

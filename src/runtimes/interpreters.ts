@@ -18,7 +18,11 @@ export function resolveInterpreter(name: string, args: string[], purpose: string
       execFile(name, args, { timeout: 20000, encoding: 'utf8' }, (error, stdout) => {
         const found = stdout.trim().split('\n').pop()?.trim() ?? '';
         if (error || found === '' || !path.isAbsolute(found) || !fs.existsSync(found)) {
-          reject(new RuntimeUnavailableError(`${purpose}, but "${name}" was not found or does not work on this machine (${error ? error.message.split('\n')[0] : 'no path reported'}). Install it (e.g. apt-get install ${name}) and make sure it is on the PATH.`));
+          reject(
+            new RuntimeUnavailableError(
+              `${purpose}, but "${name}" was not found or does not work on this machine (${error ? error.message.split('\n')[0] : 'no path reported'}). Install it (e.g. apt-get install ${name}) and make sure it is on the PATH.`,
+            ),
+          );
         } else resolve(found);
       });
     });

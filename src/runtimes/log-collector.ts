@@ -52,7 +52,10 @@ export class LogCollector {
       this.partial[stream] = '';
     }
     if (this.dropped > 0) {
-      this.lines.push({ time: now, log: `[log truncated: ${this.dropped} more bytes were printed than the ${this.maxBytes}-byte limit per invocation]` });
+      this.lines.push({
+        time: now,
+        log: `[log truncated: ${this.dropped} more bytes were printed than the ${this.maxBytes}-byte limit per invocation]`,
+      });
       this.dropped = 0;
     }
     return this.lines;

@@ -195,7 +195,9 @@ class WorkerProcess {
   private readProtocol(text: string): void {
     this.stdoutBuffer += text;
     if (this.stdoutBuffer.length > MAX_PROTOCOL_LINE && !this.stdoutBuffer.includes('\n')) {
-      this.active?.collector.note(`[the worker printed a line longer than ${MAX_PROTOCOL_LINE} bytes on its protocol channel; it was stopped]`);
+      this.active?.collector.note(
+        `[the worker printed a line longer than ${MAX_PROTOCOL_LINE} bytes on its protocol channel; it was stopped]`,
+      );
       this.kill();
       return;
     }
@@ -271,7 +273,11 @@ export class ProcessRunner implements Runner {
   private async runOne(event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
     const startedAt = Date.now();
     const collector = new LogCollector(this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES);
-    const outcome = (status: InvocationStatus, fields: { result?: unknown; error?: InvocationError }, coldStart: boolean): InvocationOutcome => ({
+    const outcome = (
+      status: InvocationStatus,
+      fields: { result?: unknown; error?: InvocationError },
+      coldStart: boolean,
+    ): InvocationOutcome => ({
       status,
       ...fields,
       logs: collector.finish(),

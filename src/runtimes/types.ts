@@ -1,5 +1,5 @@
-import type { InvocationStatus, LogLine } from '../api/types';
-import type { RuntimeFamily } from './catalog';
+import type { InvocationStatus, LogLine } from '../spec/wire';
+import type { RuntimeFamily } from '../spec/runtimes';
 
 export type { InvocationStatus, LogLine };
 

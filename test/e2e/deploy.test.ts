@@ -32,12 +32,16 @@ functions:
     access: public
     endpoint: {path: /hello, method: get}
     package: {patterns: [hello.js]}
-${withWorld ? `  world:
+${
+  withWorld
+    ? `  world:
     runtime: nodejs8.3
     handler: world.main
     cron: {active: true, value: '${cron}'}
     package: {patterns: [world.js]}
-` : ''}plugins:
+`
+    : ''
+}plugins:
   - serverless-spotinst-functions
 `;
 }
@@ -93,7 +97,9 @@ describe.each(CLIS)('%s: deploy, info and remove', (cli: CliName) => {
       'POST /functions/pattern': 1,
     });
     expect(result.stderr).toMatch(/\+ create function hello[\s\S]*\+ create function world/);
-    expect(result.stdout).toMatch(/service: shop\nstage: dev\n[\s\S]*hello:\n {4}id: fx-\w+[\s\S]*url: http:\/\/127\.0\.0\.1:\d+\/fn\/env-\w+\/fx-\w+/);
+    expect(result.stdout).toMatch(
+      /service: shop\nstage: dev\n[\s\S]*hello:\n {4}id: fx-\w+[\s\S]*url: http:\/\/127\.0\.0\.1:\d+\/fn\/env-\w+\/fx-\w+/,
+    );
   });
 
   it('a second deploy makes no write call, uploads nothing and zips nothing', async () => {
@@ -147,7 +153,9 @@ describe.each(CLIS)('%s: deploy, info and remove', (cli: CliName) => {
   it('info reads the deployed service from the API', async () => {
     const result = await run(['info', '-f', 'world']);
     expectSuccess(result);
-    expect(result.stdout).toMatch(/world:\n {4}id: fx-\w+\n {4}runtime: nodejs8\.3\n {4}memory: 128 MB\n {4}timeout: 30 s\n {4}version: 1\n {4}access: private\n {4}url: \S+\n {4}cron: 0 \* \* \* \*/);
+    expect(result.stdout).toMatch(
+      /world:\n {4}id: fx-\w+\n {4}runtime: nodejs8\.3\n {4}memory: 128 MB\n {4}timeout: 30 s\n {4}version: 1\n {4}access: private\n {4}url: \S+\n {4}cron: 0 \* \* \* \*/,
+    );
     expect(result.stdout).not.toMatch(/hello:/);
   });
 
@@ -171,7 +179,9 @@ describe.each(CLIS)('%s: deploy, info and remove', (cli: CliName) => {
     });
     const result = await run(['remove'], clone);
     expectSuccess(result);
-    expect(result.stderr).toMatch(/Removed service shop \(stage dev\): 1 function, 0 cron jobs, 1 endpoint, environment dev, application shop\./);
+    expect(result.stderr).toMatch(
+      /Removed service shop \(stage dev\): 1 function, 0 cron jobs, 1 endpoint, environment dev, application shop\./,
+    );
     expect(await account()).toEqual({ applications: 0, environments: 0, functions: [], jobs: 0, patterns: 0 });
     const again = await run(['remove'], clone);
     expectSuccess(again);
@@ -228,7 +238,10 @@ describe('the old templates deploy unchanged (blank environment: application and
   });
 
   it.each(CLIS.flatMap((cli) => Object.keys(files).map((file) => [cli, file] as const)))('%s deploys and removes %s', async (cli, file) => {
-    const dir = writeService(workspace, `${cli}-${file}`, { config: fs.readFileSync(path.join(fixtures, file), 'utf8'), files: files[file] });
+    const dir = writeService(workspace, `${cli}-${file}`, {
+      config: fs.readFileSync(path.join(fixtures, file), 'utf8'),
+      files: files[file],
+    });
     if (file === 'template-java8.yml') {
       const cacheDir = path.join(workspace.root, 'java-cache');
       buildLegacyJar(dir, path.join(workspace.root, `${cli}-javac`), await ensureJavaRuntime(cacheDir));

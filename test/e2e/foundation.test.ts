@@ -150,11 +150,10 @@ describe.each(CLIS)('%s CLI', (cli) => {
     expect(output(again)).toContain('--overwrite');
     expect(again.stdout + again.stderr).not.toContain(TOKEN);
 
-    const replaced = await runCli(
-      cli,
-      ['spotinst', 'credentials', '--token', 'other', '--account', 'act-2', '--overwrite', '--verbose'],
-      { cwd: dir, workspace },
-    );
+    const replaced = await runCli(cli, ['spotinst', 'credentials', '--token', 'other', '--account', 'act-2', '--overwrite', '--verbose'], {
+      cwd: dir,
+      workspace,
+    });
     expect(replaced.code).toBe(0);
     expect(replaced.stdout + replaced.stderr).not.toContain('other\n');
     expect(yaml.load(fs.readFileSync(file, 'utf8'))).toEqual({ default: { token: 'other', account: 'act-2' } });

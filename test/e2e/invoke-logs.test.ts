@@ -207,7 +207,10 @@ function logLines(stdout: string): string[] {
 
 /** What `logs` prints for one invocation of a node function with these lines (header first). */
 function invocationLines(id: string, status: 'success' | 'error', lines: string[]): Array<string | RegExp> {
-  return [new RegExp(`^${id} {2}── invocation ${id}-[0-9a-f-]+ · version 0 · ${status} · \\d+ ms$`), ...lines.map((line) => `${id}  ${line}`)];
+  return [
+    new RegExp(`^${id} {2}── invocation ${id}-[0-9a-f-]+ · version 0 · ${status} · \\d+ ms$`),
+    ...lines.map((line) => `${id}  ${line}`),
+  ];
 }
 
 function expectLines(actual: string[], expected: Array<string | RegExp>): void {
@@ -264,7 +267,8 @@ class RunningCli {
       };
       const check = (): void => {
         if (pattern.test(this[stream])) done();
-        else if (this.child.exitCode !== null || this.child.signalCode !== null) done(this.failure(`the CLI ended before ${stream} showed ${pattern}`));
+        else if (this.child.exitCode !== null || this.child.signalCode !== null)
+          done(this.failure(`the CLI ended before ${stream} showed ${pattern}`));
       };
       const timer = setTimeout(() => done(this.failure(`${stream} did not show ${pattern} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.add(check);
@@ -321,9 +325,12 @@ beforeAll(async () => {
     const started = Date.now();
     napRuns.set(
       cli,
-      runCli(cli, ['invoke', 'local', '-f', 'sleepy'], { cwd: napDir, workspace: napWorkspace, env: { TMPDIR: tmp }, timeoutMs: 90000 }).then(
-        (result) => ({ ...result, elapsedMs: Date.now() - started }),
-      ),
+      runCli(cli, ['invoke', 'local', '-f', 'sleepy'], {
+        cwd: napDir,
+        workspace: napWorkspace,
+        env: { TMPDIR: tmp },
+        timeoutMs: 90000,
+      }).then((result) => ({ ...result, elapsedMs: Date.now() - started })),
     );
   }
   // The runtime classes the CLI's java runner uses (it caches them under TMPDIR), and a
@@ -418,7 +425,11 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     it('--path reads a JSON file relative to the service, merged over the parameters', async () => {
       const result = await run(['invoke', '-f', 'greet', '--path', 'events/order.json']);
       expectSuccess(result);
-      expect(JSON.parse(result.stdout)).toEqual({ received: { greeting: 'hello', name: 'Grace', items: [1, 2] }, method: 'POST', sawToken: false });
+      expect(JSON.parse(result.stdout)).toEqual({
+        received: { greeting: 'hello', name: 'Grace', items: [1, 2] },
+        method: 'POST',
+        sawToken: false,
+      });
       greeted.push({ id: invocationOf(result), line: 'greet got {"greeting":"hello","name":"Grace","items":[1,2]}' });
     });
 
@@ -437,7 +448,9 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     it('a function that throws fails the command with its message, and prints no result', async () => {
       const result = await run(['invoke', '-f', 'fail']);
       expect(result.code).not.toBe(0);
-      expect(both(result)).toContain('Function "fail" failed (500 Error): card declined: insufficient funds. See its logs: serverless logs -f fail');
+      expect(both(result)).toContain(
+        'Function "fail" failed (500 Error): card declined: insufficient funds. See its logs: serverless logs -f fail',
+      );
       expect(result.stderr).toMatch(/^Status: 500 Internal Server Error \(version 0, invocation [0-9a-f]{8}, \d+ ms\)$/m);
       expect(result.stdout).not.toContain('errorMessage');
       failedId = invocationOf(result);
@@ -454,7 +467,21 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     });
 
     it('runs an async handler with its variables and repeated --env, and nothing of the shell it runs in', async () => {
-      const result = await run(['invoke', 'local', '-f', 'env', '--env', 'A=1', '--env', 'B=two words', '--env', 'A=3', '--env', 'EMPTY=', '--raw']);
+      const result = await run([
+        'invoke',
+        'local',
+        '-f',
+        'env',
+        '--env',
+        'A=1',
+        '--env',
+        'B=two words',
+        '--env',
+        'A=3',
+        '--env',
+        'EMPTY=',
+        '--raw',
+      ]);
       expectSuccess(result);
       expect(result.stdout.trim().split('\n')).toHaveLength(1); // --raw: compact
       const { body } = JSON.parse(result.stdout) as { body: { env: Record<string, string>; functionId: string; version: string } };
@@ -472,7 +499,8 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
         EMPTY: '',
       });
       // spelled out, though the list above already leaves them out: nothing of the CLI's own environment
-      for (const name of ['HOME', 'SPOTINST_TOKEN', 'SPOTINST_ACCOUNT', 'SPOTINST_API_URL', 'TMPDIR', HOST_VARIABLE]) expect(body.env).not.toHaveProperty(name);
+      for (const name of ['HOME', 'SPOTINST_TOKEN', 'SPOTINST_ACCOUNT', 'SPOTINST_API_URL', 'TMPDIR', HOST_VARIABLE])
+        expect(body.env).not.toHaveProperty(name);
       expect(body).toMatchObject({ functionId: 'fx-local', version: '$LATEST' });
       expect(result.stderr).toMatch(/^env checked$/m);
       noToken(result);
@@ -481,7 +509,10 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     it('runs a python2.7 handler on the local python3, with the event a POST of the data would give', async () => {
       const result = await run(['invoke', 'local', '-f', 'py', '--data', '{"n":1}']);
       expectSuccess(result);
-      expect(JSON.parse(result.stdout)).toEqual({ statusCode: 200, body: { lang: 'python', body: { n: 1 }, home: null, functionId: 'fx-local' } });
+      expect(JSON.parse(result.stdout)).toEqual({
+        statusCode: 200,
+        body: { lang: 'python', body: { n: 1 }, home: null, functionId: 'fx-local' },
+      });
       expect(result.stderr).toMatch(/^python got \{"n": 1\}$/m);
       expect(result.stderr).toMatch(/^Status: 200 \(\d+ ms\)$/m);
     });
@@ -489,7 +520,10 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     it('runs a ruby2.4.1 handler on the local ruby, with its parameters merged with --data', async () => {
       const result = await run(['invoke', 'local', '-f', 'rb', '--data', '{"n":2}']);
       expectSuccess(result);
-      expect(JSON.parse(result.stdout)).toEqual({ statusCode: 200, body: { lang: 'ruby', body: { from: 'yml', n: 2 }, home: null, level: 'from-service' } });
+      expect(JSON.parse(result.stdout)).toEqual({
+        statusCode: 200,
+        body: { lang: 'ruby', body: { from: 'yml', n: 2 }, home: null, level: 'from-service' },
+      });
       expect(result.stderr).toMatch(/^ruby got \{"from":"yml","n":2\}$/m);
     });
 
@@ -541,7 +575,12 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
 
     it('--tail prints every line of invocations made while tailing once, in order, even one that ends after a later one; Ctrl-C exits 0', async () => {
       const since = Date.now();
-      const tail = new RunningCli(cli, ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(since)], dir, cliEnvironment(workspace, env));
+      const tail = new RunningCli(
+        cli,
+        ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(since)],
+        dir,
+        cliEnvironment(workspace, env),
+      );
       try {
         await tail.waitFor('stderr', /Tailing the logs of "talker" since .* \(Ctrl-C to stop\)/);
         // slow starts first and holds on; its lines reach the log API only when it ends
@@ -571,7 +610,12 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     });
 
     it('--tail whose reader went away (`| head`) ends quietly at its next line, exit 0', async () => {
-      const tail = new RunningCli(cli, ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(Date.now())], dir, cliEnvironment(workspace, env));
+      const tail = new RunningCli(
+        cli,
+        ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(Date.now())],
+        dir,
+        cliEnvironment(workspace, env),
+      );
       try {
         await tail.waitFor('stderr', /Tailing the logs of "talker"/);
         tail.closeStdout();

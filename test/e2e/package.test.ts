@@ -27,7 +27,11 @@ describe('the npm package', () => {
     workspace = createWorkspace();
     const out = path.join(workspace.root, 'pack');
     fs.mkdirSync(out);
-    const json = execFileSync(NPM, ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const json = execFileSync(NPM, ['pack', '--json', '--pack-destination', out], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     [packed] = JSON.parse(json) as PackResult[];
     tarball = path.join(out, packed.filename);
     platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
@@ -41,7 +45,9 @@ describe('the npm package', () => {
     const tops = new Set(packed.files.map((file) => file.path.split('/')[0]));
     expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'dist', 'docs', 'package.json', 'templates']);
     const paths = packed.files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/local/cli.js', 'templates/spotinst-nodejs/serverless.yml']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/local/cli.js', 'templates/spotinst-nodejs/serverless.yml']),
+    );
     // no sources of the plugin, tests, maps or build caches (a template's own src/ is the user's code)
     expect(paths.filter((file) => !file.startsWith('templates/') && /(^|\/)(test|src)\/|\.map$|\.tsbuildinfo$/.test(file))).toEqual([]);
     expect(paths.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
@@ -66,10 +72,13 @@ plugins:
 `,
       files: {
         'package.json': JSON.stringify({ name: 'fresh', version: '1.0.0', private: true }),
-        'handler.js': "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ packaged: true, got: event.body }) });\n",
+        'handler.js': 'exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ packaged: true, got: event.body }) });\n',
       },
     });
-    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: dir, stdio: 'ignore' });
+    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
     const installed = path.join(dir, 'node_modules', 'serverless-spotinst-functions');
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);

@@ -5,12 +5,12 @@
  * SpotinstProvider over a fake `serverless`.
  */
 import type { SpotinstClient } from '../../src/api';
-import type { FunctionCommandContext, CommandProvider } from '../../src/invoke/context';
+import type { FunctionCommandContext, CommandProvider } from '../../src/provider/port';
 import type { Credentials } from '../../src/provider/credentials';
-import type { FunctionModel, ServiceModel } from '../../src/provider/model';
+import type { FunctionModel, ServiceModel } from '../../src/framework/service-model';
 import { SpotinstProvider } from '../../src/provider/provider';
-import { SpotinstError } from '../../src/errors';
-import type { CliOptions, PluginLog, ServerlessLike } from '../../src/plugin/serverless-types';
+import { SpotinstError } from '../../src/framework/errors';
+import type { CliOptions, PluginLog, ServerlessLike } from '../../src/framework/serverless';
 
 export type Level = 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'verbose' | 'success';
 
@@ -29,9 +29,11 @@ export interface Output {
 export function recordingWriters(): { log: PluginLog; writeText: (text: string | string[]) => void; output: Output } {
   const stdout: string[] = [];
   const stderr: Array<{ level: Level; text: string }> = [];
-  const at = (level: Level) => (...text: string[]): void => {
-    stderr.push({ level, text: text.join(' ') });
-  };
+  const at =
+    (level: Level) =>
+    (...text: string[]): void => {
+      stderr.push({ level, text: text.join(' ') });
+    };
   const log = Object.assign(at('notice'), {
     error: at('error'),
     warning: at('warning'),
@@ -183,10 +185,19 @@ export interface RealProviderOptions {
  * A context over a real SpotinstProvider: the model comes from validating `functions` as
  * serverless.yml would hold them; credentials from SPOTINST_TOKEN/SPOTINST_ACCOUNT.
  */
-export function realProviderContext(settings: RealProviderOptions): { context: FunctionCommandContext; provider: SpotinstProvider; output: Output } {
+export function realProviderContext(settings: RealProviderOptions): {
+  context: FunctionCommandContext;
+  provider: SpotinstProvider;
+  output: Output;
+} {
   const { log, writeText, output } = recordingWriters();
   const options = settings.options ?? {};
-  const serverless = fakeServerless({ serviceDir: settings.serviceDir, service: settings.service ?? 'svc', functions: settings.functions, provider: { spotinst: settings.spotinst } });
+  const serverless = fakeServerless({
+    serviceDir: settings.serviceDir,
+    service: settings.service ?? 'svc',
+    functions: settings.functions,
+    provider: { spotinst: settings.spotinst },
+  });
   const provider = new SpotinstProvider(serverless, options, log);
   return { context: { serverless, provider, options, log, writeText }, provider, output };
 }

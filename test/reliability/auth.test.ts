@@ -42,7 +42,8 @@ beforeAll(async () => {
   client = local.client;
   ({ environmentId, applicationId } = await createEnvironment(client));
   const zip = await zipFiles({
-    'handler.js': 'exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ ran: true, authorization: event.headers.authorization ?? null }) });',
+    'handler.js':
+      'exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ ran: true, authorization: event.headers.authorization ?? null }) });',
   });
   const spec = (name: string, access: 'public' | 'private') => ({
     environmentId,
@@ -86,19 +87,35 @@ const ROUTES: Route[] = [
   { method: 'PUT', path: () => `/functions/function/${publicFn.id}`, body: () => ({ function: { environmentId, access: 'private' } }) },
   { method: 'DELETE', path: () => `/functions/function/${publicFn.id}` },
   { method: 'DELETE', path: () => `/functions/application/${applicationId}` },
-  { method: 'GET', path: () => '/functions/function/log', query: () => ({ functionId: publicFn.id, from: '0', to: String(Date.now() + 60000) }) },
+  {
+    method: 'GET',
+    path: () => '/functions/function/log',
+    query: () => ({ functionId: publicFn.id, from: '0', to: String(Date.now() + 60000) }),
+  },
   {
     method: 'POST',
     path: () => '/spectrum/events/job',
-    body: () => ({ job: { environmentId, action: 'INVOKE_FUNCTION', resourceId: publicFn.id, isEnabled: true, cronExpression: '* * * * *' } }),
+    body: () => ({
+      job: { environmentId, action: 'INVOKE_FUNCTION', resourceId: publicFn.id, isEnabled: true, cronExpression: '* * * * *' },
+    }),
   },
-  { method: 'PUT', path: () => `/functions/environment/${environmentId}/userDocument/kept`, body: () => ({ userDocument: { key: 'kept', value: 'overwritten' } }) },
+  {
+    method: 'PUT',
+    path: () => `/functions/environment/${environmentId}/userDocument/kept`,
+    body: () => ({ userDocument: { key: 'kept', value: 'overwritten' } }),
+  },
 ];
 
 function send(route: Route, headers: Record<string, string>, accountId: string | undefined): Promise<AxiosResponse> {
   const params: Record<string, string> = { ...(route.query?.() ?? {}) };
   if (accountId !== undefined) params.accountId = accountId;
-  return call.request({ method: route.method, url: `${local.platform.url}${route.path()}`, params, headers: { 'Content-Type': 'application/json', ...headers }, data: route.body?.() });
+  return call.request({
+    method: route.method,
+    url: `${local.platform.url}${route.path()}`,
+    params,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    data: route.body?.(),
+  });
 }
 
 /** What the platform holds, read with the right credentials: a refused request must not change it. */
@@ -118,12 +135,14 @@ function expectRefused(response: AxiosResponse, status: 401 | 403, label: string
   tally.checks += 1;
   const body = response.data as { response?: { errors?: Array<{ code: string }> } };
   // the reply is the error alone: no items, no count
-  expect({ label, status: response.status, code: body.response?.errors?.[0]?.code, keys: Object.keys(body.response ?? {}).sort() }).toEqual({
-    label,
-    status,
-    code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
-    keys: ['errors', 'status'],
-  });
+  expect({ label, status: response.status, code: body.response?.errors?.[0]?.code, keys: Object.keys(body.response ?? {}).sort() }).toEqual(
+    {
+      label,
+      status,
+      code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      keys: ['errors', 'status'],
+    },
+  );
   if (status === 401) {
     expect(response.headers['www-authenticate']).toBe('Bearer');
     tally.unauthorized += 1;
@@ -190,8 +209,19 @@ describe('a private function', () => {
         for (const [label, headers] of credentials) {
           for (const method of ['GET', 'POST'] as const) {
             tally.checks += 1;
-            const response = await call.request({ method, url, headers: { ...extra, ...headers }, data: method === 'POST' ? { try: 1 } : undefined });
-            expect({ way, label, method, status: response.status, type: (response.data as { errorType?: string }).errorType }).toEqual({ way, label, method, status: 401, type: 'Unauthorized' });
+            const response = await call.request({
+              method,
+              url,
+              headers: { ...extra, ...headers },
+              data: method === 'POST' ? { try: 1 } : undefined,
+            });
+            expect({ way, label, method, status: response.status, type: (response.data as { errorType?: string }).errorType }).toEqual({
+              way,
+              label,
+              method,
+              status: 401,
+              type: 'Unauthorized',
+            });
             tally.privateRefused += 1;
           }
         }
@@ -240,11 +270,21 @@ describe('binding a non-loopback address', () => {
       }
     }
     // the --host=value form is refused the same way, and a blank token is no token
-    const equals = spawnSync(process.execPath, [cli, '--host=0.0.0.0', '--port', '0', '--data-dir', path.join(dirs[0], 'equals')], { encoding: 'utf8', timeout: 20000 });
+    const equals = spawnSync(process.execPath, [cli, '--host=0.0.0.0', '--port', '0', '--data-dir', path.join(dirs[0], 'equals')], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     tally.checks += 1;
-    expect({ status: equals.status, refused: equals.stderr.includes('Refusing to serve on 0.0.0.0') }).toEqual({ status: 2, refused: true });
+    expect({ status: equals.status, refused: equals.stderr.includes('Refusing to serve on 0.0.0.0') }).toEqual({
+      status: 2,
+      refused: true,
+    });
     tally.bindRefused += 1;
-    const blank = spawnSync(process.execPath, [cli, '--host', '0.0.0.0', '--token', ' ', '--port', '0', '--data-dir', path.join(dirs[0], 'blank')], { encoding: 'utf8', timeout: 20000 });
+    const blank = spawnSync(
+      process.execPath,
+      [cli, '--host', '0.0.0.0', '--token', ' ', '--port', '0', '--data-dir', path.join(dirs[0], 'blank')],
+      { encoding: 'utf8', timeout: 20000 },
+    );
     tally.checks += 1;
     expect({ status: blank.status, stdout: blank.stdout }).toEqual({ status: 2, stdout: '' });
     expect(blank.stderr).toContain('--token must not be empty');
@@ -253,7 +293,9 @@ describe('binding a non-loopback address', () => {
 
   test('the library refuses too', async () => {
     tally.checks += 1;
-    await expect(startLocalPlatform({ host: '0.0.0.0', port: 0 })).rejects.toThrow(/Refusing to serve on 0\.0\.0\.0 without an explicit token/);
+    await expect(startLocalPlatform({ host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /Refusing to serve on 0\.0\.0\.0 without an explicit token/,
+    );
     tally.bindRefused += 1;
   });
 

@@ -7,14 +7,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCK_FILE } from '../../src/deploy/lock';
+import { LOCK_FILE } from '../../src/package/lock';
 import { CLIS, runCli, startLocalWorld, type LocalWorld } from '../helpers/cli';
 import { combinedOutput, readStats, writeCalls } from './cli-runs';
 import { compareState, emptyAccount, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
 const TRIALS = trials(2, 20);
-const LOCKED = /Another `serverless deploy` of this service is running \(pid \d+, since [^)]+\)\. Wait for it to finish and run the command again\./;
+const LOCKED =
+  /Another `serverless deploy` of this service is running \(pid \d+, since [^)]+\)\. Wait for it to finish and run the command again\./;
 
 let world: LocalWorld;
 beforeAll(async () => {
@@ -37,7 +38,8 @@ async function lockTaken(dir: string): Promise<void> {
   }
 }
 
-const deploy = (cli: (typeof CLIS)[number], cwd: string) => runCli(cli, ['deploy'], { cwd, workspace: world.workspace, env: world.env, timeoutMs: 120000 });
+const deploy = (cli: (typeof CLIS)[number], cwd: string) =>
+  runCli(cli, ['deploy'], { cwd, workspace: world.workspace, env: world.env, timeoutMs: 120000 });
 
 /**
  * After a race: one more deploy converges, and the one after it writes nothing. Both with
@@ -79,7 +81,10 @@ it(`two deploys in one directory: one runs, the other is stopped by the lock wit
     await expectSettled(dir, version);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  recordFigure('concurrent deploys (one directory)', `${TRIALS} races: ${locked} stopped by the lock with "Another \`serverless deploy\` … is running", ${bothRan} ran one after the other; 0 corrupt states, 0 duplicates`);
+  recordFigure(
+    'concurrent deploys (one directory)',
+    `${TRIALS} races: ${locked} stopped by the lock with "Another \`serverless deploy\` … is running", ${bothRan} ran one after the other; 0 corrupt states, 0 duplicates`,
+  );
   expect(locked).toBeGreaterThan(0);
 });
 
@@ -89,7 +94,10 @@ it(`two deploys from two checkouts of one service leave no duplicate, and a reru
   for (let trial = 0; trial < TRIALS; trial += 1) {
     await emptyAccount(world);
     const version = trial % 2 === 0 ? 1 : 2;
-    const dirs = [writeReliableService(world.workspace, `clone-a-${trial}`, 1), writeReliableService(world.workspace, `clone-b-${trial}`, 1)];
+    const dirs = [
+      writeReliableService(world.workspace, `clone-a-${trial}`, 1),
+      writeReliableService(world.workspace, `clone-b-${trial}`, 1),
+    ];
     if (version === 2) {
       expect((await deploy('serverless', dirs[0])).code).toBe(0);
       expect((await deploy('osls', dirs[1])).code).toBe(0);

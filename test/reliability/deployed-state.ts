@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SpotinstClient } from '../../src/api';
-import { TEMP_MARKER } from '../../src/atomic-file';
+import { TEMP_MARKER } from '../../src/util/atomic-file';
 import { writeService, type LocalWorld, type Workspace } from '../helpers/cli';
 
 export const ALIAS = 'reliable.example.test';
@@ -66,7 +66,10 @@ export function writeReliableService(workspace: Workspace, name: string, version
 
 /** Empties the world's account (`POST /__local/reset`), as before a first deploy. */
 export async function emptyAccount(world: LocalWorld): Promise<void> {
-  const reply = await fetch(`${world.platform.url}/__local/reset`, { method: 'POST', headers: { authorization: `Bearer ${world.platform.token}` } });
+  const reply = await fetch(`${world.platform.url}/__local/reset`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${world.platform.token}` },
+  });
   if (!reply.ok) throw new Error(`POST /__local/reset answered ${reply.status}`);
 }
 
@@ -141,7 +144,8 @@ export async function compareState(client: SpotinstClient, version: 1 | 2): Prom
     const wantPattern = shape.endpoint ? `GET ${shape.endpoint}` : undefined;
     if (havePatterns.length === 0 && wantPattern) differences.push(`function ${name}: endpoint missing`);
     else if (havePatterns.length && !wantPattern) differences.push(`function ${name}: has an endpoint it should not`);
-    else if (havePatterns.length && havePatterns[0] !== wantPattern) differences.push(`function ${name}: endpoint ${havePatterns[0]}, want ${wantPattern}`);
+    else if (havePatterns.length && havePatterns[0] !== wantPattern)
+      differences.push(`function ${name}: endpoint ${havePatterns[0]}, want ${wantPattern}`);
   }
   const hosts = aliases.filter((alias) => alias.host === ALIAS).length;
   duplicates += Math.max(0, hosts - 1);

@@ -61,65 +61,79 @@ async function deployOnce(
   }
 }
 
-it(`a 20-function service converges through 20 % failed calls in every one of ${RUNS} runs`, async () => {
-  const workspace = createWorkspace();
-  const token = crypto.randomBytes(16).toString('hex');
-  let deploys = 0;
-  let converged = 0;
-  let reruns = 0;
-  let duplicates = 0;
-  let functionPosts = 0;
-  const failures: string[] = [];
-  try {
-    for (let run = 0; run < RUNS; run += 1) {
-      // a fixed port per run: the cached placement hint stays valid across restarts
-      const probe = await startLocalPlatform({ port: 0, dataDir: tempDir() });
-      const port = Number(new URL(probe.url).port);
-      const probeDir = probe.dataDir;
-      await probe.close();
-      fs.rmSync(probeDir, { recursive: true, force: true });
-      const world: World = { workspace, dataDir: tempDir('spotinst-faults-'), port, token, account: 'act-faults01' };
-      try {
-        for (const version of [1, 2] as const) {
-          const dir = writeReliableService(workspace, `run-${run}`, version);
-          deploys += 1;
-          for (let attempt = 1; ; attempt += 1) {
-            const cli = CLIS[(run + attempt) % CLIS.length];
-            const outcome = await deployOnce(world, dir, version, run * 100 + version * 10 + attempt, cli);
-            const { result, state } = outcome;
-            functionPosts += outcome.functionPosts;
-            const output = combinedOutput(result);
-            duplicates += state.duplicates;
-            expect(state.duplicates).toBe(0);
-            expect(inspectServerlessDir(dir).corrupt).toEqual([]);
-            if (result.code === 0) {
-              // exit 0 means the file is deployed, exactly
-              expect(state.differences).toEqual([]);
-              converged += 1;
-              break;
+it(
+  `a 20-function service converges through 20 % failed calls in every one of ${RUNS} runs`,
+  async () => {
+    const workspace = createWorkspace();
+    const token = crypto.randomBytes(16).toString('hex');
+    let deploys = 0;
+    let converged = 0;
+    let reruns = 0;
+    let duplicates = 0;
+    let functionPosts = 0;
+    const failures: string[] = [];
+    try {
+      for (let run = 0; run < RUNS; run += 1) {
+        // a fixed port per run: the cached placement hint stays valid across restarts
+        const probe = await startLocalPlatform({ port: 0, dataDir: tempDir() });
+        const port = Number(new URL(probe.url).port);
+        const probeDir = probe.dataDir;
+        await probe.close();
+        fs.rmSync(probeDir, { recursive: true, force: true });
+        const world: World = { workspace, dataDir: tempDir('spotinst-faults-'), port, token, account: 'act-faults01' };
+        try {
+          for (const version of [1, 2] as const) {
+            const dir = writeReliableService(workspace, `run-${run}`, version);
+            deploys += 1;
+            for (let attempt = 1; ; attempt += 1) {
+              const cli = CLIS[(run + attempt) % CLIS.length];
+              const outcome = await deployOnce(world, dir, version, run * 100 + version * 10 + attempt, cli);
+              const { result, state } = outcome;
+              functionPosts += outcome.functionPosts;
+              const output = combinedOutput(result);
+              duplicates += state.duplicates;
+              expect(state.duplicates).toBe(0);
+              expect(inspectServerlessDir(dir).corrupt).toEqual([]);
+              if (result.code === 0) {
+                // exit 0 means the file is deployed, exactly
+                expect(state.differences).toEqual([]);
+                converged += 1;
+                break;
+              }
+              // a failure is reported in full, with what to do: never a stack trace alone
+              expect(output).toMatch(
+                /Deploy incomplete: \d+ of \d+ changes failed|SPOTINST_[A-Z_]+|Run the command again|run the command again/,
+              );
+              expect(output).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+              failures.push(
+                `run ${run} v${version} attempt ${attempt} (${cli}): ${output
+                  .split('\n')
+                  .find((line) => /incomplete|SPOTINST_|failed/.test(line))
+                  ?.trim()}`,
+              );
+              reruns += 1;
+              if (attempt >= MAX_ATTEMPTS)
+                throw new Error(
+                  `run ${run}, v${version}: not converged after ${attempt} deploys:\n${output}\n${state.differences.join('\n')}`,
+                );
             }
-            // a failure is reported in full, with what to do: never a stack trace alone
-            expect(output).toMatch(/Deploy incomplete: \d+ of \d+ changes failed|SPOTINST_[A-Z_]+|Run the command again|run the command again/);
-            expect(output).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
-            failures.push(`run ${run} v${version} attempt ${attempt} (${cli}): ${output.split('\n').find((line) => /incomplete|SPOTINST_|failed/.test(line))?.trim()}`);
-            reruns += 1;
-            if (attempt >= MAX_ATTEMPTS) throw new Error(`run ${run}, v${version}: not converged after ${attempt} deploys:\n${output}\n${state.differences.join('\n')}`);
           }
+        } finally {
+          fs.rmSync(world.dataDir, { recursive: true, force: true });
         }
-      } finally {
-        fs.rmSync(world.dataDir, { recursive: true, force: true });
       }
+    } finally {
+      workspace.cleanup();
     }
-  } finally {
-    workspace.cleanup();
-  }
-  recordFigure(
-    'faults',
-    `${converged}/${deploys} deploys converged (${RUNS} runs × v1 then v2, faults "${FAULTS}"), ${duplicates} duplicates; ` +
-      `${reruns} reruns after a clear non-zero exit`,
-  );
-  if (failures.length) recordFigure('faults (reruns)', failures.slice(0, 10).join(' | '));
-  expect(converged).toBe(deploys);
-  // the faults did hit creates: 22 functions are created per run, some had to be sent again
-  expect(functionPosts).toBeGreaterThan(RUNS * 22);
-}, 600000 + RUNS * 60000);
+    recordFigure(
+      'faults',
+      `${converged}/${deploys} deploys converged (${RUNS} runs × v1 then v2, faults "${FAULTS}"), ${duplicates} duplicates; ` +
+        `${reruns} reruns after a clear non-zero exit`,
+    );
+    if (failures.length) recordFigure('faults (reruns)', failures.slice(0, 10).join(' | '));
+    expect(converged).toBe(deploys);
+    // the faults did hit creates: 22 functions are created per run, some had to be sent again
+    expect(functionPosts).toBeGreaterThan(RUNS * 22);
+  },
+  600000 + RUNS * 60000,
+);

@@ -15,7 +15,15 @@ import type { FunctionRecord, SpotinstClient } from '../../src/api';
 import { ensureJavaRuntime, memoryCeilingMb, MINIMAL_PATH } from '../../src/runtimes';
 import { zipDirectory, zipFiles } from '../fixtures/functions/build';
 import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { clientFor, createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../integration/local/helpers';
+import {
+  clientFor,
+  createEnvironment,
+  eventually,
+  startTestPlatform,
+  stopTestPlatform,
+  tempDir,
+  TestPlatform,
+} from '../integration/local/helpers';
 import { recordFigure, trials } from './figures';
 
 /** A function's 30 s timeout lasts 1 s here: hangs and busy loops are cut quickly. */
@@ -428,7 +436,11 @@ describe('hostile node functions', () => {
     const fn = await deploy('node-exit', 'nodejs8.3', 'handler.exit', await nodeZip());
     for (let round = 0; round < ROUNDS; round += 1) {
       const run = await underFire('node process.exit', fn, { exit: '1' });
-      expect(errorOf(run.response)).toMatchObject({ status: 500, errorType: 'WorkerExited', errorMessage: expect.stringMatching(/exited with code 7/) });
+      expect(errorOf(run.response)).toMatchObject({
+        status: 500,
+        errorType: 'WorkerExited',
+        errorMessage: expect.stringMatching(/exited with code 7/),
+      });
       await gone(Number(run.marker[0]), 'the exited worker');
       const after = await underFire('node process.exit', fn);
       expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
@@ -442,7 +454,11 @@ describe('hostile node functions', () => {
     const fn = await deploy('node-heap', 'nodejs8.3', 'handler.heap', await nodeZip(), 300);
     for (let round = 0; round < ROUNDS; round += 1) {
       const run = await underFire('node heap allocation', fn);
-      expect(errorOf(run.response)).toMatchObject({ status: 500, errorType: 'WorkerExited', errorMessage: expect.stringMatching(/ran out of memory \(limit 128 MB\)/) });
+      expect(errorOf(run.response)).toMatchObject({
+        status: 500,
+        errorType: 'WorkerExited',
+        errorMessage: expect.stringMatching(/ran out of memory \(limit 128 MB\)/),
+      });
       await gone(Number(run.marker[0]), 'the worker out of memory');
     }
     contained.add('node heap allocation');
@@ -453,7 +469,10 @@ describe('hostile node functions', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const run = await underFire('node Buffer allocation', fn);
       const [pid, reachedMb] = run.marker.map(Number);
-      expect(errorOf(run.response)).toMatchObject({ status: 500, errorMessage: expect.stringMatching(/ran out of memory \(limit 128 MB\)/) });
+      expect(errorOf(run.response)).toMatchObject({
+        status: 500,
+        errorMessage: expect.stringMatching(/ran out of memory \(limit 128 MB\)/),
+      });
       // what it got to allocate before it was stopped: the ceiling, and what one check interval lets through
       expect(reachedMb).toBeLessThanOrEqual(memoryCeilingMb(MEMORY_MB) + 128);
       bufferPeakMb = Math.max(bufferPeakMb ?? 0, reachedMb);
@@ -471,7 +490,9 @@ describe('hostile node functions', () => {
     const log = await logOf(run.response, fn);
     const kept = log.content.reduce((sum, line) => sum + Buffer.byteLength(line.log) + 1, 0);
     expect(kept).toBeLessThanOrEqual(1024 * 1024 + 1024);
-    expect(log.content[log.content.length - 1].log).toMatch(/^\[log truncated: \d+ more bytes were printed than the 1048576-byte limit per invocation\]$/);
+    expect(log.content[log.content.length - 1].log).toMatch(
+      /^\[log truncated: \d+ more bytes were printed than the 1048576-byte limit per invocation\]$/,
+    );
     floodGrowthMb = Math.max(floodGrowthMb, grownMb);
     expect(grownMb).toBeLessThan(100);
     contained.add('node 50 MB print');
@@ -579,8 +600,18 @@ describe('hostile input', () => {
     for (const name of evil) {
       const zip = rawZip({ 'handler.js': 'exports.echo = async () => "evil";', [name]: 'pwned' });
       const created = await client.functions
-        .create({ environmentId, name: 'evil', runtime: 'nodejs8.3', access: 'public', limits: { memory: 128, timeout: 30 }, code: { handler: 'handler.echo', source: zip.toString('base64') } })
-        .then(() => undefined, (error: { status?: number; errors?: Array<{ message: string }> }) => error);
+        .create({
+          environmentId,
+          name: 'evil',
+          runtime: 'nodejs8.3',
+          access: 'public',
+          limits: { memory: 128, timeout: 30 },
+          code: { handler: 'handler.echo', source: zip.toString('base64') },
+        })
+        .then(
+          () => undefined,
+          (error: { status?: number; errors?: Array<{ message: string }> }) => error,
+        );
       expect({ name, status: created?.status, message: created?.errors?.[0]?.message }).toEqual({
         name,
         status: 400,
@@ -588,7 +619,10 @@ describe('hostile input', () => {
       });
       const updated = await client.functions
         .update(good.id, { environmentId, code: { handler: 'handler.echo', source: zip.toString('base64') } })
-        .then(() => undefined, (error: { status?: number }) => error);
+        .then(
+          () => undefined,
+          (error: { status?: number }) => error,
+        );
       expect({ name, status: updated?.status }).toEqual({ name, status: 400 });
     }
     // nothing escaped: neither beside the data directory nor in the system temp directory
@@ -652,7 +686,13 @@ async function javaJar(): Promise<Buffer> {
   fs.mkdirSync(sources, { recursive: true });
   for (const [name, text] of Object.entries(JAVA_HOSTILE)) fs.writeFileSync(path.join(sources, `${name}.java`), text);
   const runtimeClasses = await ensureJavaRuntime(path.join(local.dataDir, 'cache'));
-  execFileSync('javac', ['-cp', runtimeClasses, '-d', classes, ...Object.keys(JAVA_HOSTILE).map((name) => path.join(sources, `${name}.java`))]);
+  execFileSync('javac', [
+    '-cp',
+    runtimeClasses,
+    '-d',
+    classes,
+    ...Object.keys(JAVA_HOSTILE).map((name) => path.join(sources, `${name}.java`)),
+  ]);
   return zipDirectory(classes);
 }
 
@@ -712,7 +752,11 @@ describe.each(LANGUAGES)('hostile $label functions', (language) => {
   test('exit: a 500 that says so; the next call gets a fresh worker', async () => {
     const fn = await deployAs('exit');
     const run = await underFire(`${language.label} exit`, fn, { exit: '1' });
-    expect(errorOf(run.response)).toMatchObject({ status: 500, errorType: 'WorkerExited', errorMessage: expect.stringMatching(/exited with code 7/) });
+    expect(errorOf(run.response)).toMatchObject({
+      status: 500,
+      errorType: 'WorkerExited',
+      errorMessage: expect.stringMatching(/exited with code 7/),
+    });
     await gone(Number(run.marker[0]), `the exited ${language.label} worker`);
     const after = await underFire(`${language.label} exit`, fn);
     expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
@@ -756,7 +800,16 @@ interface Expected {
 
 /** What one deployed function looks like through the API, to compare before and after a restart. */
 function shape(fn: FunctionRecord) {
-  return { id: fn.id, name: fn.name, runtime: fn.runtime, access: fn.access, latestVersion: fn.latestVersion, activeVersions: fn.activeVersions, code: fn.code, environmentVariables: fn.environmentVariables };
+  return {
+    id: fn.id,
+    name: fn.name,
+    runtime: fn.runtime,
+    access: fn.access,
+    latestVersion: fn.latestVersion,
+    activeVersions: fn.activeVersions,
+    code: fn.code,
+    environmentVariables: fn.environmentVariables,
+  };
 }
 
 describe('restart mid-traffic', () => {
@@ -770,208 +823,244 @@ describe('restart mid-traffic', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('close and start again on the same data dir while requests are in flight: nothing deployed is lost', async () => {
-    const dir = tempDir('hostile-restart-');
-    dataDir = dir;
-    platform = await startLocalPlatform({ dataDir: dir, port: 0, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
-    const port = Number(new URL(platform.url).port);
-    api = clientFor(platform);
-    const { environmentId: envId } = await createEnvironment(api);
-    const spec = (name: string, runtime: string, handler: string, zip: Buffer, access: 'public' | 'private' = 'public') => ({
-      environmentId: envId,
-      name,
-      runtime,
-      access,
-      limits: { memory: 128, timeout: 30 },
-      code: { handler, source: zip.toString('base64') },
-      environmentVariables: { KEPT: name },
-    });
+  test(
+    'close and start again on the same data dir while requests are in flight: nothing deployed is lost',
+    async () => {
+      const dir = tempDir('hostile-restart-');
+      dataDir = dir;
+      platform = await startLocalPlatform({ dataDir: dir, port: 0, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+      const port = Number(new URL(platform.url).port);
+      api = clientFor(platform);
+      const { environmentId: envId } = await createEnvironment(api);
+      const spec = (name: string, runtime: string, handler: string, zip: Buffer, access: 'public' | 'private' = 'public') => ({
+        environmentId: envId,
+        name,
+        runtime,
+        access,
+        limits: { memory: 128, timeout: 30 },
+        code: { handler, source: zip.toString('base64') },
+        environmentVariables: { KEPT: name },
+      });
 
-    // six functions with everything a restart could lose: versions, a split, access, triggers, documents
-    const expected: Expected[] = [];
-    const updated = await api.functions.create(spec('updated', 'nodejs8.3', 'handler.main', await taggedNode('updated-v0')));
-    await api.functions.update(updated.id, { environmentId: envId, code: { handler: 'handler.main', source: (await taggedNode('updated-v1')).toString('base64') } });
-    expected.push({ fn: await api.functions.get(updated.id, envId), tags: ['updated-v1'] });
-    const split = await api.functions.create(spec('split', 'nodejs8.3', 'handler.main', await taggedNode('split-v0')));
-    await api.functions.update(split.id, { environmentId: envId, code: { handler: 'handler.main', source: (await taggedNode('split-v1')).toString('base64') } });
-    await api.functions.update(split.id, { environmentId: envId, activeVersions: [{ version: 0, percentage: 50 }, { version: '$LATEST', percentage: 50 }] });
-    expected.push({ fn: await api.functions.get(split.id, envId), tags: ['split-v0', 'split-v1'] });
-    expected.push({ fn: await api.functions.create(spec('private', 'nodejs8.3', 'handler.main', await taggedNode('private'), 'private')), tags: ['private'], private: true });
-    const python = await zipFiles({ 'handler.py': 'import json, os\ndef main(event, context):\n    return {"statusCode": 200, "body": json.dumps({"tag": "python", "pid": os.getpid()})}\n' });
-    expected.push({ fn: await api.functions.create(spec('python', 'python2.7', 'handler.main', python)), tags: ['python'] });
-    const ruby = await zipFiles({ 'handler.rb': "require 'json'\ndef main(_event, _context)\n  { 'statusCode' => 200, 'body' => JSON.generate('tag' => 'ruby', 'pid' => Process.pid) }\nend\n" });
-    expected.push({ fn: await api.functions.create(spec('ruby', 'ruby2.4.1', 'handler.main', ruby)), tags: ['ruby'] });
-    const triggered = await api.functions.create(spec('triggered', 'nodejs8.3', 'handler.main', await taggedNode('triggered')));
-    expected.push({ fn: triggered, tags: ['triggered'] });
-    const job = await api.cronJobs.create({ environmentId: envId, action: 'INVOKE_FUNCTION', resourceId: triggered.id, isEnabled: true, cronExpression: '0 0 1 1 *', config: { body: '{"from":"cron"}' } });
-    const pattern = await api.patterns.create({ environmentId: envId, functionId: triggered.id, pattern: '/hello', method: 'GET' });
-    const alias = await api.aliases.create({ host: ALIAS_HOST, environmentId: envId });
-    await api.documents.create(envId, 'kept', { survives: true });
-    const triggers = { job: [job], pattern: [pattern], alias: [alias] };
+      // six functions with everything a restart could lose: versions, a split, access, triggers, documents
+      const expected: Expected[] = [];
+      const updated = await api.functions.create(spec('updated', 'nodejs8.3', 'handler.main', await taggedNode('updated-v0')));
+      await api.functions.update(updated.id, {
+        environmentId: envId,
+        code: { handler: 'handler.main', source: (await taggedNode('updated-v1')).toString('base64') },
+      });
+      expected.push({ fn: await api.functions.get(updated.id, envId), tags: ['updated-v1'] });
+      const split = await api.functions.create(spec('split', 'nodejs8.3', 'handler.main', await taggedNode('split-v0')));
+      await api.functions.update(split.id, {
+        environmentId: envId,
+        code: { handler: 'handler.main', source: (await taggedNode('split-v1')).toString('base64') },
+      });
+      await api.functions.update(split.id, {
+        environmentId: envId,
+        activeVersions: [
+          { version: 0, percentage: 50 },
+          { version: '$LATEST', percentage: 50 },
+        ],
+      });
+      expected.push({ fn: await api.functions.get(split.id, envId), tags: ['split-v0', 'split-v1'] });
+      expected.push({
+        fn: await api.functions.create(spec('private', 'nodejs8.3', 'handler.main', await taggedNode('private'), 'private')),
+        tags: ['private'],
+        private: true,
+      });
+      const python = await zipFiles({
+        'handler.py':
+          'import json, os\ndef main(event, context):\n    return {"statusCode": 200, "body": json.dumps({"tag": "python", "pid": os.getpid()})}\n',
+      });
+      expected.push({ fn: await api.functions.create(spec('python', 'python2.7', 'handler.main', python)), tags: ['python'] });
+      const ruby = await zipFiles({
+        'handler.rb':
+          "require 'json'\ndef main(_event, _context)\n  { 'statusCode' => 200, 'body' => JSON.generate('tag' => 'ruby', 'pid' => Process.pid) }\nend\n",
+      });
+      expected.push({ fn: await api.functions.create(spec('ruby', 'ruby2.4.1', 'handler.main', ruby)), tags: ['ruby'] });
+      const triggered = await api.functions.create(spec('triggered', 'nodejs8.3', 'handler.main', await taggedNode('triggered')));
+      expected.push({ fn: triggered, tags: ['triggered'] });
+      const job = await api.cronJobs.create({
+        environmentId: envId,
+        action: 'INVOKE_FUNCTION',
+        resourceId: triggered.id,
+        isEnabled: true,
+        cronExpression: '0 0 1 1 *',
+        config: { body: '{"from":"cron"}' },
+      });
+      const pattern = await api.patterns.create({ environmentId: envId, functionId: triggered.id, pattern: '/hello', method: 'GET' });
+      const alias = await api.aliases.create({ host: ALIAS_HOST, environmentId: envId });
+      await api.documents.create(envId, 'kept', { survives: true });
+      const triggers = { job: [job], pattern: [pattern], alias: [alias] };
 
-    // ---- traffic: invocations of every function, and creations, until told to stop ----
-    const acknowledged: Expected[] = [];
-    const late = await taggedNode('late');
-    const tally = { answers: 0, wrong: [] as string[], refused: 0, outstanding: 0 };
-    const pids = new Set<number>();
-    let stopping = false;
-    // resolved by each restart: a request refused while the platform is down waits for it
-    let up = Promise.resolve();
-    let markUp = (): void => undefined;
-    let answersWanted = 0;
-    let enoughAnswers = (): void => undefined;
-    let createCredit = (): void => undefined;
-    let createsLeft = CREATES_PER_RESTART;
+      // ---- traffic: invocations of every function, and creations, until told to stop ----
+      const acknowledged: Expected[] = [];
+      const late = await taggedNode('late');
+      const tally = { answers: 0, wrong: [] as string[], refused: 0, outstanding: 0 };
+      const pids = new Set<number>();
+      let stopping = false;
+      // resolved by each restart: a request refused while the platform is down waits for it
+      let up = Promise.resolve();
+      let markUp = (): void => undefined;
+      let answersWanted = 0;
+      let enoughAnswers = (): void => undefined;
+      let createCredit = (): void => undefined;
+      let createsLeft = CREATES_PER_RESTART;
 
-    const invokeOnce = async (entry: Expected): Promise<void> => {
-      const headers = entry.private ? { Authorization: `Bearer ${RESTART_CREDENTIALS.token}` } : {};
-      let response: AxiosResponse;
-      tally.outstanding += 1;
-      try {
-        response = await call.post(entry.fn.url, { n: Math.random() }, { headers, timeout: 30000 });
-      } catch (error) {
-        if (axios.isAxiosError(error) && error.code === 'ECONNABORTED') {
-          tally.wrong.push(`${entry.fn.name}: no answer within 30 s`);
-          return;
-        }
-        tally.refused += 1; // the platform is down (or going down): the request never got in
-        await up;
-        return;
-      } finally {
-        tally.outstanding -= 1;
-      }
-      if (response.status === 503 && String(response.data).includes('shutting down')) {
-        tally.refused += 1; // arrived while the platform was closing: refused, not carried out
-        await up;
-        return;
-      }
-      let tag: string | undefined;
-      try {
-        const parsed = JSON.parse(String(response.data)) as { tag?: string; pid?: number };
-        tag = parsed.tag;
-        if (parsed.pid) pids.add(parsed.pid);
-      } catch {
-        tag = undefined;
-      }
-      if (response.status !== 200 || !tag || !entry.tags.includes(tag)) {
-        tally.wrong.push(`${entry.fn.name}: ${response.status} ${String(response.data).slice(0, 200)}`);
-        return;
-      }
-      tally.answers += 1;
-      if (tally.answers >= answersWanted) enoughAnswers();
-      if (tally.answers % ANSWERS_PER_CREATE === 0 && createsLeft > 0) {
-        createsLeft -= 1;
-        createCredit();
-      }
-    };
-
-    const invoker = async (offset: number): Promise<void> => {
-      for (let i = offset; !stopping; i += 1) {
-        const all = [...expected, ...acknowledged];
-        await invokeOnce(all[i % all.length]);
-      }
-    };
-    const creator = async (): Promise<void> => {
-      for (let i = 0; !stopping; i += 1) {
-        // one creation per ANSWERS_PER_CREATE answers: writes keep coming, a few per restart
-        await new Promise<void>((resolve) => {
-          createCredit = resolve;
-        });
-        if (stopping) break;
-        const client = clientFor(platform!);
+      const invokeOnce = async (entry: Expected): Promise<void> => {
+        const headers = entry.private ? { Authorization: `Bearer ${RESTART_CREDENTIALS.token}` } : {};
+        let response: AxiosResponse;
         tally.outstanding += 1;
         try {
-          const fn = await client.functions.create(spec(`late-${i}`, 'nodejs8.3', 'handler.main', late));
-          acknowledged.push({ fn, tags: ['late'] });
-        } catch {
-          await up; // not acknowledged: it may or may not exist, and either is right
+          response = await call.post(entry.fn.url, { n: Math.random() }, { headers, timeout: 30000 });
+        } catch (error) {
+          if (axios.isAxiosError(error) && error.code === 'ECONNABORTED') {
+            tally.wrong.push(`${entry.fn.name}: no answer within 30 s`);
+            return;
+          }
+          tally.refused += 1; // the platform is down (or going down): the request never got in
+          await up;
+          return;
         } finally {
           tally.outstanding -= 1;
-          client.close();
         }
-      }
-    };
-
-    const traffic = [invoker(0), invoker(1), invoker(2), invoker(3), creator()];
-    const lostIds = new Set<string>();
-    const checked = new Set<string>();
-
-    const verify = async (client: SpotinstClient): Promise<void> => {
-      const listed = new Map((await client.functions.list(envId)).map((fn) => [fn.id, fn]));
-      for (const entry of [...expected, ...acknowledged]) {
-        checked.add(entry.fn.id);
-        const now = listed.get(entry.fn.id);
-        if (!now) {
-          lostIds.add(entry.fn.id);
-          continue;
+        if (response.status === 503 && String(response.data).includes('shutting down')) {
+          tally.refused += 1; // arrived while the platform was closing: refused, not carried out
+          await up;
+          return;
         }
-        // same versions, same code, same configuration
-        expect(shape(now)).toEqual(shape(entry.fn));
-      }
-      expect(await client.cronJobs.listByFunction(triggered.id)).toEqual(triggers.job);
-      expect(await client.patterns.listByEnvironment(envId)).toEqual(triggers.pattern);
-      expect(await client.aliases.listByEnvironment(envId)).toEqual(triggers.alias);
-      expect((await client.documents.get(envId, 'kept'))?.value).toEqual({ survives: true });
-      // each invocable now, the alias route too
-      for (const entry of [...expected, ...acknowledged]) {
-        if (!lostIds.has(entry.fn.id)) await invokeOnce(entry);
-      }
-      const routed = await call.get(`${platform!.url}/alias/${ALIAS_HOST}/hello`);
-      expect({ status: routed.status, tag: (JSON.parse(String(routed.data)) as { tag?: string }).tag }).toEqual({ status: 200, tag: 'triggered' });
-    };
+        let tag: string | undefined;
+        try {
+          const parsed = JSON.parse(String(response.data)) as { tag?: string; pid?: number };
+          tag = parsed.tag;
+          if (parsed.pid) pids.add(parsed.pid);
+        } catch {
+          tag = undefined;
+        }
+        if (response.status !== 200 || !tag || !entry.tags.includes(tag)) {
+          tally.wrong.push(`${entry.fn.name}: ${response.status} ${String(response.data).slice(0, 200)}`);
+          return;
+        }
+        tally.answers += 1;
+        if (tally.answers >= answersWanted) enoughAnswers();
+        if (tally.answers % ANSWERS_PER_CREATE === 0 && createsLeft > 0) {
+          createsLeft -= 1;
+          createCredit();
+        }
+      };
 
-    try {
-      for (let cycle = 0; cycle < RESTARTS; cycle += 1) {
-        // let traffic build up, then restart in the middle of it
-        answersWanted = tally.answers + ANSWERS_PER_RESTART;
-        await new Promise<void>((resolve) => {
-          enoughAnswers = resolve;
+      const invoker = async (offset: number): Promise<void> => {
+        for (let i = offset; !stopping; i += 1) {
+          const all = [...expected, ...acknowledged];
+          await invokeOnce(all[i % all.length]);
+        }
+      };
+      const creator = async (): Promise<void> => {
+        for (let i = 0; !stopping; i += 1) {
+          // one creation per ANSWERS_PER_CREATE answers: writes keep coming, a few per restart
+          await new Promise<void>((resolve) => {
+            createCredit = resolve;
+          });
+          if (stopping) break;
+          const client = clientFor(platform!);
+          tally.outstanding += 1;
+          try {
+            const fn = await client.functions.create(spec(`late-${i}`, 'nodejs8.3', 'handler.main', late));
+            acknowledged.push({ fn, tags: ['late'] });
+          } catch {
+            await up; // not acknowledged: it may or may not exist, and either is right
+          } finally {
+            tally.outstanding -= 1;
+            client.close();
+          }
+        }
+      };
+
+      const traffic = [invoker(0), invoker(1), invoker(2), invoker(3), creator()];
+      const lostIds = new Set<string>();
+      const checked = new Set<string>();
+
+      const verify = async (client: SpotinstClient): Promise<void> => {
+        const listed = new Map((await client.functions.list(envId)).map((fn) => [fn.id, fn]));
+        for (const entry of [...expected, ...acknowledged]) {
+          checked.add(entry.fn.id);
+          const now = listed.get(entry.fn.id);
+          if (!now) {
+            lostIds.add(entry.fn.id);
+            continue;
+          }
+          // same versions, same code, same configuration
+          expect(shape(now)).toEqual(shape(entry.fn));
+        }
+        expect(await client.cronJobs.listByFunction(triggered.id)).toEqual(triggers.job);
+        expect(await client.patterns.listByEnvironment(envId)).toEqual(triggers.pattern);
+        expect(await client.aliases.listByEnvironment(envId)).toEqual(triggers.alias);
+        expect((await client.documents.get(envId, 'kept'))?.value).toEqual({ survives: true });
+        // each invocable now, the alias route too
+        for (const entry of [...expected, ...acknowledged]) {
+          if (!lostIds.has(entry.fn.id)) await invokeOnce(entry);
+        }
+        const routed = await call.get(`${platform!.url}/alias/${ALIAS_HOST}/hello`);
+        expect({ status: routed.status, tag: (JSON.parse(String(routed.data)) as { tag?: string }).tag }).toEqual({
+          status: 200,
+          tag: 'triggered',
         });
-        up = new Promise<void>((resolve) => {
-          markUp = resolve;
-        });
-        restartTally.inFlightAtClose += tally.outstanding;
-        await platform.close();
-        api.close();
-        platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
-        api = clientFor(platform);
+      };
+
+      try {
+        for (let cycle = 0; cycle < RESTARTS; cycle += 1) {
+          // let traffic build up, then restart in the middle of it
+          answersWanted = tally.answers + ANSWERS_PER_RESTART;
+          await new Promise<void>((resolve) => {
+            enoughAnswers = resolve;
+          });
+          up = new Promise<void>((resolve) => {
+            markUp = resolve;
+          });
+          restartTally.inFlightAtClose += tally.outstanding;
+          await platform.close();
+          api.close();
+          platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+          api = clientFor(platform);
+          markUp();
+          createsLeft = CREATES_PER_RESTART;
+          restartTally.restarts += 1;
+          await verify(api);
+        }
+      } finally {
+        stopping = true;
         markUp();
-        createsLeft = CREATES_PER_RESTART;
-        restartTally.restarts += 1;
-        await verify(api);
+        enoughAnswers();
+        createCredit();
+        await Promise.all(traffic);
       }
-    } finally {
-      stopping = true;
-      markUp();
-      enoughAnswers();
-      createCredit();
-      await Promise.all(traffic);
-    }
-    // one last restart with no traffic: what is on disk is the whole truth
-    await platform.close();
-    api.close();
-    platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
-    api = clientFor(platform);
-    await verify(api);
-    // both versions of the split still run their own code
-    const seen = new Set<string>();
-    for (let i = 0; i < 100 && seen.size < 2; i += 1) {
-      seen.add((JSON.parse(String((await call.post(split.url, {})).data)) as { tag: string }).tag);
-    }
-    expect([...seen].sort()).toEqual(['split-v0', 'split-v1']);
-    await platform.close();
-    platform = undefined;
-    // closing stopped every worker the traffic met
-    for (const pid of pids) await gone(pid, 'a worker of a closed platform');
+      // one last restart with no traffic: what is on disk is the whole truth
+      await platform.close();
+      api.close();
+      platform = await startLocalPlatform({ dataDir: dir, port, timeoutScale: TIMEOUT_SCALE, ...RESTART_CREDENTIALS });
+      api = clientFor(platform);
+      await verify(api);
+      // both versions of the split still run their own code
+      const seen = new Set<string>();
+      for (let i = 0; i < 100 && seen.size < 2; i += 1) {
+        seen.add((JSON.parse(String((await call.post(split.url, {})).data)) as { tag: string }).tag);
+      }
+      expect([...seen].sort()).toEqual(['split-v0', 'split-v1']);
+      await platform.close();
+      platform = undefined;
+      // closing stopped every worker the traffic met
+      for (const pid of pids) await gone(pid, 'a worker of a closed platform');
 
-    restartTally.functions = checked.size;
-    restartTally.lost = lostIds.size;
-    restartTally.answered = tally.answers;
-    restartTally.wrong = tally.wrong.length;
-    expect(tally.wrong).toEqual([]);
-    expect([...lostIds]).toEqual([]);
-    expect(acknowledged.length).toBeGreaterThan(0);
-    expect(restartTally.inFlightAtClose).toBeGreaterThan(0);
-    // every restart starts every worker cold again: the chaos pass has eight
-  }, trials(60000, 180000));
+      restartTally.functions = checked.size;
+      restartTally.lost = lostIds.size;
+      restartTally.answered = tally.answers;
+      restartTally.wrong = tally.wrong.length;
+      expect(tally.wrong).toEqual([]);
+      expect([...lostIds]).toEqual([]);
+      expect(acknowledged.length).toBeGreaterThan(0);
+      expect(restartTally.inFlightAtClose).toBeGreaterThan(0);
+      // every restart starts every worker cold again: the chaos pass has eight
+    },
+    trials(60000, 180000),
+  );
 });

@@ -84,7 +84,10 @@ interface Step {
   after?: (pass: Pass) => string | undefined;
 }
 
-const envCredentials = (pass: Pass, token = pass.secret, account = pass.platform.account) => ({ SPOTINST_TOKEN: token, SPOTINST_ACCOUNT: account });
+const envCredentials = (pass: Pass, token = pass.secret, account = pass.platform.account) => ({
+  SPOTINST_TOKEN: token,
+  SPOTINST_ACCOUNT: account,
+});
 
 function credentialsModes(pass: Pass): string | undefined {
   if (!fs.existsSync(pass.credentialsFile)) return 'no credentials file';
@@ -97,34 +100,89 @@ const SAVE_CREDENTIALS = ['spotinst', 'credentials', '--token', '$TOKEN', '--acc
 
 /** In order: each step finds the state the previous ones left. */
 const STEPS: Step[] = [
-  { command: 'spotinst credentials', args: SAVE_CREDENTIALS, outcome: 'success', shows: ['Saved profile "default"'], after: credentialsModes },
+  {
+    command: 'spotinst credentials',
+    args: SAVE_CREDENTIALS,
+    outcome: 'success',
+    shows: ['Saved profile "default"'],
+    after: credentialsModes,
+  },
   { command: 'spotinst credentials', args: SAVE_CREDENTIALS, outcome: 'failure', shows: ['already exists'] },
-  { command: 'spotinst credentials', args: [...SAVE_CREDENTIALS, '--overwrite'], outcome: 'success', shows: ['Replaced profile "default"'], after: credentialsModes },
+  {
+    command: 'spotinst credentials',
+    args: [...SAVE_CREDENTIALS, '--overwrite'],
+    outcome: 'success',
+    shows: ['Replaced profile "default"'],
+    after: credentialsModes,
+  },
   { command: 'print', args: ['print'], outcome: 'success', shows: ['handler: handler.echo'] },
   { command: 'package', args: ['package'], outcome: 'success' },
   { command: 'deploy --dry-run', args: ['deploy', '--dry-run'], outcome: 'success', shows: ['Dry run: nothing was changed.'] },
   { command: 'deploy', args: ['deploy'], outcome: 'success', shows: ['Service vault deployed to stage dev'] },
   { command: 'deploy', args: ['deploy', '--config', 'serverless.bad.yml'], outcome: 'failure', shows: ['functions.echo.memory = 100'] },
-  { command: 'deploy function', args: ['deploy', 'function', '-f', 'echo', '--force'], outcome: 'success', shows: ['Function echo deployed'] },
+  {
+    command: 'deploy function',
+    args: ['deploy', 'function', '-f', 'echo', '--force'],
+    outcome: 'success',
+    shows: ['Function echo deployed'],
+  },
   { command: 'info', args: ['info'], outcome: 'success', shows: ['service: vault'] },
   { command: 'info -f', args: ['info', '-f', 'echo'], outcome: 'success', shows: ['access: private'] },
   { command: 'invoke', args: ['invoke', '-f', 'echo'], outcome: 'success', shows: ['"user-agent": "serverless-spotinst-functions/'] },
-  { command: 'invoke', args: ['invoke', '-f', 'boom'], outcome: 'failure', env: (pass) => envCredentials(pass), shows: ['Function "boom" failed (500 Error): refused'] },
+  {
+    command: 'invoke',
+    args: ['invoke', '-f', 'boom'],
+    outcome: 'failure',
+    env: (pass) => envCredentials(pass),
+    shows: ['Function "boom" failed (500 Error): refused'],
+  },
   // The token in the CLI's environment, where a handler run here could read it.
-  { command: 'invoke local', args: ['invoke', 'local', '-f', 'echo'], outcome: 'success', env: (pass) => envCredentials(pass), shows: ['"SPOTINST_FUNCTION_ID": "fx-local"'] },
-  { command: 'invoke local', args: ['invoke', 'local', '-f', 'boom'], outcome: 'failure', env: (pass) => envCredentials(pass), shows: ['refused no authorization header'] },
+  {
+    command: 'invoke local',
+    args: ['invoke', 'local', '-f', 'echo'],
+    outcome: 'success',
+    env: (pass) => envCredentials(pass),
+    shows: ['"SPOTINST_FUNCTION_ID": "fx-local"'],
+  },
+  {
+    command: 'invoke local',
+    args: ['invoke', 'local', '-f', 'boom'],
+    outcome: 'failure',
+    env: (pass) => envCredentials(pass),
+    shows: ['refused no authorization header'],
+  },
   { command: 'logs', args: ['logs', '-f', 'echo'], outcome: 'success', shows: ['headers: {"accept"'] },
-  { command: 'logs', args: ['logs', '-f', 'echo', '--startTime', 'last week'], outcome: 'failure', shows: ['--startTime "last week" is not a time'] },
+  {
+    command: 'logs',
+    args: ['logs', '-f', 'echo', '--startTime', 'last week'],
+    outcome: 'failure',
+    shows: ['--startTime "last week" is not a time'],
+  },
   { command: 'info', args: ['info'], outcome: 'failure', env: (pass) => envCredentials(pass, pass.wrongSecret), shows: [/401/] },
   { command: 'info', args: ['info'], outcome: 'failure', env: (pass) => envCredentials(pass, pass.secret, 'act-00000000'), shows: [/403/] },
-  { command: 'remove', args: ['remove'], outcome: 'failure', env: (pass) => ({ SPOTINST_API_URL: pass.deadUrl }), shows: ['Could not reach the Spotinst API'] },
+  {
+    command: 'remove',
+    args: ['remove'],
+    outcome: 'failure',
+    env: (pass) => ({ SPOTINST_API_URL: pass.deadUrl }),
+    shows: ['Could not reach the Spotinst API'],
+  },
   { command: 'remove', args: ['remove'], outcome: 'success', shows: ['Removed service vault'] },
 ];
 
 /** The forms a token could leak in: as is, cut short, base64 (as in a Basic header or a dump), URL-encoded. */
 function secretForms(secret: string): string[] {
   const base64 = Buffer.from(secret).toString('base64');
-  return [...new Set([secret, secret.slice(0, 16), secret.slice(-16), base64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret)])];
+  return [
+    ...new Set([
+      secret,
+      secret.slice(0, 16),
+      secret.slice(-16),
+      base64.replace(/=+$/, ''),
+      Buffer.from(secret).toString('base64url'),
+      encodeURIComponent(secret),
+    ]),
+  ];
 }
 
 function occurrences(text: string, forms: string[]): number {
@@ -181,7 +239,11 @@ function argsOf(pass: Pass, step: Step): string[] {
 
 async function runPass(cli: CliName, flag: Flag): Promise<PassRun> {
   const workspace = createWorkspace();
-  const platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform'), token: randomBytes(20).toString('hex') });
+  const platform = await startLocalPlatform({
+    port: 0,
+    dataDir: path.join(workspace.root, 'platform'),
+    token: randomBytes(20).toString('hex'),
+  });
   try {
     const dir = writeService(workspace, 'vault', { config: CONFIG(), files: { 'handler.js': HANDLER, 'serverless.bad.yml': CONFIG(100) } });
     const pass: Pass = {
@@ -205,7 +267,8 @@ async function runPass(cli: CliName, flag: Flag): Promise<PassRun> {
       const succeeded = result.code === 0;
       if (succeeded !== (step.outcome === 'success')) failures.push(`exit code ${String(result.code)}, expected ${step.outcome}`);
       for (const fragment of step.shows ?? []) {
-        if (!(typeof fragment === 'string' ? output.includes(fragment) : fragment.test(output))) failures.push(`the output lacks ${String(fragment)}`);
+        if (!(typeof fragment === 'string' ? output.includes(fragment) : fragment.test(output)))
+          failures.push(`the output lacks ${String(fragment)}`);
       }
       const leaks = occurrences(output, forms);
       if (leaks > 0) failures.push(`the token appears ${leaks} times in the output`);
@@ -239,9 +302,21 @@ function credentialsModesFailed(run: StepRun): boolean {
   return run.failures.some((failure) => failure.startsWith('credentials file mode') || failure === 'no credentials file');
 }
 
-beforeAll(async () => {
-  passRuns.push(...(await runLimited(PASSES.map(({ cli, flag }) => () => runPass(cli, flag)), 2)));
-}, CHAOS ? 400000 : 180000);
+beforeAll(
+  async () => {
+    passRuns.push(
+      ...(await runLimited(
+        PASSES.map(
+          ({ cli, flag }) =>
+            () =>
+              runPass(cli, flag),
+        ),
+        2,
+      )),
+    );
+  },
+  CHAOS ? 400000 : 180000,
+);
 
 afterAll(() => {
   if (passRuns.length !== PASSES.length) return;
@@ -263,7 +338,9 @@ describe.each(PASSES.map(({ cli, flag }, index) => [`${cli} ${flag}`, index] as 
     (_name, stepIndex) => {
       const run = passRuns[index].steps[stepIndex];
       if (run.failures.length > 0) {
-        throw new Error(`${run.failures.join('\n')}\n--- exit ${String(run.result.code)}\n--- stdout\n${run.result.stdout}\n--- stderr\n${run.result.stderr}`);
+        throw new Error(
+          `${run.failures.join('\n')}\n--- exit ${String(run.result.code)}\n--- stdout\n${run.result.stdout}\n--- stderr\n${run.result.stderr}`,
+        );
       }
     },
   );

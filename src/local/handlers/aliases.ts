@@ -1,4 +1,4 @@
-import type { Alias } from '../../api/types';
+import type { Alias } from '../../spec/wire';
 import { badRequest, conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
@@ -28,9 +28,20 @@ export function aliasRoutes(platform: Platform): Route[] {
         const environmentId = requiredString(input, 'environmentId', 'alias.environmentId', 64);
         platform.requireEnvironment(environmentId, 'alias.environmentId');
         const taken = Object.values(platform.store.state.aliases).find((existing) => existing.host === host);
-        if (taken) throw conflict('ALIAS_HOST_EXISTS', `the host ${host} is already an alias (${taken.id}, environment ${taken.environmentId})`, 'alias.host');
+        if (taken)
+          throw conflict(
+            'ALIAS_HOST_EXISTS',
+            `the host ${host} is already an alias (${taken.id}, environment ${taken.environmentId})`,
+            'alias.host',
+          );
         const now = new Date().toISOString();
-        const created: Alias = { id: newId('al', (id) => id in platform.store.state.aliases), host, environmentId, createdAt: now, updatedAt: now };
+        const created: Alias = {
+          id: newId('al', (id) => id in platform.store.state.aliases),
+          host,
+          environmentId,
+          createdAt: now,
+          updatedAt: now,
+        };
         platform.store.put('aliases', created);
         return [created];
       },

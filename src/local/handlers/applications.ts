@@ -1,4 +1,4 @@
-import type { Application } from '../../api/types';
+import type { Application } from '../../spec/wire';
 import { conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';

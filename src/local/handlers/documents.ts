@@ -1,4 +1,4 @@
-import type { UserDocument } from '../../api/types';
+import type { UserDocument } from '../../spec/wire';
 import { badRequest, conflict, notFound } from '../envelope';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
@@ -46,7 +46,11 @@ export function documentRoutes(platform: Platform): Route[] {
         const key = requiredString(input, 'key', 'userDocument.key', 256);
         const value = readValue(input);
         if (platform.store.state.documents[environmentId]?.[key]) {
-          throw conflict('DOCUMENT_EXISTS', `environment ${environmentId} already has a document "${key}"; update it with PUT`, 'userDocument.key');
+          throw conflict(
+            'DOCUMENT_EXISTS',
+            `environment ${environmentId} already has a document "${key}"; update it with PUT`,
+            'userDocument.key',
+          );
         }
         const now = new Date().toISOString();
         const created: UserDocument = { key, value, createdAt: now, updatedAt: now };
@@ -70,7 +74,8 @@ export function documentRoutes(platform: Platform): Route[] {
         const [environmentId, key] = params;
         const current = document(platform, environmentId, key);
         const input = unwrap(body, 'userDocument');
-        if (input.key !== undefined && input.key !== key) throw badRequest('userDocument.key cannot change (it is the path)', 'userDocument.key');
+        if (input.key !== undefined && input.key !== key)
+          throw badRequest('userDocument.key cannot change (it is the path)', 'userDocument.key');
         const updated: UserDocument = { ...current, value: readValue(input), updatedAt: new Date().toISOString() };
         platform.store.mutate((state) => {
           state.documents[environmentId] = { ...state.documents[environmentId], [key]: updated };

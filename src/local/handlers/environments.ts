@@ -1,5 +1,5 @@
-import { CLOUD_PROVIDERS, STRATEGIES } from '../../api/types';
-import type { CloudProvider, Strategy } from '../../api/types';
+import { CLOUD_PROVIDERS, STRATEGIES } from '../../spec/wire';
+import type { CloudProvider, Strategy } from '../../spec/wire';
 import { badRequest, conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
@@ -43,7 +43,11 @@ function assertNameFree(platform: Platform, applicationId: string, name: string,
     (env) => env.applicationId === applicationId && env.name === name && env.id !== exceptId,
   );
   if (taken) {
-    throw conflict('ENVIRONMENT_NAME_EXISTS', `application ${applicationId} already has an environment named "${name}" (${taken.id})`, 'environment.name');
+    throw conflict(
+      'ENVIRONMENT_NAME_EXISTS',
+      `application ${applicationId} already has an environment named "${name}" (${taken.id})`,
+      'environment.name',
+    );
   }
 }
 
@@ -69,7 +73,11 @@ export function environmentRoutes(platform: Platform): Route[] {
         const name = checkName(requiredString(input, 'name', 'environment.name', 256), 'environment.name');
         const applicationId = requiredString(input, 'applicationId', 'environment.applicationId', 64);
         if (!platform.store.state.applications[applicationId]) {
-          throw badRequest(`environment.applicationId: application ${applicationId} does not exist`, 'environment.applicationId', 'APPLICATION_NOT_FOUND');
+          throw badRequest(
+            `environment.applicationId: application ${applicationId} does not exist`,
+            'environment.applicationId',
+            'APPLICATION_NOT_FOUND',
+          );
         }
         const providers = readProviders(input) ?? DEFAULT_PROVIDERS;
         const locations = readLocations(input) ?? DEFAULT_LOCATIONS;
@@ -132,10 +140,18 @@ export function environmentRoutes(platform: Platform): Route[] {
         const current = platform.environment(params[0]);
         const state = platform.store.state;
         const children = [
-          ...Object.values(state.functions).filter((fn) => fn.environmentId === current.id).map((fn) => fn.id),
-          ...Object.values(state.patterns).filter((pattern) => pattern.environmentId === current.id).map((pattern) => pattern.id),
-          ...Object.values(state.aliases).filter((alias) => alias.environmentId === current.id).map((alias) => alias.id),
-          ...Object.values(state.jobs).filter((job) => job.environmentId === current.id).map((job) => job.id),
+          ...Object.values(state.functions)
+            .filter((fn) => fn.environmentId === current.id)
+            .map((fn) => fn.id),
+          ...Object.values(state.patterns)
+            .filter((pattern) => pattern.environmentId === current.id)
+            .map((pattern) => pattern.id),
+          ...Object.values(state.aliases)
+            .filter((alias) => alias.environmentId === current.id)
+            .map((alias) => alias.id),
+          ...Object.values(state.jobs)
+            .filter((job) => job.environmentId === current.id)
+            .map((job) => job.id),
         ];
         if (children.length > 0) {
           throw conflict(

@@ -9,27 +9,42 @@ import {
   type FunctionLimits,
   type IamRoleConfig,
   type StepRange,
-} from '../../api/types';
-import { parseRuntime } from '../../runtimes/catalog';
+} from '../../spec/wire';
+import { parseRuntime } from '../../spec/runtimes';
 import { badRequest, conflict, notFound } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
 import type { Route } from '../router';
 import type { StoredFunction, StoredVersion } from '../store';
-import { checkName, isObject, JsonObject, oneOf, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from '../validate';
+import {
+  checkName,
+  isObject,
+  JsonObject,
+  oneOf,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  requiredString,
+  unwrap,
+} from '../validate';
 
 const KIND = 'spotinst:functions:function';
 const LOG_KIND = 'spotinst:functions:log';
 
 function readRuntime(input: JsonObject, required: boolean): string | undefined {
-  const runtime = required ? requiredString(input, 'runtime', 'function.runtime', 32) : optionalString(input, 'runtime', 'function.runtime', 32);
+  const runtime = required
+    ? requiredString(input, 'runtime', 'function.runtime', 32)
+    : optionalString(input, 'runtime', 'function.runtime', 32);
   if (runtime === undefined) return undefined;
   if (runtime.includes('.')) {
     throw badRequest(`function.runtime "${runtime}" must be sent without dots (e.g. nodejs8.3 → nodejs83)`, 'function.runtime');
   }
   // wire names are family and version digits without dots (`nodejs83`, `python27`, `java8`)
   if (parseRuntime(runtime) === undefined) {
-    throw badRequest(`function.runtime "${runtime}" is not a runtime of the platform (nodejs…, python…, ruby…, java…; e.g. nodejs83, python27, ruby241, java8)`, 'function.runtime');
+    throw badRequest(
+      `function.runtime "${runtime}" is not a runtime of the platform (nodejs…, python…, ruby…, java…; e.g. nodejs83, python27, ruby241, java8)`,
+      'function.runtime',
+    );
   }
   return runtime;
 }
@@ -51,7 +66,8 @@ function readLimits(input: JsonObject, current?: FunctionLimits): FunctionLimits
       if (current) return current[key];
       throw badRequest(`function.limits.${key} is required`, `function.limits.${key}`);
     }
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest(`function.limits.${key} must be a whole number`, `function.limits.${key}`);
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      throw badRequest(`function.limits.${key} must be a whole number`, `function.limits.${key}`);
     return value;
   };
   const memory = read('memory') as number;
@@ -63,7 +79,10 @@ function readLimits(input: JsonObject, current?: FunctionLimits): FunctionLimits
 
 function checkStepRange(key: 'memory' | 'timeout', value: number, rule: StepRange, unit: string): void {
   if (!inStepRange(value, rule)) {
-    throw badRequest(`function.limits.${key} must be a multiple of ${rule.step} between ${rule.min} and ${rule.max} ${unit} (got ${value})`, `function.limits.${key}`);
+    throw badRequest(
+      `function.limits.${key} must be a multiple of ${rule.step} between ${rule.min} and ${rule.max} ${unit} (got ${value})`,
+      `function.limits.${key}`,
+    );
   }
 }
 
@@ -75,7 +94,8 @@ function readCode(input: JsonObject, required: boolean): { handler: string; sour
   }
   const handler = requiredString(code, 'handler', 'function.code.handler', 512);
   const source = code.source;
-  if (typeof source !== 'string' || source === '') throw badRequest('function.code.source is required: the base64 of the zip (jar for java)', 'function.code.source');
+  if (typeof source !== 'string' || source === '')
+    throw badRequest('function.code.source is required: the base64 of the zip (jar for java)', 'function.code.source');
   return { handler, source };
 }
 
@@ -85,7 +105,8 @@ function readEnvironmentVariables(input: JsonObject): Record<string, string> | u
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(vars)) {
     const field = `function.environmentVariables.${key}`;
-    if (!ENV_NAME_PATTERN.test(key)) throw badRequest(`${field}: "${key}" is not a valid variable name (letters, digits, _; not starting with a digit)`, field);
+    if (!ENV_NAME_PATTERN.test(key))
+      throw badRequest(`${field}: "${key}" is not a valid variable name (letters, digits, _; not starting with a digit)`, field);
     if (typeof value !== 'string') throw badRequest(`${field} must be a string (send "100", not 100)`, field);
     result[key] = value;
   }
@@ -106,8 +127,10 @@ function readActiveVersions(input: JsonObject, latestVersion: number): ActiveVer
     if (entry.version === '$LATEST') version = '$LATEST';
     else if (typeof entry.version === 'number' || (typeof entry.version === 'string' && /^\d+$/.test(entry.version))) {
       version = Number(entry.version);
-      if (!Number.isInteger(version) || version < 0) throw badRequest(`${at}.version must be "$LATEST" or a version number`, `${at}.version`);
-      if (version > latestVersion) throw badRequest(`${at}.version ${version} does not exist (the latest version is ${latestVersion})`, `${at}.version`);
+      if (!Number.isInteger(version) || version < 0)
+        throw badRequest(`${at}.version must be "$LATEST" or a version number`, `${at}.version`);
+      if (version > latestVersion)
+        throw badRequest(`${at}.version ${version} does not exist (the latest version is ${latestVersion})`, `${at}.version`);
     } else throw badRequest(`${at}.version must be "$LATEST" or a version number`, `${at}.version`);
     if (seen.has(String(version))) throw badRequest(`${at}.version ${version} is listed twice`, `${at}.version`);
     seen.add(String(version));
@@ -121,7 +144,8 @@ function readActiveVersions(input: JsonObject, latestVersion: number): ActiveVer
     total += percentage;
     return { version, percentage };
   });
-  if (Math.abs(total - 100) > 0.001) throw badRequest(`${field} percentages must add up to 100 (they add up to ${Number(total.toFixed(2))})`, field);
+  if (Math.abs(total - 100) > 0.001)
+    throw badRequest(`${field} percentages must add up to 100 (they add up to ${Number(total.toFixed(2))})`, field);
   return result;
 }
 
@@ -147,7 +171,12 @@ function assertNameFree(platform: Platform, environmentId: string, name: string,
   const taken = Object.values(platform.store.state.functions).find(
     (fn) => fn.environmentId === environmentId && fn.name === name && fn.id !== exceptId,
   );
-  if (taken) throw conflict('FUNCTION_NAME_EXISTS', `environment ${environmentId} already has a function named "${name}" (${taken.id})`, 'function.name');
+  if (taken)
+    throw conflict(
+      'FUNCTION_NAME_EXISTS',
+      `environment ${environmentId} already has a function named "${name}" (${taken.id})`,
+      'function.name',
+    );
 }
 
 function readWindowBound(value: string | null, name: string, fallback: number): number {
@@ -254,7 +283,10 @@ export function functionRoutes(platform: Platform): Route[] {
         const input = unwrap(body, 'function');
         const environmentId = optionalString(input, 'environmentId', 'function.environmentId', 64);
         if (environmentId !== undefined && environmentId !== before.environmentId) {
-          throw badRequest(`function.environmentId cannot change: ${before.id} belongs to ${before.environmentId}`, 'function.environmentId');
+          throw badRequest(
+            `function.environmentId cannot change: ${before.id} belongs to ${before.environmentId}`,
+            'function.environmentId',
+          );
         }
         const name = optionalString(input, 'name', 'function.name', 256);
         if (name !== undefined) {

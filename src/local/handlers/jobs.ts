@@ -1,4 +1,4 @@
-import type { CronJob, CronJobConfig, QueryParam } from '../../api/types';
+import type { CronJob, CronJobConfig, QueryParam } from '../../spec/wire';
 import { badRequest } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
@@ -10,13 +10,18 @@ const KIND = 'spotinst:spectrum:events:job';
 
 function checkCron(expression: string): string {
   const problem = cronProblem(expression);
-  if (problem) throw badRequest(`job.cronExpression "${expression}" ${problem.startsWith('must') ? problem : `is not valid: ${problem}`}`, 'job.cronExpression');
+  if (problem)
+    throw badRequest(
+      `job.cronExpression "${expression}" ${problem.startsWith('must') ? problem : `is not valid: ${problem}`}`,
+      'job.cronExpression',
+    );
   return expression.trim();
 }
 
 function readAction(input: JsonObject, required: boolean): 'INVOKE_FUNCTION' | undefined {
   const action = required ? requiredString(input, 'action', 'job.action', 64) : optionalString(input, 'action', 'job.action', 64);
-  if (action !== undefined && action !== 'INVOKE_FUNCTION') throw badRequest(`job.action must be INVOKE_FUNCTION (got "${action}")`, 'job.action');
+  if (action !== undefined && action !== 'INVOKE_FUNCTION')
+    throw badRequest(`job.action must be INVOKE_FUNCTION (got "${action}")`, 'job.action');
   return action;
 }
 
@@ -34,7 +39,8 @@ function readConfig(input: JsonObject): CronJobConfig | undefined {
     if (!Array.isArray(params)) throw badRequest('job.config.queryParams must be a list of {key, value}', 'job.config.queryParams');
     result.queryParams = params.map((param, index): QueryParam => {
       const field = `job.config.queryParams[${index}]`;
-      if (!isObject(param) || typeof param.key !== 'string' || param.key === '') throw badRequest(`${field} must be {key, value} with a non-empty key`, field);
+      if (!isObject(param) || typeof param.key !== 'string' || param.key === '')
+        throw badRequest(`${field} must be {key, value} with a non-empty key`, field);
       return { key: param.key, value: param.value === undefined || param.value === null ? '' : String(param.value) };
     });
   }
@@ -105,7 +111,8 @@ export function jobRoutes(platform: Platform): Route[] {
         const current = platform.job(params[0]);
         const input = unwrap(body, 'job');
         const environmentId = optionalString(input, 'environmentId', 'job.environmentId', 64);
-        if (environmentId !== undefined && environmentId !== current.environmentId) throw badRequest('job.environmentId cannot change', 'job.environmentId');
+        if (environmentId !== undefined && environmentId !== current.environmentId)
+          throw badRequest('job.environmentId cannot change', 'job.environmentId');
         readAction(input, false);
         const resourceId = optionalString(input, 'resourceId', 'job.resourceId', 64) ?? current.resourceId;
         platform.requireFunctionIn(resourceId, current.environmentId, 'job.resourceId');

@@ -1,5 +1,5 @@
-import { PATTERN_METHODS } from '../../api/types';
-import type { Pattern, PatternMethod } from '../../api/types';
+import { PATTERN_METHODS } from '../../spec/wire';
+import type { Pattern, PatternMethod } from '../../spec/wire';
 import { badRequest, conflict } from '../envelope';
 import { newId } from '../ids';
 import type { Platform } from '../platform';
@@ -10,7 +10,10 @@ const KIND = 'spotinst:functions:pattern';
 
 function checkPath(pattern: string): string {
   if (!pattern.startsWith('/') || /\s/.test(pattern)) {
-    throw badRequest(`pattern.pattern "${pattern}" must be a path starting with "/" and without spaces (e.g. /users/{id})`, 'pattern.pattern');
+    throw badRequest(
+      `pattern.pattern "${pattern}" must be a path starting with "/" and without spaces (e.g. /users/{id})`,
+      'pattern.pattern',
+    );
   }
   return pattern;
 }
@@ -22,10 +25,15 @@ function readMethod(input: JsonObject, required: boolean): PatternMethod | undef
 
 function assertFree(platform: Platform, candidate: Omit<Pattern, 'id'>, exceptId?: string): void {
   const taken = Object.values(platform.store.state.patterns).find(
-    (p) => p.environmentId === candidate.environmentId && p.method === candidate.method && p.pattern === candidate.pattern && p.id !== exceptId,
+    (p) =>
+      p.environmentId === candidate.environmentId && p.method === candidate.method && p.pattern === candidate.pattern && p.id !== exceptId,
   );
   if (taken) {
-    throw conflict('PATTERN_EXISTS', `environment ${candidate.environmentId} already routes ${candidate.method} ${candidate.pattern} (${taken.id})`, 'pattern.pattern');
+    throw conflict(
+      'PATTERN_EXISTS',
+      `environment ${candidate.environmentId} already routes ${candidate.method} ${candidate.pattern} (${taken.id})`,
+      'pattern.pattern',
+    );
   }
 }
 
@@ -58,7 +66,12 @@ export function patternRoutes(platform: Platform): Route[] {
         };
         assertFree(platform, candidate);
         const now = new Date().toISOString();
-        const created: Pattern = { id: newId('pat', (id) => id in platform.store.state.patterns), ...candidate, createdAt: now, updatedAt: now };
+        const created: Pattern = {
+          id: newId('pat', (id) => id in platform.store.state.patterns),
+          ...candidate,
+          createdAt: now,
+          updatedAt: now,
+        };
         platform.store.put('patterns', created);
         return [created];
       },

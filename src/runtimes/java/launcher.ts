@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { defaultCacheDir } from '../cache';
-import { tempSibling } from '../../atomic-file';
+import { tempSibling } from '../../util/atomic-file';
 import { findOnPath } from '../interpreters';
 import type { LaunchSpec } from '../process-runner';
 import { RuntimeUnavailableError } from '../types';
@@ -49,7 +49,9 @@ export function ensureJavaRuntime(cacheDir = defaultCacheDir()): Promise<string>
 async function compile(sources: string[], target: string): Promise<string> {
   const javac = findOnPath('javac');
   if (!javac) {
-    throw new RuntimeUnavailableError('The java runtime compiles its runtime classes with javac, which is not installed here. Install a JDK (e.g. apt-get install default-jdk-headless).');
+    throw new RuntimeUnavailableError(
+      'The java runtime compiles its runtime classes with javac, which is not installed here. Install a JDK (e.g. apt-get install default-jdk-headless).',
+    );
   }
   const temp = tempSibling(target);
   const tempClasses = path.join(temp, 'classes');
@@ -60,7 +62,8 @@ async function compile(sources: string[], target: string): Promise<string> {
         javac,
         ['--release', '8', '-Xlint:-options', '-encoding', 'UTF-8', '-d', tempClasses, ...sources],
         { timeout: 120000 },
-        (error, _stdout, stderr) => (error ? reject(new Error(`javac failed to compile the Java runtime: ${stderr || error.message}`)) : resolve()),
+        (error, _stdout, stderr) =>
+          error ? reject(new Error(`javac failed to compile the Java runtime: ${stderr || error.message}`)) : resolve(),
       );
     });
     try {
@@ -82,7 +85,9 @@ async function compile(sources: string[], target: string): Promise<string> {
 export async function launchJava(options: RunnerOptions): Promise<LaunchSpec> {
   const java = findOnPath('java');
   if (!java) {
-    throw new RuntimeUnavailableError(`The ${options.runtime ?? 'java'} runtime needs java, which is not installed here. Install a JRE (e.g. apt-get install default-jre-headless).`);
+    throw new RuntimeUnavailableError(
+      `The ${options.runtime ?? 'java'} runtime needs java, which is not installed here. Install a JRE (e.g. apt-get install default-jre-headless).`,
+    );
   }
   const classes = await ensureJavaRuntime(options.cacheDir);
   const code = options.codeDir;

@@ -45,8 +45,7 @@ function send(message: ChildMessage, then?: () => void): void {
 function capture(streamName: 'stdout' | 'stderr'): void {
   const stream = process[streamName];
   const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
-    const text =
-      typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+    const text = typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
     const invocation = current;
     if (invocation) {
       const size = Buffer.byteLength(text);

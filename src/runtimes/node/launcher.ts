@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { defaultCacheDir } from '../cache';
-import { writeFileAtomic } from '../../atomic-file';
+import { writeFileAtomic } from '../../util/atomic-file';
 import type { LaunchSpec } from '../process-runner';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';

@@ -15,7 +15,14 @@ export async function launchPython(options: RunnerOptions): Promise<LaunchSpec> 
   return {
     command: python,
     // -I: ignore PYTHON* variables and the user's site packages; -B: no .pyc files in the code
-    args: ['-I', '-B', path.join(__dirname, 'runner.py'), options.handler, String(options.memoryMb), String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)],
+    args: [
+      '-I',
+      '-B',
+      path.join(__dirname, 'runner.py'),
+      options.handler,
+      String(options.memoryMb),
+      String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES),
+    ],
     channel: 'stdio',
   };
 }

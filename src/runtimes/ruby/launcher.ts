@@ -10,7 +10,12 @@ export async function launchRuby(options: RunnerOptions): Promise<LaunchSpec> {
   const ruby = await resolveInterpreter('ruby', ['-e', 'print RbConfig.ruby'], `The ${runtime} runtime runs on the local ruby`);
   return {
     command: ruby,
-    args: [path.join(__dirname, 'runner.rb'), options.handler, String(options.memoryMb), String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES)],
+    args: [
+      path.join(__dirname, 'runner.rb'),
+      options.handler,
+      String(options.memoryMb),
+      String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES),
+    ],
     channel: 'stdio',
   };
 }

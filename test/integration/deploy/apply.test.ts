@@ -1,9 +1,9 @@
 /** Applying a plan against spotinst-local, where another deploy is writing too. */
 import { applyPlan } from '../../../src/deploy/apply';
 import { AdaptiveLimiter } from '../../../src/deploy/limiter';
-import { emptyState, readEnvironment } from '../../../src/deploy/remote';
+import { emptyState, readEnvironment } from '../../../src/remote/placement';
 import { planDeploy } from '../../../src/deploy/plan';
-import { sha256, type Artifact } from '../../../src/deploy/artifacts';
+import { sha256, type Artifact } from '../../../src/package/artifacts';
 import { functionModel } from '../../helpers/command-context';
 import { zipFiles } from '../../fixtures/functions/build';
 import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
@@ -35,7 +35,10 @@ it('leaves one cron job per function when another deploy created one after this 
     code: { handler: 'handler.main', source: (await artifact.bytes()).toString('base64') },
   });
   const actual = await readEnvironment(local.client, environmentId, {});
-  const plan = planDeploy([{ model: report, codeSha256: fn.code?.sha256 ?? artifact.sha256, codeSize: artifact.size }], actual, { force: false, prune: false });
+  const plan = planDeploy([{ model: report, codeSha256: fn.code?.sha256 ?? artifact.sha256, codeSize: artifact.size }], actual, {
+    force: false,
+    prune: false,
+  });
   expect(plan.jobs.map((job) => job.action)).toEqual(['create']);
   // …then a deploy from another checkout gave it one
   const theirs = await local.client.cronJobs.create({
@@ -64,11 +67,25 @@ it('leaves one cron job per function when another deploy created one after this 
 it('reports the state it wrote without reading it back', async () => {
   const { environmentId } = await createEnvironment(local.client);
   const artifact = await artifactOf();
-  const plan = planDeploy([{ model: report, codeSha256: artifact.sha256, codeSize: artifact.size }], emptyState(), { force: false, prune: false, alias: 'report.example.test' });
-  const result = await applyPlan(plan, { client: local.client, environmentId, limiter: new AdaptiveLimiter(4), artifacts: new Map([['report', artifact]]), actual: emptyState() });
+  const plan = planDeploy([{ model: report, codeSha256: artifact.sha256, codeSize: artifact.size }], emptyState(), {
+    force: false,
+    prune: false,
+    alias: 'report.example.test',
+  });
+  const result = await applyPlan(plan, {
+    client: local.client,
+    environmentId,
+    limiter: new AdaptiveLimiter(4),
+    artifacts: new Map([['report', artifact]]),
+    actual: emptyState(),
+  });
   const read = await readEnvironment(local.client, environmentId, {});
-  const ids = (state: { functions: Array<{ id: string }>; jobs: Array<{ id: string }>; patterns: Array<{ id: string }>; aliases: Array<{ id: string }> }) =>
-    [state.functions, state.jobs, state.patterns, state.aliases].map((list) => list.map((item) => item.id).sort());
+  const ids = (state: {
+    functions: Array<{ id: string }>;
+    jobs: Array<{ id: string }>;
+    patterns: Array<{ id: string }>;
+    aliases: Array<{ id: string }>;
+  }) => [state.functions, state.jobs, state.patterns, state.aliases].map((list) => list.map((item) => item.id).sort());
   expect(ids(result.state)).toEqual(ids(read));
   expect(result.state.functions[0]).toEqual(read.functions[0]);
 });

@@ -13,7 +13,13 @@ function service(platform: TestPlatform, functions: ServiceSpec['functions'], sp
 }
 
 const base = {
-  hello: { runtime: 'nodejs8.3', handler: 'handler.main', access: 'public', cron: { active: true, value: '*/5 * * * *' }, endpoint: { path: '/hello', method: 'get' } },
+  hello: {
+    runtime: 'nodejs8.3',
+    handler: 'handler.main',
+    access: 'public',
+    cron: { active: true, value: '*/5 * * * *' },
+    endpoint: { path: '/hello', method: 'get' },
+  },
   orders: { runtime: 'nodejs8.3', handler: 'handler.main', memory: 256 },
   report: { runtime: 'nodejs8.3', handler: 'handler.main', cron: { active: true, value: '0 3 * * *' } },
 };
@@ -62,7 +68,14 @@ describe('deploy against spotinst-local', () => {
       'POST /functions/alias': 1,
     });
     const contents = await accountContents(local.client);
-    expect(contents).toEqual({ applications: ['shop'], environments: ['dev'], functions: ['hello', 'orders', 'report'], jobs: 2, patterns: 1, aliases: 1 });
+    expect(contents).toEqual({
+      applications: ['shop'],
+      environments: ['dev'],
+      functions: ['hello', 'orders', 'report'],
+      jobs: 2,
+      patterns: 1,
+      aliases: 1,
+    });
     expect(output.err).toMatch(/\+ create function hello/);
     expect(output.out).toMatch(/hello:\n {4}id: fx-\w+[\s\S]*cron: \*\/5 \* \* \* \*[\s\S]*endpoint: GET \/hello/);
   });
@@ -73,7 +86,9 @@ describe('deploy against spotinst-local', () => {
     const deployed = (await dir.run(config, DEPLOY)).out;
     // one listing of applications (to find none), writes, and the job listing that looks
     // for duplicate jobs (apply.ts): nothing reads the functions or patterns back
-    const reads = Object.entries(local.platform.stats().requests).filter(([route, count]) => route.startsWith('GET ') && count > (before.requests[route] ?? 0));
+    const reads = Object.entries(local.platform.stats().requests).filter(
+      ([route, count]) => route.startsWith('GET ') && count > (before.requests[route] ?? 0),
+    );
     expect(reads.map(([route]) => route).sort()).toEqual(['GET /functions/application', 'GET /spectrum/events/job']);
     expect(deployed).toBe((await dir.run(config, ['info:info'])).out);
 
@@ -121,7 +136,11 @@ describe('deploy against spotinst-local', () => {
       elsewhere.cleanup();
     }
     await dir.run(service(local, base), DEPLOY);
-    expect(await accountContents(local.client)).toMatchObject({ applications: ['shop'], environments: ['dev'], functions: ['hello', 'orders', 'report'] });
+    expect(await accountContents(local.client)).toMatchObject({
+      applications: ['shop'],
+      environments: ['dev'],
+      functions: ['hello', 'orders', 'report'],
+    });
 
     await dir.run({ ...service(local, base), stage: 'prod' }, DEPLOY);
     expect((await accountContents(local.client)).environments.sort()).toEqual(['dev', 'prod']);
@@ -144,7 +163,10 @@ describe('deploy against spotinst-local', () => {
   it('updates only the cron job whose expression changed', async () => {
     await dir.run(service(local, base), DEPLOY);
     const before = local.platform.stats();
-    const output = await dir.run(service(local, { ...base, report: { ...base.report, cron: { active: true, value: '0 4 * * *' } } }), DEPLOY);
+    const output = await dir.run(
+      service(local, { ...base, report: { ...base.report, cron: { active: true, value: '0 4 * * *' } } }),
+      DEPLOY,
+    );
     expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /spectrum/events/job/{id}': 1 });
     expect(output.err).toMatch(/~ update cron of report: expression 0 3 \* \* \* → 0 4 \* \* \*/);
     const jobs = await local.client.cronJobs.list();
@@ -188,7 +210,14 @@ describe('deploy against spotinst-local', () => {
 
   it('--dry-run of a first deploy creates neither application nor environment', async () => {
     const output = await dir.run(service(local, base), DEPLOY, { 'dry-run': true });
-    expect(await accountContents(local.client)).toEqual({ applications: [], environments: [], functions: [], jobs: 0, patterns: 0, aliases: 0 });
+    expect(await accountContents(local.client)).toEqual({
+      applications: [],
+      environments: [],
+      functions: [],
+      jobs: 0,
+      patterns: 0,
+      aliases: 0,
+    });
     expect(output.out).toMatch(/\+ create application shop[\s\S]*\+ create environment dev/);
   });
 
@@ -213,7 +242,10 @@ describe('deploy against spotinst-local', () => {
     expect(after.codeBytesUploaded).toBeGreaterThan(before.codeBytesUploaded);
 
     before = local.platform.stats();
-    await dir.run(service(local, { ...changed, hello: { ...changed.hello, memory: 256 } }), ['deploy:function:deploy'], { function: 'hello', 'update-config': true });
+    await dir.run(service(local, { ...changed, hello: { ...changed.hello, memory: 256 } }), ['deploy:function:deploy'], {
+      function: 'hello',
+      'update-config': true,
+    });
     after = local.platform.stats();
     expect(writesBetween(before, after)).toEqual({ 'PUT /functions/function/{id}': 1 });
     expect(after.codeBytesUploaded).toBe(before.codeBytesUploaded);
@@ -240,19 +272,24 @@ describe('deploy against spotinst-local', () => {
     expect(one).toMatch(/cron: 0 3 \* \* \*/);
   });
 
-  it('-f takes a function\'s remote name as well as its key, as invoke and logs do', async () => {
+  it("-f takes a function's remote name as well as its key, as invoke and logs do", async () => {
     const named = { ...base, orders: { ...base.orders, name: 'shop-orders' } };
     await dir.run(service(local, named), DEPLOY);
     const info = (await dir.run(service(local, named), ['info:info'], { function: 'shop-orders' })).out;
     expect(info).toMatch(/^ {2}orders: \(shop-orders\)$/m);
     expect(info).not.toContain('hello:');
     const before = local.platform.stats();
-    await dir.run(service(local, { ...named, orders: { ...named.orders, memory: 512 } }), ['deploy:function:deploy'], { function: 'shop-orders', 'update-config': true });
+    await dir.run(service(local, { ...named, orders: { ...named.orders, memory: 512 } }), ['deploy:function:deploy'], {
+      function: 'shop-orders',
+      'update-config': true,
+    });
     expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /functions/function/{id}': 1 });
   });
 
   it('info of a service that is not deployed says so and how to fix it', async () => {
-    await expect(dir.run(service(local, base), ['info:info'])).rejects.toThrow(/Service shop is not deployed: there is no application "shop" in this account \(stage dev\)\. Deploy it with `serverless deploy --stage dev`/);
+    await expect(dir.run(service(local, base), ['info:info'])).rejects.toThrow(
+      /Service shop is not deployed: there is no application "shop" in this account \(stage dev\)\. Deploy it with `serverless deploy --stage dev`/,
+    );
   });
 
   it('remove leaves the account as it was before the first deploy, and a second remove is not an error', async () => {
@@ -262,7 +299,9 @@ describe('deploy against spotinst-local', () => {
     const fresh = new ServiceDir(); // no .serverless: as a fresh clone
     try {
       const output = await fresh.run(service(local, base, { alias: 'shop.example.test' }), ['remove:remove']);
-      expect(output.err).toMatch(/Removed service shop \(stage dev\): 3 functions, 2 cron jobs, 1 endpoint, alias shop.example.test, environment dev, application shop\./);
+      expect(output.err).toMatch(
+        /Removed service shop \(stage dev\): 3 functions, 2 cron jobs, 1 endpoint, alias shop.example.test, environment dev, application shop\./,
+      );
       expect(await accountContents(local.client)).toEqual(before);
       const again = await fresh.run(service(local, base), ['remove:remove']);
       expect(again.err).toMatch(/Nothing to remove/);
@@ -285,7 +324,9 @@ describe('deploy against spotinst-local', () => {
     const env = await local.client.environments.create({ name: 'prod', applicationId: app.id });
     await dir.run(service(local, base, { environment: env.id }), DEPLOY);
     expect((await local.client.functions.list(env.id)).map((fn) => fn.name).sort()).toEqual(['hello', 'orders', 'report']);
-    await expect(dir.run(service(local, base, { environment: 'env-00000000' }), DEPLOY)).rejects.toThrow(/env-00000000, which does not exist/);
+    await expect(dir.run(service(local, base, { environment: 'env-00000000' }), DEPLOY)).rejects.toThrow(
+      /env-00000000, which does not exist/,
+    );
   });
 
   it('reconciles environment settings written in the file', async () => {
@@ -298,10 +339,21 @@ describe('deploy against spotinst-local', () => {
   });
 
   it('reports a function the platform rejects, deploys the others, and converges when rerun', async () => {
-    const broken = { ...base, orders: { ...base.orders, activeVersions: [{ version: '$LATEST', percentage: 80 }, { version: 2, percentage: 20 }] } };
+    const broken = {
+      ...base,
+      orders: {
+        ...base.orders,
+        activeVersions: [
+          { version: '$LATEST', percentage: 80 },
+          { version: 2, percentage: 20 },
+        ],
+      },
+    };
     const failure = dir.run(service(local, broken), DEPLOY);
     await expect(failure).rejects.toMatchObject({ code: 'SPOTINST_DEPLOY_INCOMPLETE' });
-    await expect(failure).rejects.toThrow(/1 of 6 changes failed[\s\S]*✖ create function orders failed: .*version 2 does not exist[\s\S]*✔ create function hello/);
+    await expect(failure).rejects.toThrow(
+      /1 of 6 changes failed[\s\S]*✖ create function orders failed: .*version 2 does not exist[\s\S]*✔ create function hello/,
+    );
     expect((await accountContents(local.client)).functions).toEqual(['hello', 'report']);
 
     await dir.run(service(local, base), DEPLOY);
@@ -372,4 +424,3 @@ describe('deploy against a failing API', () => {
     }
   });
 });
-

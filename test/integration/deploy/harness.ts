@@ -35,7 +35,7 @@ export interface ServiceSpec {
   functions: Record<string, FunctionSpec>;
 }
 
-const HELLO = "exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: event.body }) });\n";
+const HELLO = 'exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ hello: event.body }) });\n';
 
 export function helloFiles(marker = ''): Record<string, string> {
   return { 'handler.js': `${HELLO}// ${marker}\n` };

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { invokeLocal } from '../../../src/invoke-local';
 import * as interpreters from '../../../src/runtimes/interpreters';
-import type { FunctionModel } from '../../../src/provider/model';
-import type { CliOptions } from '../../../src/plugin/serverless-types';
+import type { FunctionModel } from '../../../src/framework/service-model';
+import type { CliOptions } from '../../../src/framework/serverless';
 import { buildJavaFixture, fixtureDir } from '../../fixtures/functions/build';
 import { fakeContext, functionModel, serviceModel } from '../../helpers/command-context';
 
@@ -75,7 +75,9 @@ describe('invoke local: a missing interpreter', () => {
       const { error, output } = await run(functionModel('hello', { runtime: 'ruby2.4.1' }), { serviceDir: fixtureDir('ruby') });
       expect(error).toMatchObject({
         code: 'SPOTINST_INVOKE_LOCAL_RUNTIME_UNAVAILABLE',
-        message: expect.stringMatching(/^Cannot run ruby2\.4\.1 here: The ruby2\.4\.1 runtime runs on the local ruby, but "ruby-not-installed-here" was not found .*Install it/),
+        message: expect.stringMatching(
+          /^Cannot run ruby2\.4\.1 here: The ruby2\.4\.1 runtime runs on the local ruby, but "ruby-not-installed-here" was not found .*Install it/,
+        ),
       });
       expect(output.out).toBe('');
     } finally {
@@ -118,11 +120,22 @@ describe('invoke local: node', () => {
     expect(seen.event).toEqual({
       query: {},
       body: 'plain text',
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': '10', 'user-agent': expect.stringMatching(/^serverless-spotinst-functions\//) },
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': '10',
+        'user-agent': expect.stringMatching(/^serverless-spotinst-functions\//),
+      },
       method: 'POST',
       path: '/',
     });
-    expect(seen.context).toMatchObject({ functionId: 'fx-local', environmentId: 'env-local', functionName: 'inspect', version: '$LATEST', memoryLimitInMB: 256, timeout: 30 });
+    expect(seen.context).toMatchObject({
+      functionId: 'fx-local',
+      environmentId: 'env-local',
+      functionName: 'inspect',
+      version: '$LATEST',
+      memoryLimitInMB: 256,
+      timeout: 30,
+    });
     expect(seen.cwd).toBe(fs.realpathSync(serviceDir));
   });
 
@@ -159,10 +172,16 @@ describe('invoke local: node', () => {
 
   it('refuses a malformed --env before running anything', async () => {
     const { error, output } = await run(functionModel('hello'), { serviceDir, options: { env: ['GOOD=1', 'NO_EQUALS'] } });
-    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID', message: expect.stringContaining('--env NO_EQUALS has no "="') });
+    expect(error).toMatchObject({
+      code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
+      message: expect.stringContaining('--env NO_EQUALS has no "="'),
+    });
     expect(output.out).toBe('');
     const badName = await run(functionModel('hello'), { serviceDir, options: { env: '1X=2' } });
-    expect(badName.error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID', message: expect.stringContaining('"1X" is not a variable name') });
+    expect(badName.error).toMatchObject({
+      code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
+      message: expect.stringContaining('"1X" is not a variable name'),
+    });
   });
 
   it('a handler that throws fails the command with its message, after printing its logs', async () => {
@@ -175,7 +194,10 @@ describe('invoke local: node', () => {
   it('kills a handler that runs past the function timeout and fails', async () => {
     const started = Date.now();
     const { output, error } = await run(functionModel('busy', { handler: 'handler.busy', timeout: 1 }), { serviceDir });
-    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_TIMEOUT', message: 'Function "busy" timed out: Function timed out after 1 second; it was stopped.' });
+    expect(error).toMatchObject({
+      code: 'SPOTINST_INVOKE_LOCAL_TIMEOUT',
+      message: 'Function "busy" timed out: Function timed out after 1 second; it was stopped.',
+    });
     expect(output.visibleErr).toContain('Function timed out after 1 second');
     expect(Date.now() - started).toBeLessThan(10000);
   });
@@ -205,7 +227,10 @@ describe('invoke local: node', () => {
 
 describe('invoke local: python and ruby', () => {
   it('runs a python2.7 handler on the local python3', async () => {
-    const { output, error } = await run(functionModel('hello', { runtime: 'python2.7' }), { serviceDir: fixtureDir('python'), options: { data: '{"k":"v"}' } });
+    const { output, error } = await run(functionModel('hello', { runtime: 'python2.7' }), {
+      serviceDir: fixtureDir('python'),
+      options: { data: '{"k":"v"}' },
+    });
     expect(error).toBeUndefined();
     expect(JSON.parse(output.out)).toEqual({
       statusCode: 200,
@@ -217,7 +242,9 @@ describe('invoke local: python and ruby', () => {
   });
 
   it('a python handler that raises fails the command', async () => {
-    const { error } = await run(functionModel('fails', { runtime: 'python2.7', handler: 'handler.throws' }), { serviceDir: fixtureDir('python') });
+    const { error } = await run(functionModel('fails', { runtime: 'python2.7', handler: 'handler.throws' }), {
+      serviceDir: fixtureDir('python'),
+    });
     expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: expect.stringContaining('boom from python') });
   });
 
@@ -225,7 +252,10 @@ describe('invoke local: python and ruby', () => {
     const fn = functionModel('hello', { runtime: 'ruby2.4.1', parameters: { name: 'world' } });
     const { output, error } = await run(fn, { serviceDir: fixtureDir('ruby') });
     expect(error).toBeUndefined();
-    expect(JSON.parse(output.out)).toMatchObject({ statusCode: 200, body: { hello: 'from ruby', method: 'POST', body: { name: 'world' } } });
+    expect(JSON.parse(output.out)).toMatchObject({
+      statusCode: 200,
+      body: { hello: 'from ruby', method: 'POST', body: { name: 'world' } },
+    });
     expect(output.visibleErr).toContain('hello from ruby');
   });
 });
@@ -246,7 +276,10 @@ describe('invoke local: java', () => {
   it('runs compiled classes from target/classes', async () => {
     const dir = temp('invoke-local-java-classes-');
     await buildJavaFixture(cacheDir, path.join(dir, 'target', 'classes'));
-    const { output, error } = await run(functionModel('hello', { runtime: 'java8', handler }), { serviceDir: dir, options: { data: '{"a":1}' } });
+    const { output, error } = await run(functionModel('hello', { runtime: 'java8', handler }), {
+      serviceDir: dir,
+      options: { data: '{"a":1}' },
+    });
     expect(error).toBeUndefined();
     expect(javaBody(output.out)).toMatchObject({ method: 'POST', body: '{"a":1}', functionId: 'fx-local', home: null, fnEnv: 'fx-local' });
     expect(output.visibleErr).toContain('hello from java, name=null');
@@ -284,10 +317,15 @@ describe('invoke local: java', () => {
     fs.mkdirSync(path.join(dir, 'target'));
     fs.writeFileSync(path.join(dir, 'target', 'shop-1.0.jar'), 'not used');
     const otherJar = await run(functionModel('hello', { runtime: 'java8', handler }), { serviceDir: dir, service: 'shop' });
-    expect(otherJar.error?.message).toContain('target/ holds shop-1.0.jar: to use one, set package.artifact (e.g. package: {artifact: target/shop-1.0.jar})');
+    expect(otherJar.error?.message).toContain(
+      'target/ holds shop-1.0.jar: to use one, set package.artifact (e.g. package: {artifact: target/shop-1.0.jar})',
+    );
     const wrongClass = temp('invoke-local-java-wrong-');
     await buildJavaFixture(cacheDir, path.join(wrongClass, 'target', 'classes'));
     const missing = await run(functionModel('hello', { runtime: 'java8', handler: 'com.example.Other' }), { serviceDir: wrongClass });
-    expect(missing.error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_HANDLER_NOT_FOUND', message: expect.stringContaining('has no com/example/Other.class') });
+    expect(missing.error).toMatchObject({
+      code: 'SPOTINST_INVOKE_LOCAL_HANDLER_NOT_FOUND',
+      message: expect.stringContaining('has no com/example/Other.class'),
+    });
   });
 });

@@ -12,7 +12,14 @@ beforeAll(async () => {
   const { client, environmentId, serviceDir } = local;
   const source = (await fixtureZip('node')).toString('base64');
   const deploy = (name: string, handler: string, access: 'public' | 'private') =>
-    client.functions.create({ environmentId, name, runtime: 'nodejs8.3', access, limits: { memory: 128, timeout: 30 }, code: { handler, source } });
+    client.functions.create({
+      environmentId,
+      name,
+      runtime: 'nodejs8.3',
+      access,
+      limits: { memory: 128, timeout: 30 },
+      code: { handler, source },
+    });
   await Promise.all([
     deploy('hello', 'handler.main', 'public'),
     deploy('echo', 'handler.asyncMain', 'public'),

@@ -48,13 +48,26 @@ describe('envelope and auth', () => {
     });
     expect(response.status).toBe(200);
     expect(response.data).toEqual({
-      request: { id: expect.any(String), url: expect.stringContaining('/functions/application'), method: 'GET', timestamp: expect.any(String) },
-      response: { status: { code: 200, message: 'OK' }, kind: 'spotinst:functions:application', items: expect.any(Array), count: expect.any(Number) },
+      request: {
+        id: expect.any(String),
+        url: expect.stringContaining('/functions/application'),
+        method: 'GET',
+        timestamp: expect.any(String),
+      },
+      response: {
+        status: { code: 200, message: 'OK' },
+        kind: 'spotinst:functions:application',
+        items: expect.any(Array),
+        count: expect.any(Number),
+      },
     });
   });
 
   test('401 without or with a wrong token, 403 for another account', async () => {
-    const bare = await axios.get(`${local.platform.url}/functions/application`, { params: { accountId: local.platform.account }, validateStatus: () => true });
+    const bare = await axios.get(`${local.platform.url}/functions/application`, {
+      params: { accountId: local.platform.account },
+      validateStatus: () => true,
+    });
     expect(bare.status).toBe(401);
     expect(bare.data.response.errors[0]).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await apiError(clientFor(local.platform, { token: 'wrong' }).applications.list())).status).toBe(401);
@@ -123,17 +136,32 @@ describe('applications and environments', () => {
     expect(await client.applications.update(app.id, { description: 'second' })).toMatchObject({ name: 'crud-app', description: 'second' });
     expect((await client.applications.list()).map((a) => a.id)).toContain(app.id);
 
-    const env = await client.environments.create({ name: 'dev', applicationId: app.id, providers: ['aws', 'gcp'], locations: ['us-east'], strategy: 'location' });
+    const env = await client.environments.create({
+      name: 'dev',
+      applicationId: app.id,
+      providers: ['aws', 'gcp'],
+      locations: ['us-east'],
+      strategy: 'location',
+    });
     expect(env.id).toMatch(/^env-[0-9a-f]{8}$/);
     expect(env.url).toBe(`${local.platform.url}/fn/${env.id}`);
-    expect(env).toMatchObject({ name: 'dev', applicationId: app.id, providers: ['aws', 'gcp'], locations: ['us-east'], strategy: 'location' });
+    expect(env).toMatchObject({
+      name: 'dev',
+      applicationId: app.id,
+      providers: ['aws', 'gcp'],
+      locations: ['us-east'],
+      strategy: 'location',
+    });
     expect((await apiError(client.environments.create({ name: 'dev', applicationId: app.id }))).status).toBe(409);
     const badProvider = await apiError(client.environments.create({ name: 'x', applicationId: app.id, providers: ['nope' as 'aws'] }));
     expect(badProvider.status).toBe(400);
     expect(badProvider.errors[0].field).toBe('environment.providers');
     expect((await apiError(client.environments.create({ name: 'x', applicationId: 'app-00000000' }))).status).toBe(400);
     expect(await client.environments.listByApplication(app.id)).toHaveLength(1);
-    expect(await client.environments.update(env.id, { strategy: 'highest-performance' })).toMatchObject({ strategy: 'highest-performance', providers: ['aws', 'gcp'] });
+    expect(await client.environments.update(env.id, { strategy: 'highest-performance' })).toMatchObject({
+      strategy: 'highest-performance',
+      providers: ['aws', 'gcp'],
+    });
 
     const blocked = await apiError(client.applications.delete(app.id));
     expect(blocked.status).toBe(409);
@@ -184,7 +212,11 @@ describe('functions', () => {
     const raw = await client.http.request<{ runtime: string }>('GET', `/functions/function/${created.id}`, { query: { environmentId } });
     expect(raw[0].runtime).toBe('nodejs83');
 
-    const sameCode = await client.functions.update(created.id, { environmentId, code: { handler: 'handler.main', source: nodeZip.toString('base64') }, limits: { memory: 256, timeout: 60 } });
+    const sameCode = await client.functions.update(created.id, {
+      environmentId,
+      code: { handler: 'handler.main', source: nodeZip.toString('base64') },
+      limits: { memory: 256, timeout: 60 },
+    });
     expect(sameCode.latestVersion).toBe(0);
     expect(sameCode.limits).toEqual({ memory: 256, timeout: 60 });
     const configOnly = await client.functions.update(created.id, { environmentId, environmentVariables: { A: '1' } });
@@ -192,7 +224,10 @@ describe('functions', () => {
     expect(configOnly.environmentVariables).toEqual({ A: '1' });
 
     const otherZip = await zipFiles({ 'handler.js': 'exports.main = async () => ({ statusCode: 200, body: "v1" });' });
-    const v1 = await client.functions.update(created.id, { environmentId, code: { handler: 'handler.main', source: otherZip.toString('base64') } });
+    const v1 = await client.functions.update(created.id, {
+      environmentId,
+      code: { handler: 'handler.main', source: otherZip.toString('base64') },
+    });
     expect(v1.latestVersion).toBe(1);
     expect(v1.code?.sha256).toBe(createHash('sha256').update(otherZip).digest('hex'));
     const split = await client.functions.update(created.id, {
@@ -224,9 +259,13 @@ describe('functions', () => {
       const error = await apiError(client.functions.create({ ...functionSpec(environmentId, `bad-${field}`), ...override }));
       expect({ field, status: error.status, errorField: error.errors[0]?.field }).toEqual({ field, status: 400, errorField: field });
     }
-    const badSplit = await apiError(client.functions.update(created.id, { environmentId, activeVersions: [{ version: 0, percentage: 50 }] }));
+    const badSplit = await apiError(
+      client.functions.update(created.id, { environmentId, activeVersions: [{ version: 0, percentage: 50 }] }),
+    );
     expect(badSplit.status).toBe(400);
-    const missingVersion = await apiError(client.functions.update(created.id, { environmentId, activeVersions: [{ version: 7, percentage: 100 }] }));
+    const missingVersion = await apiError(
+      client.functions.update(created.id, { environmentId, activeVersions: [{ version: 7, percentage: 100 }] }),
+    );
     expect(missingVersion.status).toBe(400);
   });
 
@@ -266,9 +305,15 @@ describe('patterns, aliases, cron jobs, documents', () => {
 
     const pattern = await client.patterns.create({ environmentId, functionId: fn.id, pattern: '/hello', method: 'GET' });
     expect(pattern.id).toMatch(/^pat-[0-9a-f]{8}$/);
-    expect((await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: '/hello', method: 'GET' }))).status).toBe(409);
-    expect((await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: 'no-slash', method: 'GET' }))).status).toBe(400);
-    expect((await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: '/x', method: 'FETCH' as 'GET' }))).status).toBe(400);
+    expect((await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: '/hello', method: 'GET' }))).status).toBe(
+      409,
+    );
+    expect((await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: 'no-slash', method: 'GET' }))).status).toBe(
+      400,
+    );
+    expect(
+      (await apiError(client.patterns.create({ environmentId, functionId: fn.id, pattern: '/x', method: 'FETCH' as 'GET' }))).status,
+    ).toBe(400);
     expect(await client.patterns.update(pattern.id, { method: 'POST' })).toMatchObject({ method: 'POST', pattern: '/hello' });
     expect(await client.patterns.listByEnvironment(environmentId)).toHaveLength(1);
 
@@ -289,12 +334,26 @@ describe('patterns, aliases, cron jobs, documents', () => {
     });
     expect(job.id).toMatch(/^job-[0-9a-f]{8}$/);
     expect(await client.cronJobs.listByFunction(fn.id)).toEqual([job]);
-    const badCron = await apiError(client.cronJobs.create({ environmentId, action: 'INVOKE_FUNCTION', resourceId: fn.id, isEnabled: true, cronExpression: 'every minute' }));
+    const badCron = await apiError(
+      client.cronJobs.create({
+        environmentId,
+        action: 'INVOKE_FUNCTION',
+        resourceId: fn.id,
+        isEnabled: true,
+        cronExpression: 'every minute',
+      }),
+    );
     expect(badCron.status).toBe(400);
     expect(badCron.errors[0].field).toBe('job.cronExpression');
-    expect(await client.cronJobs.update(job.id, { cronExpression: '0 * * * *' })).toMatchObject({ cronExpression: '0 * * * *', isEnabled: false });
+    expect(await client.cronJobs.update(job.id, { cronExpression: '0 * * * *' })).toMatchObject({
+      cronExpression: '0 * * * *',
+      isEnabled: false,
+    });
 
-    expect(await client.documents.create(environmentId, 'greeting', { text: 'hi' })).toMatchObject({ key: 'greeting', value: { text: 'hi' } });
+    expect(await client.documents.create(environmentId, 'greeting', { text: 'hi' })).toMatchObject({
+      key: 'greeting',
+      value: { text: 'hi' },
+    });
     expect((await apiError(client.documents.create(environmentId, 'greeting', 1))).status).toBe(409);
     expect(await client.documents.update(environmentId, 'greeting', 'hello')).toMatchObject({ value: 'hello' });
     expect(await client.documents.get(environmentId, 'greeting')).toMatchObject({ value: 'hello' });

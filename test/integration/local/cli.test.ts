@@ -97,7 +97,10 @@ test('generated credentials are printed, persisted and reused; SIGTERM stops cle
   const token = /token:\s+(\S+)/.exec(first.output())?.[1];
   const account = /account:\s+(act-[0-9a-f]{8})/.exec(first.output())?.[1];
   expect(token).toMatch(/^[0-9a-f]{48}$/);
-  const apps = await axios.get(`${first.url}/functions/application`, { params: { accountId: account }, headers: { Authorization: `Bearer ${token}` } });
+  const apps = await axios.get(`${first.url}/functions/application`, {
+    params: { accountId: account },
+    headers: { Authorization: `Bearer ${token}` },
+  });
   expect(apps.status).toBe(200);
   first.child.kill('SIGTERM');
   expect(await exitOf(first.child)).toBe(0);
@@ -116,7 +119,10 @@ test('a token passed on the command line is never printed', async () => {
   const secret = 'passed-secret-token-123';
   const started = await start(['--port', '0', '--data-dir', dataDir, '--token', secret, '--account', 'act-12345678']);
   expect(started.output()).toContain('account:  act-12345678');
-  const ok = await axios.get(`${started.url}/functions/application`, { params: { accountId: 'act-12345678' }, headers: { Authorization: `Bearer ${secret}` } });
+  const ok = await axios.get(`${started.url}/functions/application`, {
+    params: { accountId: 'act-12345678' },
+    headers: { Authorization: `Bearer ${secret}` },
+  });
   expect(ok.status).toBe(200);
   started.child.kill('SIGTERM');
   expect(await exitOf(started.child)).toBe(0);
@@ -145,16 +151,24 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   });
   const pidFile = path.join(dataDir, 'worker.pid');
   const pending = axios.post(fn.url, { pidFile }).catch(() => undefined);
-  const workerPid = await eventually(async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined), 10000, 'the worker to start');
+  const workerPid = await eventually(
+    async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined),
+    10000,
+    'the worker to start',
+  );
   started.child.kill('SIGKILL');
   await exitOf(started.child);
   await pending;
-  await eventually(async () => {
-    try {
-      process.kill(workerPid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  }, 5000, `worker ${workerPid} to die with its platform`);
+  await eventually(
+    async () => {
+      try {
+        process.kill(workerPid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    },
+    5000,
+    `worker ${workerPid} to die with its platform`,
+  );
 });

@@ -87,7 +87,10 @@ describe('a platform with faults', () => {
     }
     const failedStatus = (outcomes[500] ?? 0) + (outcomes[503] ?? 0) + (outcomes[429] ?? 0);
     const resets = (outcomes.ECONNRESET ?? 0) + (outcomes.ERR_BAD_RESPONSE ?? 0) + (outcomes.ECONNABORTED ?? 0);
-    expect({ failedStatus: failedStatus > 45 && failedStatus < 135, resets: resets > 8 && resets < 60, outcomes }).toMatchObject({ failedStatus: true, resets: true });
+    expect({ failedStatus: failedStatus > 45 && failedStatus < 135, resets: resets > 8 && resets < 60, outcomes }).toMatchObject({
+      failedStatus: true,
+      resets: true,
+    });
     // some failures came after the work was done: more applications exist than were confirmed
     const listed = await axios.get(`${local.platform.url}/__local/stats`);
     expect(listed.data.requests['POST /functions/application']).toBe(300);

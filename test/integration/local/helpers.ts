@@ -55,7 +55,13 @@ export async function createEnvironment(
   name = 'dev',
 ): Promise<{ applicationId: string; applicationName: string; environmentId: string }> {
   const app = await client.applications.create({ name: `app-${Math.random().toString(16).slice(2, 8)}` });
-  const env = await client.environments.create({ name, applicationId: app.id, providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' });
+  const env = await client.environments.create({
+    name,
+    applicationId: app.id,
+    providers: ['aws'],
+    locations: ['us-east'],
+    strategy: 'least-expensive',
+  });
   return { applicationId: app.id, applicationName: app.name, environmentId: env.id };
 }
 

@@ -22,7 +22,11 @@ afterAll(async () => {
   await stopTestPlatform(local);
 });
 
-async function deploy(name: string, handler: string, extra: Partial<Parameters<SpotinstClient['functions']['create']>[0]> = {}): Promise<FunctionRecord> {
+async function deploy(
+  name: string,
+  handler: string,
+  extra: Partial<Parameters<SpotinstClient['functions']['create']>[0]> = {},
+): Promise<FunctionRecord> {
   return client.functions.create({
     environmentId,
     name,
@@ -34,7 +38,10 @@ async function deploy(name: string, handler: string, extra: Partial<Parameters<S
   });
 }
 
-const call = axios.create({ validateStatus: () => true, transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false } });
+const call = axios.create({
+  validateStatus: () => true,
+  transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false },
+});
 
 describe('function URL invocations (node)', () => {
   test('callback handler: status, body, headers, logs with version/status/duration', async () => {
@@ -152,7 +159,10 @@ describe('function URL invocations (node)', () => {
 
   test('a request body over 6 MB gets 413', async () => {
     const fn = await deploy('big', 'handler.asyncMain');
-    const response = await call.post(fn.url, Buffer.alloc(6 * 1024 * 1024 + 1, 0x61), { headers: { 'Content-Type': 'text/plain' }, maxBodyLength: Infinity });
+    const response = await call.post(fn.url, Buffer.alloc(6 * 1024 * 1024 + 1, 0x61), {
+      headers: { 'Content-Type': 'text/plain' },
+      maxBodyLength: Infinity,
+    });
     expect(response.status).toBe(413);
   });
 
@@ -172,10 +182,14 @@ describe('function URL invocations (node)', () => {
   test('logs: only invocations that started in the window, in start order', async () => {
     const fn = await deploy('windowed', 'handler.main');
     await call.get(fn.url);
-    const middle = await eventually(async () => {
-      const now = Date.now();
-      return now > (await client.logs.list(fn.id, 0, now))[0].startedAt! ? now : undefined;
-    }, 2000, 'the clock to move past the first invocation');
+    const middle = await eventually(
+      async () => {
+        const now = Date.now();
+        return now > (await client.logs.list(fn.id, 0, now))[0].startedAt! ? now : undefined;
+      },
+      2000,
+      'the clock to move past the first invocation',
+    );
     await call.get(fn.url);
     await call.get(fn.url);
     const all = await client.logs.list(fn.id, 0, Date.now());

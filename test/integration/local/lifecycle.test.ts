@@ -69,7 +69,11 @@ test('the log store keeps the newest invocations within its cap', () => {
   dirs.push(dir);
   const logs = new LogStore(dir, 20 * 1024);
   for (let i = 0; i < 200; i += 1) {
-    logs.append('fx-00000001', { invocationId: `inv-${String(i).padStart(3, '0')}`, content: [{ time: i, log: 'x'.repeat(200) }], startedAt: i });
+    logs.append('fx-00000001', {
+      invocationId: `inv-${String(i).padStart(3, '0')}`,
+      content: [{ time: i, log: 'x'.repeat(200) }],
+      startedAt: i,
+    });
   }
   const kept = logs.list('fx-00000001', 0, 1000);
   expect(kept.length).toBeGreaterThan(10);
@@ -141,7 +145,10 @@ async function platformServing(name: string, handlerSource: string) {
 }
 
 test('close() lets an in-flight invocation finish and answer', async () => {
-  const { dir, platform, fn } = await platformServing('slow', 'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };');
+  const { dir, platform, fn } = await platformServing(
+    'slow',
+    'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };',
+  );
   const marker = path.join(dir, 'marker');
   const reply = axios.post(fn.url, { marker }, { validateStatus: () => true });
   await eventually(async () => (fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
@@ -152,7 +159,10 @@ test('close() lets an in-flight invocation finish and answer', async () => {
 });
 
 test('close() with a kept-alive client still sending: a request after close began is refused (503) and not run; close ends', async () => {
-  const { dir, platform, fn } = await platformServing('keepalive', 'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };');
+  const { dir, platform, fn } = await platformServing(
+    'keepalive',
+    'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };',
+  );
   // two clients, one kept-alive connection each
   const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
   try {

@@ -17,7 +17,10 @@ afterAll(async () => {
   await stopTestPlatform(local);
 });
 
-const call = axios.create({ validateStatus: () => true, transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false } });
+const call = axios.create({
+  validateStatus: () => true,
+  transitional: { silentJSONParsing: true, forcedJSONParsing: false, clarifyTimeoutError: false },
+});
 
 /** A function whose body says which code it runs and what it was asked. */
 async function tagged(tag: string): Promise<string> {
@@ -45,13 +48,21 @@ test('CORS: preflight answered per function config, origin on replies', async ()
     cors: { enabled: true, origin: 'https://app.example.com', headers: 'Content-Type,Authorization', methods: 'GET,POST' },
   });
   const preflight = await call.options(fn.url, {
-    headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    headers: {
+      Origin: 'https://app.example.com',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    },
   });
   expect(preflight.status).toBe(204);
   expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
   expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST');
   expect(preflight.headers['access-control-allow-headers']).toBe('Content-Type,Authorization');
-  const actual = await call.post(fn.url, {}, { headers: { Origin: 'https://app.example.com', Authorization: `Bearer ${local.platform.token}` } });
+  const actual = await call.post(
+    fn.url,
+    {},
+    { headers: { Origin: 'https://app.example.com', Authorization: `Bearer ${local.platform.token}` } },
+  );
   expect(actual.status).toBe(200);
   expect(actual.headers['access-control-allow-origin']).toBe('https://app.example.com');
 
@@ -109,7 +120,8 @@ test('aliases route by Host header and by /alias/<host>/ through the patterns', 
 
 test('a cron job with seconds fires with its body, and its runs appear in the logs', async () => {
   const zip = await zipFiles({
-    'handler.js': 'exports.main = async (event) => { console.log("cron body " + JSON.stringify(event.body) + " query " + JSON.stringify(event.query)); return { statusCode: 200, body: "ok" }; };',
+    'handler.js':
+      'exports.main = async (event) => { console.log("cron body " + JSON.stringify(event.body) + " query " + JSON.stringify(event.query)); return { statusCode: 200, body: "ok" }; };',
   });
   const fn = await deploy('cron', zip.toString('base64'));
   const started = Date.now();
@@ -121,10 +133,14 @@ test('a cron job with seconds fires with its body, and its runs appear in the lo
     cronExpression: '*/1 * * * * *',
     config: { body: '{"from":"cron"}', queryParams: [{ key: 'k', value: 'v' }] },
   });
-  const logs = await eventually(async () => {
-    const found = await client.logs.list(fn.id, started, Date.now());
-    return found.length >= 2 ? found : undefined;
-  }, 10000, 'two cron runs in the logs');
+  const logs = await eventually(
+    async () => {
+      const found = await client.logs.list(fn.id, started, Date.now());
+      return found.length >= 2 ? found : undefined;
+    },
+    10000,
+    'two cron runs in the logs',
+  );
   expect(logs[0].content.map((line) => line.log)).toEqual(['cron body {"from":"cron"} query {"k":"v"}']);
   expect(logs[0].status).toBe('success');
 
@@ -134,7 +150,8 @@ test('a cron job with seconds fires with its body, and its runs appear in the lo
 
 test('the statusCode of a result: a whole number in 100–599 is the reply status, anything else is 502; an unshaped result is a 200 body', async () => {
   const zip = await zipFiles({
-    'handler.js': 'exports.main = async (event) => (event.query.kind === "plain" ? ["a", 1] : { statusCode: JSON.parse(event.query.code), body: "shaped" });',
+    'handler.js':
+      'exports.main = async (event) => (event.query.kind === "plain" ? ["a", 1] : { statusCode: JSON.parse(event.query.code), body: "shaped" });',
   });
   const fn = await deploy('status', zip.toString('base64'));
   const teapot = await call.get(fn.url, { params: { code: '418' } });

@@ -8,7 +8,7 @@ import axios from 'axios';
 import type { FunctionRecord } from '../../../src/api';
 import { logs } from '../../../src/logs';
 import { abortableSleep } from '../../../src/logs/tail';
-import type { CliOptions } from '../../../src/plugin/serverless-types';
+import type { CliOptions } from '../../../src/framework/serverless';
 import { zipFiles } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
 import { eventually, tempDir, useServicePlatform } from '../local/helpers';
@@ -122,7 +122,8 @@ describe('logs', () => {
         await abortableSleep(ms, signal);
       },
     });
-    const printed = (text: string) => eventually(async () => (output.out.includes(text) ? true : undefined), 15000, `"${text}" in the tail`);
+    const printed = (text: string) =>
+      eventually(async () => (output.out.includes(text) ? true : undefined), 15000, `"${text}" in the tail`);
     const morePolls = (count: number) => {
       const target = polls + count;
       return eventually(async () => (polls >= target ? true : undefined), 15000, `${count} more polls`);
@@ -132,7 +133,11 @@ describe('logs', () => {
       await printed('before line 2');
       // slow starts first and is held; fast starts and ends after it
       const slow = call({ tag: 'slow', started: path.join(markers, 'started'), release: path.join(markers, 'release') });
-      await eventually(async () => (fs.existsSync(path.join(markers, 'started')) ? true : undefined), 15000, 'the slow invocation to start');
+      await eventually(
+        async () => (fs.existsSync(path.join(markers, 'started')) ? true : undefined),
+        15000,
+        'the slow invocation to start',
+      );
       await call({ tag: 'fast' });
       await printed('fast line 3');
       await morePolls(2);

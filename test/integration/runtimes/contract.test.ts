@@ -1,4 +1,4 @@
-import { resultStatus } from '../../../src/runtimes/contract';
+import { resultStatus } from '../../../src/spec/contract';
 
 describe('resultStatus (SPEC §6), shared by spotinst-local and invoke local', () => {
   test.each([

@@ -74,7 +74,14 @@ describe('node runner', () => {
       cwd: string;
     };
     expect(body.event).toEqual(event);
-    expect(body.context).toMatchObject({ functionId: 'fx-00000001', functionName: 'sample', environmentId: 'env-00000001', version: 2, memoryLimitInMB: 128, timeout: 10 });
+    expect(body.context).toMatchObject({
+      functionId: 'fx-00000001',
+      functionName: 'sample',
+      environmentId: 'env-00000001',
+      version: 2,
+      memoryLimitInMB: 128,
+      timeout: 10,
+    });
     expect(body.context.remaining).toBeGreaterThan(0);
     expect(body.context.remaining).toBeLessThanOrEqual(10000);
     expect(Object.keys(body.env).sort()).toEqual(['LANG', 'OWN_VAR', 'PATH', 'SPOTINST_FUNCTION_ID']);
@@ -82,7 +89,11 @@ describe('node runner', () => {
   });
 
   test('getDoc with a promise and a callback', async () => {
-    const r = runner({ family: 'nodejs', handler: 'handler.doc', getDocument: async (key) => (key === 'greeting' ? { text: 'hi' } : undefined) });
+    const r = runner({
+      family: 'nodejs',
+      handler: 'handler.doc',
+      getDocument: async (key) => (key === 'greeting' ? { text: 'hi' } : undefined),
+    });
     const found = await r.invoke({ ...event, body: { key: 'greeting' } }, info());
     expect(JSON.parse((found.result as { body: string }).body)).toEqual({ value: { text: 'hi' }, viaCallback: { text: 'hi' } });
     const missing = await r.invoke({ ...event, body: { key: 'nope' } }, info());
@@ -233,13 +244,18 @@ describe('ruby runner', () => {
     expect(outcome.logs.map((l) => l.log).sort()).toEqual(['hello from ruby', 'ruby stderr line']);
 
     const inspect = runner({ family: 'ruby', handler: 'handler.inspect_all' });
-    const seen = (await inspect.invoke(event, info())).result as { body: { env: Record<string, string>; context: Record<string, unknown> } };
+    const seen = (await inspect.invoke(event, info())).result as {
+      body: { env: Record<string, string>; context: Record<string, unknown> };
+    };
     expect(seen.body.env.HOST_SECRET_FOR_TEST).toBeUndefined();
     expect(seen.body.env.SPOTINST_FUNCTION_ID).toBe('fx-00000001');
     expect(seen.body.context).toMatchObject({ functionId: 'fx-00000001', version: 2 });
 
     const docs = runner({ family: 'ruby', handler: 'handler.doc', getDocument: async () => 42 });
-    expect(((await docs.invoke({ ...event, body: { key: 'k' } }, info())).result as { body: unknown }).body).toEqual({ value: 42, snake: 42 });
+    expect(((await docs.invoke({ ...event, body: { key: 'k' } }, info())).result as { body: unknown }).body).toEqual({
+      value: 42,
+      snake: 42,
+    });
 
     const throws = runner({ family: 'ruby', handler: 'handler.throws' });
     expect((await throws.invoke(event, info())).error).toMatchObject({ message: 'boom from ruby', type: 'ArgumentError' });
@@ -250,7 +266,13 @@ describe('java runner', () => {
   test('a RequestHandler class: query, body, context, env, getDoc, errors', async () => {
     const { dir } = await buildJavaFixture(cacheDir);
     try {
-      const r = runner({ family: 'java', runtime: 'java8', handler: 'com.example.Handler', codeDir: dir, getDocument: async () => ({ a: 1 }) });
+      const r = runner({
+        family: 'java',
+        runtime: 'java8',
+        handler: 'com.example.Handler',
+        codeDir: dir,
+        getDocument: async () => ({ a: 1 }),
+      });
       const outcome = await r.invoke({ ...event, query: { name: 'duke', doc: 'd' } }, info());
       expect(outcome.status).toBe('success');
       const result = outcome.result as { statusCode: number; body: string; headers: Record<string, string> };
@@ -278,8 +300,14 @@ describe('java runner', () => {
 
 describe('interpreters', () => {
   test('a missing interpreter is a clear RuntimeUnavailableError naming what to install', async () => {
-    const missing = resolveInterpreter('python-not-installed-here', ['-c', 'print(1)'], 'The python2.7 runtime runs on the local python-not-installed-here');
+    const missing = resolveInterpreter(
+      'python-not-installed-here',
+      ['-c', 'print(1)'],
+      'The python2.7 runtime runs on the local python-not-installed-here',
+    );
     await expect(missing).rejects.toBeInstanceOf(RuntimeUnavailableError);
-    await expect(missing).rejects.toThrow(/The python2\.7 runtime runs on the local python-not-installed-here, but "python-not-installed-here" was not found.*Install it/);
+    await expect(missing).rejects.toThrow(
+      /The python2\.7 runtime runs on the local python-not-installed-here, but "python-not-installed-here" was not found.*Install it/,
+    );
   });
 });

@@ -113,7 +113,13 @@ describe('createOnce (unit)', () => {
 
   it('a certain SpotinstApiError propagates without a lookup', async () => {
     const lookup = jest.fn(async () => 'found');
-    const certain = new SpotinstApiError({ call: { method: 'POST', path: '/x' }, status: 409, attempts: 1, uncertain: false, apiUrl: BASE });
+    const certain = new SpotinstApiError({
+      call: { method: 'POST', path: '/x' },
+      status: 409,
+      attempts: 1,
+      uncertain: false,
+      apiUrl: BASE,
+    });
     await expect(createOnce(async () => Promise.reject(certain), lookup)).rejects.toBe(certain);
     expect(lookup).not.toHaveBeenCalled();
   });

@@ -1,18 +1,7 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { SpotinstApiError, isNotFound } from '../../../src/api';
-import {
-  BASE,
-  TOKEN,
-  apiError,
-  envelope,
-  errorEnvelope,
-  expectCall,
-  expectNoToken,
-  Harness,
-  makeClient,
-  setUpNock,
-} from './helpers';
+import { BASE, TOKEN, apiError, envelope, errorEnvelope, expectCall, expectNoToken, Harness, makeClient, setUpNock } from './helpers';
 
 setUpNock();
 
@@ -106,7 +95,11 @@ describe('HTTP error statuses', () => {
   it('409: SPOTINST_API_CONFLICT with the server’s reason', async () => {
     expectCall('POST', '/functions/application', {
       status: 409,
-      reply: errorEnvelope(409, [{ code: 'APPLICATION_NAME_EXISTS', message: 'an application named my-app exists', field: 'name' }], 'req-409'),
+      reply: errorEnvelope(
+        409,
+        [{ code: 'APPLICATION_NAME_EXISTS', message: 'an application named my-app exists', field: 'name' }],
+        'req-409',
+      ),
     });
     const error = await apiError(harness.client.applications.create({ name: 'my-app' }));
     expect(error.status).toBe(409);
@@ -122,9 +115,7 @@ describe('HTTP error statuses', () => {
     [422, 'SPOTINST_API_ERROR'],
   ])('%i → %s', async (status, code) => {
     expectCall('POST', '/functions/pattern', { status, reply: errorEnvelope(status) });
-    const error = await apiError(
-      harness.client.patterns.create({ environmentId: 'e', functionId: 'f', pattern: '/', method: 'GET' }),
-    );
+    const error = await apiError(harness.client.patterns.create({ environmentId: 'e', functionId: 'f', pattern: '/', method: 'GET' }));
     expect(error.code).toBe(code);
     expect(error.status).toBe(status);
   });
@@ -206,11 +197,31 @@ describe('the token never appears', () => {
   }
   const path = '/functions/application';
   const cases: Case[] = [
-    { title: '400', mock: () => expectCall('GET', path, { status: 400, reply: errorEnvelope(400, [{ code: 'X', message: 'y' }]) }), call: (h) => h.client.applications.list() },
-    { title: '401', mock: () => expectCall('GET', path, { status: 401, reply: errorEnvelope(401) }), call: (h) => h.client.applications.list() },
-    { title: '403', mock: () => expectCall('GET', path, { status: 403, reply: errorEnvelope(403) }), call: (h) => h.client.applications.list() },
-    { title: '404', mock: () => expectCall('GET', `${path}/a`, { status: 404, reply: errorEnvelope(404) }), call: (h) => h.client.applications.get('a') },
-    { title: '409', mock: () => expectCall('POST', path, { status: 409, reply: errorEnvelope(409) }), call: (h) => h.client.applications.create({ name: 'a' }) },
+    {
+      title: '400',
+      mock: () => expectCall('GET', path, { status: 400, reply: errorEnvelope(400, [{ code: 'X', message: 'y' }]) }),
+      call: (h) => h.client.applications.list(),
+    },
+    {
+      title: '401',
+      mock: () => expectCall('GET', path, { status: 401, reply: errorEnvelope(401) }),
+      call: (h) => h.client.applications.list(),
+    },
+    {
+      title: '403',
+      mock: () => expectCall('GET', path, { status: 403, reply: errorEnvelope(403) }),
+      call: (h) => h.client.applications.list(),
+    },
+    {
+      title: '404',
+      mock: () => expectCall('GET', `${path}/a`, { status: 404, reply: errorEnvelope(404) }),
+      call: (h) => h.client.applications.get('a'),
+    },
+    {
+      title: '409',
+      mock: () => expectCall('POST', path, { status: 409, reply: errorEnvelope(409) }),
+      call: (h) => h.client.applications.create({ name: 'a' }),
+    },
     {
       title: '429 exhausted',
       mock: () => nock(BASE).get(path).query(true).times(3).reply(429, errorEnvelope(429), { 'Retry-After': '1' }),
@@ -221,7 +232,11 @@ describe('the token never appears', () => {
       mock: () => nock(BASE).get(path).query(true).times(3).reply(500, errorEnvelope(500)),
       call: (h) => h.client.applications.list(),
     },
-    { title: 'POST 503', mock: () => expectCall('POST', path, { status: 503, reply: errorEnvelope(503) }), call: (h) => h.client.applications.create({ name: 'a' }) },
+    {
+      title: 'POST 503',
+      mock: () => expectCall('POST', path, { status: 503, reply: errorEnvelope(503) }),
+      call: (h) => h.client.applications.create({ name: 'a' }),
+    },
     { title: 'HTML 200', mock: () => expectCall('GET', path, { reply: '<html></html>' }), call: (h) => h.client.applications.list() },
     {
       title: 'connection reset (GET, exhausted)',

@@ -1,15 +1,6 @@
 import { SpotinstClient } from '../../../src/api';
 import type { FunctionSpec, InvocationLog, SpotinstFunction, UserDocument } from '../../../src/api';
-import {
-  ACCOUNT,
-  apiError,
-  envelope,
-  errorEnvelope,
-  expectCall,
-  expectClientHeaders,
-  makeClient,
-  setUpNock,
-} from './helpers';
+import { ACCOUNT, apiError, envelope, errorEnvelope, expectCall, expectClientHeaders, makeClient, setUpNock } from './helpers';
 
 setUpNock();
 

@@ -103,8 +103,7 @@ export function expectCall(
 ): Captured[] {
   const captured: Captured[] = [];
   const query = { ...options.query, accountId: ACCOUNT };
-  const bodyMatcher =
-    options.body === undefined ? undefined : (body: unknown): boolean => isDeepStrictEqual(body, options.body);
+  const bodyMatcher = options.body === undefined ? undefined : (body: unknown): boolean => isDeepStrictEqual(body, options.body);
   nock(BASE)
     .intercept(pathname, method, bodyMatcher)
     .query(query)

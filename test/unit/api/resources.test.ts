@@ -12,17 +12,8 @@ import type {
   PatternInput,
 } from '../../../src/api';
 import type { Resource } from '../../../src/api/resource';
-import { SpotinstError } from '../../../src/errors';
-import {
-  ACCOUNT,
-  apiError,
-  envelope,
-  errorEnvelope,
-  expectCall,
-  expectClientHeaders,
-  makeClient,
-  setUpNock,
-} from './helpers';
+import { SpotinstError } from '../../../src/framework/errors';
+import { ACCOUNT, apiError, envelope, errorEnvelope, expectCall, expectClientHeaders, makeClient, setUpNock } from './helpers';
 
 setUpNock();
 

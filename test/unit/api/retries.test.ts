@@ -266,7 +266,11 @@ describe('429 rate limiting', () => {
 
   it('gives up after `retries` with SPOTINST_API_RATE_LIMITED, "retried N times"', async () => {
     const h = makeClient({ retry: { retries: 2 } });
-    nock(BASE).post(PATH).query(true).times(3).reply(429, errorEnvelope(429, [], 'req-429'), { 'Retry-After': '1' });
+    nock(BASE)
+      .post(PATH)
+      .query(true)
+      .times(3)
+      .reply(429, errorEnvelope(429, [], 'req-429'), { 'Retry-After': '1' });
     const error = await apiError(call(h, 'POST'));
     expect(error.status).toBe(429);
     expect(error.code).toBe('SPOTINST_API_RATE_LIMITED');
@@ -329,7 +333,11 @@ describe('exponential backoff with full jitter', () => {
 describe('request timeout', () => {
   it('GET: a reply slower than timeoutMs is SPOTINST_API_TIMEOUT, retried, then succeeds', async () => {
     const h = makeClient({ timeoutMs: 30 });
-    nock(BASE).get(ONE).query(true).delay(300).reply(200, envelope([app]));
+    nock(BASE)
+      .get(ONE)
+      .query(true)
+      .delay(300)
+      .reply(200, envelope([app]));
     mockSuccess('GET');
     await expect(call(h, 'GET')).resolves.toEqual(app);
     expect(h.retries).toHaveLength(1);
@@ -338,7 +346,12 @@ describe('request timeout', () => {
 
   it('GET: timing out every time gives up with SPOTINST_API_TIMEOUT', async () => {
     const h = makeClient({ timeoutMs: 30, retry: { retries: 2 } });
-    nock(BASE).get(ONE).query(true).times(3).delay(300).reply(200, envelope([app]));
+    nock(BASE)
+      .get(ONE)
+      .query(true)
+      .times(3)
+      .delay(300)
+      .reply(200, envelope([app]));
     const error = await apiError(call(h, 'GET'));
     expect(error.code).toBe('SPOTINST_API_TIMEOUT');
     expect(error.status).toBeUndefined();

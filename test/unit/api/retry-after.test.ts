@@ -26,12 +26,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(expected);
   });
 
-  it.each([[undefined], [null], [''], ['   '], ['soon'], ['Infinity'], ['NaN'], [42], [['1']]])(
-    'unusable %p → undefined',
-    (value) => {
-      expect(parseRetryAfter(value, now)).toBeUndefined();
-    },
-  );
+  it.each([[undefined], [null], [''], ['   '], ['soon'], ['Infinity'], ['NaN'], [42], [['1']]])('unusable %p → undefined', (value) => {
+    expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
 
   it('uses the current time by default', () => {
     const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();

@@ -1,6 +1,7 @@
-import { planDeploy, summarize, isNoop, ActualState, DesiredFunction } from '../../../src/deploy/plan';
-import type { FunctionModel } from '../../../src/provider/model';
-import type { CronJob, Pattern, SpotinstFunction } from '../../../src/api/types';
+import { planDeploy, summarize, isNoop, DesiredFunction } from '../../../src/deploy/plan';
+import type { ActualState } from '../../../src/remote/state';
+import type { FunctionModel } from '../../../src/framework/service-model';
+import type { CronJob, Pattern, SpotinstFunction } from '../../../src/spec/wire';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
@@ -100,7 +101,10 @@ describe('planDeploy: functions', () => {
 
   it('uses the remembered hash when the server does not report one', () => {
     const functions = [remote('hello', {}, null)];
-    expect(planDeploy([desired('hello')], state({ functions, knownCode: { 'fx-hello': { handler: 'handler.main', sha256: SHA_A } } }), defaults).functions[0].action).toBe('keep');
+    expect(
+      planDeploy([desired('hello')], state({ functions, knownCode: { 'fx-hello': { handler: 'handler.main', sha256: SHA_A } } }), defaults)
+        .functions[0].action,
+    ).toBe('keep');
     const unknown = planDeploy([desired('hello')], state({ functions }), defaults).functions[0];
     expect(unknown).toMatchObject({ action: 'update', uploadCode: true, changes: ['code (remote hash unknown)'] });
   });
@@ -119,9 +123,15 @@ describe('planDeploy: functions', () => {
 
   it('configuration only (deploy function --update-config) leaves code and handler as deployed', () => {
     const functions = [remote('hello')];
-    const changed = planDeploy([desired('hello', { handler: 'other.main', memory: 256 }, SHA_B)], state({ functions }), { ...defaults, configurationOnly: true });
+    const changed = planDeploy([desired('hello', { handler: 'other.main', memory: 256 }, SHA_B)], state({ functions }), {
+      ...defaults,
+      configurationOnly: true,
+    });
     expect(changed.functions[0]).toMatchObject({ action: 'update', uploadCode: false, changes: ['memory 128 → 256'] });
-    const same = planDeploy([desired('hello', { handler: 'other.main' }, SHA_B)], state({ functions }), { ...defaults, configurationOnly: true });
+    const same = planDeploy([desired('hello', { handler: 'other.main' }, SHA_B)], state({ functions }), {
+      ...defaults,
+      configurationOnly: true,
+    });
     expect(same.functions[0]).toMatchObject({ action: 'keep', uploadCode: false, changes: [] });
   });
 

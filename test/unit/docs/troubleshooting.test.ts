@@ -9,9 +9,18 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** Variables and prefixes that look like codes but are not raised as one. */
 const NOT_CODES = new Set([
-  'SPOTINST_TOKEN', 'SPOTINST_ACCOUNT', 'SPOTINST_PROFILE', 'SPOTINST_API_URL', 'SPOTINST_CREDENTIALS_FILE',
-  'SPOTINST_LOCAL_FAULTS', 'SPOTINST_FUNCTION_ID', 'SPOTINST_ENVIRONMENT_ID', 'SPOTINST_FUNCTION_VERSION',
-  'SPOTINST_INVOKE', 'SPOTINST_INVOKE_LOCAL', 'SPOTINST_LOGS',
+  'SPOTINST_TOKEN',
+  'SPOTINST_ACCOUNT',
+  'SPOTINST_PROFILE',
+  'SPOTINST_API_URL',
+  'SPOTINST_CREDENTIALS_FILE',
+  'SPOTINST_LOCAL_FAULTS',
+  'SPOTINST_FUNCTION_ID',
+  'SPOTINST_ENVIRONMENT_ID',
+  'SPOTINST_FUNCTION_VERSION',
+  'SPOTINST_INVOKE',
+  'SPOTINST_INVOKE_LOCAL',
+  'SPOTINST_LOGS',
 ]);
 
 function sourceFiles(dir: string): string[] {
@@ -24,7 +33,9 @@ function sourceFiles(dir: string): string[] {
 
 describe('docs/troubleshooting.md', () => {
   const page = fs.readFileSync(path.join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
-  const source = sourceFiles(path.join(ROOT, 'src')).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+  const source = sourceFiles(path.join(ROOT, 'src'))
+    .map((file) => fs.readFileSync(file, 'utf8'))
+    .join('\n');
 
   it('lists every literal error code of the source', () => {
     const codes = new Set([...source.matchAll(/'(SPOTINST_[A-Z0-9_]+)'/g)].map((match) => match[1]).filter((code) => !NOT_CODES.has(code)));

@@ -1,7 +1,7 @@
 /** The unit tests of `invoke` and `logs`: a function deployed behind the mocked API, and a command context for it. */
 import type { SpotinstFunction } from '../../../src/api';
-import type { FunctionModel } from '../../../src/provider/model';
-import type { CliOptions } from '../../../src/plugin/serverless-types';
+import type { FunctionModel } from '../../../src/framework/service-model';
+import type { CliOptions } from '../../../src/framework/serverless';
 import { fakeContext, functionModel, serviceModel } from '../../helpers/command-context';
 import { ACCOUNT, envelope, expectCall, makeClient, TOKEN } from '../api/helpers';
 
@@ -33,7 +33,9 @@ export function remoteFunction(overrides: Partial<SpotinstFunction> = {}): Spoti
  */
 export function mockDeployed(...functions: SpotinstFunction[]): void {
   expectCall('GET', `/functions/environment/${ENV_ID}`, {
-    reply: envelope([{ id: ENV_ID, name: 'dev', applicationId: 'app-1', providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' }]),
+    reply: envelope([
+      { id: ENV_ID, name: 'dev', applicationId: 'app-1', providers: ['aws'], locations: ['us-east'], strategy: 'least-expensive' },
+    ]),
   });
   expectCall('GET', '/functions/function', { query: { environmentId: ENV_ID }, reply: envelope(functions) });
 }

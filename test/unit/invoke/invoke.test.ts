@@ -18,7 +18,11 @@ describe('invoke (HTTP)', () => {
       .post(FN_PATH)
       .reply(function (_uri, body) {
         seen = { headers: { ...this.req.headers }, body };
-        return [200, '{"ok":true,"list":[1,2]}', { 'Content-Type': 'application/json', 'X-Spotinst-Invocation-Id': 'abcdef12-3456', 'X-Spotinst-Function-Version': '3' }];
+        return [
+          200,
+          '{"ok":true,"list":[1,2]}',
+          { 'Content-Type': 'application/json', 'X-Spotinst-Invocation-Id': 'abcdef12-3456', 'X-Spotinst-Function-Version': '3' },
+        ];
       });
     const { context, output } = setup({ data: '{"n":1}' }, { fn: { parameters: { name: 'world' } } });
     await invoke(context);
@@ -69,7 +73,10 @@ describe('invoke (HTTP)', () => {
     deployed('public');
     nock(FN_HOST).post(FN_PATH).reply(404, '{"missing":"item"}');
     const { context, output } = setup({ raw: true });
-    await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_STATUS', message: 'Function "hello" answered 404 Not Found.' });
+    await expect(invoke(context)).rejects.toMatchObject({
+      code: 'SPOTINST_INVOKE_STATUS',
+      message: 'Function "hello" answered 404 Not Found.',
+    });
     expect(output.out).toBe('{"missing":"item"}');
   });
 
@@ -88,7 +95,10 @@ describe('invoke (HTTP)', () => {
     deployed('public');
     nock(FN_HOST).post(FN_PATH).reply(504, { errorMessage: 'Function timed out after 30 seconds', errorType: 'Timeout' });
     const { context } = setup({});
-    await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_TIMEOUT', message: expect.stringContaining('timed out (504): Function timed out after 30 seconds') });
+    await expect(invoke(context)).rejects.toMatchObject({
+      code: 'SPOTINST_INVOKE_TIMEOUT',
+      message: expect.stringContaining('timed out (504): Function timed out after 30 seconds'),
+    });
   });
 
   it('never prints the token, even when the function echoes it back', async () => {
@@ -121,6 +131,9 @@ describe('invoke (HTTP)', () => {
 
   it('asks for --function when it is missing', async () => {
     const { context } = setup({ function: undefined as unknown as string });
-    await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_FUNCTION_REQUIRED', message: 'Name the function with --function (-f). Functions in this service: hello.' });
+    await expect(invoke(context)).rejects.toMatchObject({
+      code: 'SPOTINST_INVOKE_FUNCTION_REQUIRED',
+      message: 'Name the function with --function (-f). Functions in this service: hello.',
+    });
   });
 });

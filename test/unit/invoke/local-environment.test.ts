@@ -11,7 +11,10 @@ describe('parseEnvOptions (--env KEY=VALUE, repeatable)', () => {
 
   it('refuses what is not KEY=VALUE, naming the item', () => {
     expect(() => parseEnvOptions(['A=1', 'B'])).toThrow(
-      expect.objectContaining({ code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID', message: '--env B has no "=". Write KEY=VALUE, e.g. --env STAGE=dev (an empty value is KEY=).' }),
+      expect.objectContaining({
+        code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
+        message: '--env B has no "=". Write KEY=VALUE, e.g. --env STAGE=dev (an empty value is KEY=).',
+      }),
     );
     expect(() => parseEnvOptions('=1')).toThrow(/"" is not a variable name/);
     expect(() => parseEnvOptions('A-B=1')).toThrow(/"A-B" is not a variable name/);

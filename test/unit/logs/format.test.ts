@@ -1,5 +1,5 @@
 import { createFormatter } from '../../../src/logs/format';
-import type { InvocationLog } from '../../../src/api/types';
+import type { InvocationLog } from '../../../src/spec/wire';
 
 const T = Date.parse('2024-05-01T12:00:00.000Z');
 const full: InvocationLog = {
@@ -26,7 +26,9 @@ describe('log formatting', () => {
   });
 
   it('heads an invocation with its version, status and duration when the server gives them', () => {
-    expect(plain.header(full)).toBe('2024-05-01T12:00:00.000Z  1a2b3c4d  ── invocation 1a2b3c4d-5e6f-4a8b-9c0d-112233445566 · version 2 · error · 37 ms');
+    expect(plain.header(full)).toBe(
+      '2024-05-01T12:00:00.000Z  1a2b3c4d  ── invocation 1a2b3c4d-5e6f-4a8b-9c0d-112233445566 · version 2 · error · 37 ms',
+    );
     expect(plain.header({ invocationId: 'abc', content: [{ time: T, log: 'x' }], version: '$LATEST' })).toBe(
       '2024-05-01T12:00:00.000Z  abc  ── invocation abc · version $LATEST',
     );
@@ -45,6 +47,8 @@ describe('log formatting', () => {
 
   it('redacts the token from printed lines', () => {
     const redacting = createFormatter(false, (text) => text.split('tok-1').join('<token>'));
-    expect(redacting.line(full, { time: T, log: 'auth: Bearer tok-1' })).toEqual(['2024-05-01T12:00:00.000Z  1a2b3c4d  auth: Bearer <token>']);
+    expect(redacting.line(full, { time: T, log: 'auth: Bearer tok-1' })).toEqual([
+      '2024-05-01T12:00:00.000Z  1a2b3c4d  auth: Bearer <token>',
+    ]);
   });
 });

@@ -64,7 +64,10 @@ describe('logs', () => {
 
   it('says so on stderr when there is nothing to show', async () => {
     deployed();
-    expectCall('GET', '/functions/function/log', { query: { functionId: FX_ID, from: String(NOW - 30 * 60000), to: String(NOW + 60000) }, reply: envelope([]) });
+    expectCall('GET', '/functions/function/log', {
+      query: { functionId: FX_ID, from: String(NOW - 30 * 60000), to: String(NOW + 60000) },
+      reply: envelope([]),
+    });
     const { context, output } = setup({ startTime: '30m', filter: 'nothing' });
     await logs(context, { now: () => NOW });
     expect(output.stdout).toEqual([]);
@@ -147,7 +150,10 @@ describe('logs', () => {
         output.emit('error', Object.assign(new Error('i/o error'), { code: 'EIO' }));
       },
     });
-    await expect(done).rejects.toMatchObject({ code: 'SPOTINST_LOGS_OUTPUT_FAILED', message: 'Could not write the logs (EIO); stopped tailing.' });
+    await expect(done).rejects.toMatchObject({
+      code: 'SPOTINST_LOGS_OUTPUT_FAILED',
+      message: 'Could not write the logs (EIO); stopped tailing.',
+    });
   });
 
   it('without --tail, leaves the output alone', async () => {

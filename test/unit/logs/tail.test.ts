@@ -3,7 +3,7 @@
  * waits for real time.
  */
 import { SpotinstApiError } from '../../../src/api';
-import type { InvocationLog } from '../../../src/api/types';
+import type { InvocationLog } from '../../../src/spec/wire';
 import { CLOCK_SLACK_MS, FUTURE_SLACK_MS, LogCursor, readLogs, type NewLines, type ReadLogsOptions } from '../../../src/logs/tail';
 
 const T0 = 1_700_000_000_000;
@@ -138,7 +138,13 @@ describe('readLogs --tail', () => {
   });
 
   it('goes on after a failure that may pass (network, 5xx), and says so', async () => {
-    const unreachable = new SpotinstApiError({ call: { method: 'GET', path: '/functions/function/log' }, attempts: 5, uncertain: false, apiUrl: 'http://x', networkCode: 'ECONNRESET' });
+    const unreachable = new SpotinstApiError({
+      call: { method: 'GET', path: '/functions/function/log' },
+      attempts: 5,
+      uncertain: false,
+      apiUrl: 'http://x',
+      networkCode: 'ECONNRESET',
+    });
     const { printed, warnings } = await tail({
       polls: 3,
       answer: (poll) => (poll === 1 ? unreachable : [invocation('i', T0, ['line'])]),
@@ -148,7 +154,13 @@ describe('readLogs --tail', () => {
   });
 
   it('stops on a failure that will not pass (401, 404)', async () => {
-    const notFound = new SpotinstApiError({ call: { method: 'GET', path: '/functions/function/log' }, status: 404, attempts: 1, uncertain: false, apiUrl: 'http://x' });
+    const notFound = new SpotinstApiError({
+      call: { method: 'GET', path: '/functions/function/log' },
+      status: 404,
+      attempts: 1,
+      uncertain: false,
+      apiUrl: 'http://x',
+    });
     await expect(tail({ polls: 3, answer: (poll) => (poll === 1 ? notFound : []) })).rejects.toBe(notFound);
   });
 
@@ -179,7 +191,13 @@ describe('readLogs --tail', () => {
     const { queries, printed } = await tail({ polls: 99, answer: () => [invocation('i', T0, ['once'])] }, { follow: false });
     expect(queries).toHaveLength(1);
     expect(printed).toEqual(['i [header]', 'i once']);
-    const flaky = new SpotinstApiError({ call: { method: 'GET', path: '/x' }, status: 503, attempts: 5, uncertain: false, apiUrl: 'http://x' });
+    const flaky = new SpotinstApiError({
+      call: { method: 'GET', path: '/x' },
+      status: 503,
+      attempts: 5,
+      uncertain: false,
+      apiUrl: 'http://x',
+    });
     await expect(tail({ polls: 1, answer: () => flaky }, { follow: false })).rejects.toBe(flaky);
   });
 });
@@ -188,7 +206,11 @@ describe('LogCursor', () => {
   it('forgets invocations that no later window can return, and only those', () => {
     let now = T0;
     const cursor = new LogCursor(undefined, () => now);
-    cursor.take([invocation('old', T0 - 120000, ['a']), invocation('recent', T0 - 1000, ['b']), { invocationId: 'no-start', content: [{ time: T0, log: 'c' }] }]);
+    cursor.take([
+      invocation('old', T0 - 120000, ['a']),
+      invocation('recent', T0 - 1000, ['b']),
+      { invocationId: 'no-start', content: [{ time: T0, log: 'c' }] },
+    ]);
     expect(cursor.size).toBe(3);
     now = T0 + 1000;
     cursor.forgetBefore(T0 - 60000);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
-import type { ServerlessLike } from '../../../src/plugin/serverless-types';
+import type { ServerlessLike } from '../../../src/framework/serverless';
 import { SpotinstProvider } from '../../../src/provider/provider';
 import { DEFAULT_CONCURRENCY } from '../../../src/deploy/limiter';
 

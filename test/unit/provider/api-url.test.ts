@@ -13,7 +13,6 @@ function providerWith(spotinst: Record<string, unknown> = {}): SpotinstProvider 
   return new SpotinstProvider(serverless, {}, recordingWriters().log);
 }
 
-
 describe('SpotinstProvider.apiUrl', () => {
   const saved = process.env.SPOTINST_API_URL;
   afterEach(() => {

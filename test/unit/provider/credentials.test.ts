@@ -19,7 +19,6 @@ describe('credentials', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-
   describe('resolveCredentials', () => {
     it('prefers SPOTINST_TOKEN and SPOTINST_ACCOUNT over the file', () => {
       saveCredentials({ token: 'file-token', account: 'act-file', env });
@@ -86,7 +85,9 @@ describe('credentials', () => {
     });
 
     it('trims the account it reads', () => {
-      expect(resolveCredentials({ env: { ...env, SPOTINST_TOKEN: TOKEN, SPOTINST_ACCOUNT: ' act-1a2b3c4d\n' } }).account).toBe('act-1a2b3c4d');
+      expect(resolveCredentials({ env: { ...env, SPOTINST_TOKEN: TOKEN, SPOTINST_ACCOUNT: ' act-1a2b3c4d\n' } }).account).toBe(
+        'act-1a2b3c4d',
+      );
     });
 
     it('reports broken YAML by line, never quoting the file (it holds the token)', () => {

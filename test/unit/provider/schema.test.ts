@@ -18,10 +18,16 @@ function compile() {
   return ajv.compile({
     type: 'object',
     properties: {
-      provider: { type: 'object', properties: { name: { const: 'spotinst' }, ...providerSchema.provider.properties }, additionalProperties: false },
+      provider: {
+        type: 'object',
+        properties: { name: { const: 'spotinst' }, ...providerSchema.provider.properties },
+        additionalProperties: false,
+      },
       functions: {
         type: 'object',
-        patternProperties: { '^[a-zA-Z0-9-_]+$': { type: 'object', properties: providerSchema.function.properties, additionalProperties: false } },
+        patternProperties: {
+          '^[a-zA-Z0-9-_]+$': { type: 'object', properties: providerSchema.function.properties, additionalProperties: false },
+        },
       },
     },
   });
@@ -60,7 +66,10 @@ describe('providerSchema', () => {
   it('turns "true" and "false" into booleans for prune, cron.active and cors.enabled, and leaves other words for validate.ts', () => {
     const config = {
       provider: { name: 'spotinst', spotinst: { prune: 'true' } },
-      functions: { hello: { cron: { active: 'false', value: '* * * * *' }, cors: { enabled: 'true' } }, world: { cron: { active: 'yes' } } },
+      functions: {
+        hello: { cron: { active: 'false', value: '* * * * *' }, cors: { enabled: 'true' } },
+        world: { cron: { active: 'yes' } },
+      },
     };
     expect(validate(config)).toBe(true);
     expect(config.provider.spotinst.prune).toBe(true);

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { load } from 'js-yaml';
-import { SpotinstError } from '../../../src/errors';
-import type { ConfigProblem } from '../../../src/provider/model';
+import { SpotinstError } from '../../../src/framework/errors';
+import type { ConfigProblem } from '../../../src/framework/service-model';
 import {
   assertValidService,
   checkCronExpression,
@@ -93,111 +93,642 @@ const SPOT = 'provider.spotinst';
 
 const badCases: BadCase[] = [
   // memory
-  { name: 'memory below the minimum', input: svc({ memory: 100 }), path: `${F}.memory`, value: '100', fix: 'use 128', problem: 'multiple of 64' },
+  {
+    name: 'memory below the minimum',
+    input: svc({ memory: 100 }),
+    path: `${F}.memory`,
+    value: '100',
+    fix: 'use 128',
+    problem: 'multiple of 64',
+  },
   { name: 'memory not a multiple of 64', input: svc({ memory: 200 }), path: `${F}.memory`, value: '200', fix: 'use 192' },
   { name: 'memory above the maximum', input: svc({ memory: 3000 }), path: `${F}.memory`, value: '3000', fix: 'use 2496', problem: '2496' },
   { name: 'memory with a unit', input: svc({ memory: '256MB' }), path: `${F}.memory`, value: '"256MB"', fix: 'use 256' },
-  { name: 'memory with decimals', input: svc({ memory: 128.5 }), path: `${F}.memory`, value: '128.5', fix: 'use 128', problem: 'whole number' },
+  {
+    name: 'memory with decimals',
+    input: svc({ memory: 128.5 }),
+    path: `${F}.memory`,
+    value: '128.5',
+    fix: 'use 128',
+    problem: 'whole number',
+  },
   { name: 'memory as a boolean', input: svc({ memory: true }), path: `${F}.memory`, value: 'true', fix: 'use 128' },
   // timeout
-  { name: 'timeout not a multiple of 30', input: svc({ timeout: 45 }), path: `${F}.timeout`, value: '45', fix: 'use 60', problem: 'multiple of 30' },
+  {
+    name: 'timeout not a multiple of 30',
+    input: svc({ timeout: 45 }),
+    path: `${F}.timeout`,
+    value: '45',
+    fix: 'use 60',
+    problem: 'multiple of 30',
+  },
   { name: 'timeout above 300', input: svc({ timeout: 600 }), path: `${F}.timeout`, value: '600', fix: 'use 300' },
   { name: 'timeout zero', input: svc({ timeout: 0 }), path: `${F}.timeout`, value: '0', fix: 'use 30' },
   { name: 'timeout with a unit', input: svc({ timeout: '90s' }), path: `${F}.timeout`, value: '"90s"', fix: 'use 90' },
   // runtime
-  { name: 'runtime missing', input: svc({ runtime: UNSET }), path: `${F}.runtime`, value: '(not set)', fix: 'runtime: nodejs8.3', problem: 'required' },
-  { name: 'AWS-style runtime', input: svc({ runtime: 'nodejs20.x' }), path: `${F}.runtime`, value: '"nodejs20.x"', fix: 'use nodejs20', problem: 'AWS' },
-  { name: 'runtime older than documented', input: svc({ runtime: 'nodejs4.3' }), path: `${F}.runtime`, value: '"nodejs4.3"', fix: 'nodejs4.8', problem: 'older' },
-  { name: 'java older than java8', input: svc({ runtime: 'java7', handler: 'com.serverless.Handler' }), path: `${F}.runtime`, value: '"java7"', fix: 'use java8' },
+  {
+    name: 'runtime missing',
+    input: svc({ runtime: UNSET }),
+    path: `${F}.runtime`,
+    value: '(not set)',
+    fix: 'runtime: nodejs8.3',
+    problem: 'required',
+  },
+  {
+    name: 'AWS-style runtime',
+    input: svc({ runtime: 'nodejs20.x' }),
+    path: `${F}.runtime`,
+    value: '"nodejs20.x"',
+    fix: 'use nodejs20',
+    problem: 'AWS',
+  },
+  {
+    name: 'runtime older than documented',
+    input: svc({ runtime: 'nodejs4.3' }),
+    path: `${F}.runtime`,
+    value: '"nodejs4.3"',
+    fix: 'nodejs4.8',
+    problem: 'older',
+  },
+  {
+    name: 'java older than java8',
+    input: svc({ runtime: 'java7', handler: 'com.serverless.Handler' }),
+    path: `${F}.runtime`,
+    value: '"java7"',
+    fix: 'use java8',
+  },
   { name: 'python older than 2.7', input: svc({ runtime: 'python2.6' }), path: `${F}.runtime`, value: '"python2.6"', fix: 'python2.7' },
-  { name: 'unknown runtime family', input: svc({ runtime: 'go1.x' }), path: `${F}.runtime`, value: '"go1.x"', fix: 'nodejs4.8, nodejs8.3, nodejs8.9.3, python2.7, ruby2.4.1, java8' },
+  {
+    name: 'unknown runtime family',
+    input: svc({ runtime: 'go1.x' }),
+    path: `${F}.runtime`,
+    value: '"go1.x"',
+    fix: 'nodejs4.8, nodejs8.3, nodejs8.9.3, python2.7, ruby2.4.1, java8',
+  },
   { name: 'runtime in upper case', input: svc({ runtime: 'NodeJS8.3' }), path: `${F}.runtime`, value: '"NodeJS8.3"', fix: 'use nodejs8.3' },
   { name: 'runtime typo', input: svc({ runtime: 'nodjs8.3' }), path: `${F}.runtime`, value: '"nodjs8.3"', fix: 'did you mean nodejs8.3' },
   // handler
-  { name: 'handler missing', input: svc({ handler: UNSET }), path: `${F}.handler`, value: '(not set)', fix: 'handler: handler.main', problem: 'required' },
-  { name: 'handler without a function part', input: svc({ handler: 'main' }), path: `${F}.handler`, value: '"main"', fix: 'use handler.main' },
-  { name: 'handler naming only the file', input: svc({ handler: 'handler.js' }), path: `${F}.handler`, value: '"handler.js"', fix: 'handler.main', problem: 'not the function' },
-  { name: 'handler with a colon', input: svc({ handler: 'handler:main' }), path: `${F}.handler`, value: '"handler:main"', fix: 'use handler.main' },
-  { name: 'handler function not an identifier', input: svc({ handler: 'src/handler.1main' }), path: `${F}.handler`, value: '"src/handler.1main"', fix: 'file.function', problem: 'not a valid function name' },
-  { name: 'handler with an absolute path', input: svc({ handler: '/srv/handler.main' }), path: `${F}.handler`, value: '"/srv/handler.main"', fix: 'file.function', problem: 'relative' },
-  { name: 'python handler function with $', input: svc({ runtime: 'python2.7', handler: 'handler.$main' }), path: `${F}.handler`, value: '"handler.$main"', fix: 'file.function' },
-  { name: 'java handler with ::method', input: svc({ runtime: 'java8', handler: 'com.serverless.Handler::handleRequest' }), path: `${F}.handler`, value: '"com.serverless.Handler::handleRequest"', fix: 'use com.serverless.Handler', problem: '::' },
-  { name: 'java handler as a file path', input: svc({ runtime: 'java8', handler: 'com/serverless/Handler.java' }), path: `${F}.handler`, value: '"com/serverless/Handler.java"', fix: 'use com.serverless.Handler' },
-  { name: 'java handler not a class name', input: svc({ runtime: 'java8', handler: 'com.serverless.1Handler' }), path: `${F}.handler`, value: '"com.serverless.1Handler"', fix: 'com.serverless.Handler', problem: 'fully qualified class name' },
+  {
+    name: 'handler missing',
+    input: svc({ handler: UNSET }),
+    path: `${F}.handler`,
+    value: '(not set)',
+    fix: 'handler: handler.main',
+    problem: 'required',
+  },
+  {
+    name: 'handler without a function part',
+    input: svc({ handler: 'main' }),
+    path: `${F}.handler`,
+    value: '"main"',
+    fix: 'use handler.main',
+  },
+  {
+    name: 'handler naming only the file',
+    input: svc({ handler: 'handler.js' }),
+    path: `${F}.handler`,
+    value: '"handler.js"',
+    fix: 'handler.main',
+    problem: 'not the function',
+  },
+  {
+    name: 'handler with a colon',
+    input: svc({ handler: 'handler:main' }),
+    path: `${F}.handler`,
+    value: '"handler:main"',
+    fix: 'use handler.main',
+  },
+  {
+    name: 'handler function not an identifier',
+    input: svc({ handler: 'src/handler.1main' }),
+    path: `${F}.handler`,
+    value: '"src/handler.1main"',
+    fix: 'file.function',
+    problem: 'not a valid function name',
+  },
+  {
+    name: 'handler with an absolute path',
+    input: svc({ handler: '/srv/handler.main' }),
+    path: `${F}.handler`,
+    value: '"/srv/handler.main"',
+    fix: 'file.function',
+    problem: 'relative',
+  },
+  {
+    name: 'python handler function with $',
+    input: svc({ runtime: 'python2.7', handler: 'handler.$main' }),
+    path: `${F}.handler`,
+    value: '"handler.$main"',
+    fix: 'file.function',
+  },
+  {
+    name: 'java handler with ::method',
+    input: svc({ runtime: 'java8', handler: 'com.serverless.Handler::handleRequest' }),
+    path: `${F}.handler`,
+    value: '"com.serverless.Handler::handleRequest"',
+    fix: 'use com.serverless.Handler',
+    problem: '::',
+  },
+  {
+    name: 'java handler as a file path',
+    input: svc({ runtime: 'java8', handler: 'com/serverless/Handler.java' }),
+    path: `${F}.handler`,
+    value: '"com/serverless/Handler.java"',
+    fix: 'use com.serverless.Handler',
+  },
+  {
+    name: 'java handler not a class name',
+    input: svc({ runtime: 'java8', handler: 'com.serverless.1Handler' }),
+    path: `${F}.handler`,
+    value: '"com.serverless.1Handler"',
+    fix: 'com.serverless.Handler',
+    problem: 'fully qualified class name',
+  },
   // access
   { name: 'access capitalised', input: svc({ access: 'Public' }), path: `${F}.access`, value: '"Public"', fix: 'use public' },
   { name: 'access unknown', input: svc({ access: 'internal' }), path: `${F}.access`, value: '"internal"', fix: 'private or public' },
   // cron
-  { name: 'cron with 7 fields', input: svc({ cron: { value: '0 0 12 * * ? 2030' } }), path: `${F}.cron.value`, value: '"0 0 12 * * ? 2030"', fix: "'0 0 12 * * *'", problem: '7 fields' },
-  { name: 'cron with 3 fields', input: svc({ cron: { value: '* * *' } }), path: `${F}.cron.value`, value: '"* * *"', fix: "'*/5 * * * *'", problem: '3 fields' },
-  { name: 'cron minute out of range', input: svc({ cron: { value: '61 * * * *' } }), path: `${F}.cron.value`, value: '"61 * * * *"', fix: "'*/5 * * * *'", problem: 'not a valid cron expression' },
-  { name: 'cron with AWS rate syntax', input: svc({ cron: { value: 'rate(5 minutes)' } }), path: `${F}.cron.value`, value: '"rate(5 minutes)"', fix: "use '*/5 * * * *'", problem: 'AWS' },
+  {
+    name: 'cron with 7 fields',
+    input: svc({ cron: { value: '0 0 12 * * ? 2030' } }),
+    path: `${F}.cron.value`,
+    value: '"0 0 12 * * ? 2030"',
+    fix: "'0 0 12 * * *'",
+    problem: '7 fields',
+  },
+  {
+    name: 'cron with 3 fields',
+    input: svc({ cron: { value: '* * *' } }),
+    path: `${F}.cron.value`,
+    value: '"* * *"',
+    fix: "'*/5 * * * *'",
+    problem: '3 fields',
+  },
+  {
+    name: 'cron minute out of range',
+    input: svc({ cron: { value: '61 * * * *' } }),
+    path: `${F}.cron.value`,
+    value: '"61 * * * *"',
+    fix: "'*/5 * * * *'",
+    problem: 'not a valid cron expression',
+  },
+  {
+    name: 'cron with AWS rate syntax',
+    input: svc({ cron: { value: 'rate(5 minutes)' } }),
+    path: `${F}.cron.value`,
+    value: '"rate(5 minutes)"',
+    fix: "use '*/5 * * * *'",
+    problem: 'AWS',
+  },
   { name: 'cron macro', input: svc({ cron: { value: '@daily' } }), path: `${F}.cron.value`, value: '"@daily"', fix: "use '0 0 * * *'" },
-  { name: 'cron as a bare string', input: svc({ cron: '*/5 * * * *' }), path: `${F}.cron`, value: '"*/5 * * * *"', fix: "cron: {active: true, value: '*/5 * * * *'}" },
-  { name: 'cron.active quoted', input: svc({ cron: { active: 'yes', value: '* * * * *' } }), path: `${F}.cron.active`, value: '"yes"', fix: 'active: true (without quotes)' },
-  { name: 'cron value missing', input: svc({ cron: { active: true } }), path: `${F}.cron.value`, value: '(not set)', fix: "'*/5 * * * *'", problem: 'required' },
-  { name: 'cron key typo', input: svc({ cron: { enabled: true, value: '* * * * *' } }), path: `${F}.cron.enabled`, value: 'true', fix: 'did you mean active' },
+  {
+    name: 'cron as a bare string',
+    input: svc({ cron: '*/5 * * * *' }),
+    path: `${F}.cron`,
+    value: '"*/5 * * * *"',
+    fix: "cron: {active: true, value: '*/5 * * * *'}",
+  },
+  {
+    name: 'cron.active quoted',
+    input: svc({ cron: { active: 'yes', value: '* * * * *' } }),
+    path: `${F}.cron.active`,
+    value: '"yes"',
+    fix: 'active: true (without quotes)',
+  },
+  {
+    name: 'cron value missing',
+    input: svc({ cron: { active: true } }),
+    path: `${F}.cron.value`,
+    value: '(not set)',
+    fix: "'*/5 * * * *'",
+    problem: 'required',
+  },
+  {
+    name: 'cron key typo',
+    input: svc({ cron: { enabled: true, value: '* * * * *' } }),
+    path: `${F}.cron.enabled`,
+    value: 'true',
+    fix: 'did you mean active',
+  },
   // endpoint
-  { name: 'endpoint path without /', input: svc({ endpoint: { path: 'hello', method: 'get' } }), path: `${F}.endpoint.path`, value: '"hello"', fix: 'use /hello', problem: 'start with /' },
-  { name: 'endpoint path with a query', input: svc({ endpoint: { path: '/hello?x=1', method: 'get' } }), path: `${F}.endpoint.path`, value: '"/hello?x=1"', fix: 'use /hello', problem: 'query string' },
-  { name: 'endpoint path with a space', input: svc({ endpoint: { path: '/hello world', method: 'get' } }), path: `${F}.endpoint.path`, value: '"/hello world"', fix: 'use /hello-world', problem: 'spaces' },
-  { name: 'endpoint method unknown', input: svc({ endpoint: { path: '/hello', method: 'FETCH' } }), path: `${F}.endpoint.method`, value: '"FETCH"', fix: 'GET, PUT, POST, DELETE, OPTIONS, PATCH, ALL' },
-  { name: 'endpoint method ANY', input: svc({ endpoint: { path: '/hello', method: 'any' } }), path: `${F}.endpoint.method`, value: '"any"', fix: 'use ALL' },
-  { name: 'endpoint method missing', input: svc({ endpoint: { path: '/hello' } }), path: `${F}.endpoint.method`, value: '(not set)', fix: 'method: get', problem: 'required' },
+  {
+    name: 'endpoint path without /',
+    input: svc({ endpoint: { path: 'hello', method: 'get' } }),
+    path: `${F}.endpoint.path`,
+    value: '"hello"',
+    fix: 'use /hello',
+    problem: 'start with /',
+  },
+  {
+    name: 'endpoint path with a query',
+    input: svc({ endpoint: { path: '/hello?x=1', method: 'get' } }),
+    path: `${F}.endpoint.path`,
+    value: '"/hello?x=1"',
+    fix: 'use /hello',
+    problem: 'query string',
+  },
+  {
+    name: 'endpoint path with a space',
+    input: svc({ endpoint: { path: '/hello world', method: 'get' } }),
+    path: `${F}.endpoint.path`,
+    value: '"/hello world"',
+    fix: 'use /hello-world',
+    problem: 'spaces',
+  },
+  {
+    name: 'endpoint method unknown',
+    input: svc({ endpoint: { path: '/hello', method: 'FETCH' } }),
+    path: `${F}.endpoint.method`,
+    value: '"FETCH"',
+    fix: 'GET, PUT, POST, DELETE, OPTIONS, PATCH, ALL',
+  },
+  {
+    name: 'endpoint method ANY',
+    input: svc({ endpoint: { path: '/hello', method: 'any' } }),
+    path: `${F}.endpoint.method`,
+    value: '"any"',
+    fix: 'use ALL',
+  },
+  {
+    name: 'endpoint method missing',
+    input: svc({ endpoint: { path: '/hello' } }),
+    path: `${F}.endpoint.method`,
+    value: '(not set)',
+    fix: 'method: get',
+    problem: 'required',
+  },
   // cors
-  { name: 'cors.enabled quoted', input: svc({ cors: { enabled: 'true' } }), path: `${F}.cors.enabled`, value: '"true"', fix: 'enabled: true (without quotes)' },
-  { name: 'cors.origin as a list', input: svc({ cors: { enabled: true, origin: ['https://a.example', 'https://b.example'] } }), path: `${F}.cors.origin`, value: '["https://a.example","https://b.example"]', fix: "origin: 'https://a.example,https://b.example'" },
-  { name: 'cors key from AWS', input: svc({ cors: { enabled: true, allowOrigin: '*' } }), path: `${F}.cors.allowOrigin`, value: '"*"', fix: 'did you mean origin' },
+  {
+    name: 'cors.enabled quoted',
+    input: svc({ cors: { enabled: 'true' } }),
+    path: `${F}.cors.enabled`,
+    value: '"true"',
+    fix: 'enabled: true (without quotes)',
+  },
+  {
+    name: 'cors.origin as a list',
+    input: svc({ cors: { enabled: true, origin: ['https://a.example', 'https://b.example'] } }),
+    path: `${F}.cors.origin`,
+    value: '["https://a.example","https://b.example"]',
+    fix: "origin: 'https://a.example,https://b.example'",
+  },
+  {
+    name: 'cors key from AWS',
+    input: svc({ cors: { enabled: true, allowOrigin: '*' } }),
+    path: `${F}.cors.allowOrigin`,
+    value: '"*"',
+    fix: 'did you mean origin',
+  },
   { name: 'cors: true', input: svc({ cors: true }), path: `${F}.cors`, value: 'true', fix: 'cors: {enabled: true}' },
   // activeVersions
-  { name: 'activeVersions summing to 90', input: svc({ activeVersions: [{ version: '$LATEST', percentage: 80 }, { version: 2, percentage: 10 }] }), path: `${F}.activeVersions`, value: '[{"version":"$LATEST","percentage":80},{"version":2,"percentage":10}]', fix: 'add 10', problem: 'add up to 90' },
-  { name: 'activeVersions summing to 110', input: svc({ activeVersions: [{ version: '$LATEST', percentage: 80 }, { version: 2, percentage: 30 }] }), path: `${F}.activeVersions`, value: '[{"version":"$LATEST","percentage":80},{"version":2,"percentage":30}]', fix: 'take 10 off', problem: 'add up to 110' },
-  { name: 'percentage with three decimals', input: svc({ activeVersions: [{ version: '$LATEST', percentage: 33.333 }, { version: 1, percentage: 66.667 }] }), path: `${F}.activeVersions[0].percentage`, value: '33.333', fix: 'use 33.33', problem: 'two decimals' },
-  { name: 'percentage zero', input: svc({ activeVersions: [{ version: '$LATEST', percentage: 100 }, { version: 1, percentage: 0 }] }), path: `${F}.activeVersions[1].percentage`, value: '0', fix: 'positive', problem: 'greater than 0' },
-  { name: 'negative version', input: svc({ activeVersions: [{ version: -1, percentage: 100 }] }), path: `${F}.activeVersions[0].version`, value: '-1', fix: '0 or above' },
-  { name: 'fractional version', input: svc({ activeVersions: [{ version: 1.5, percentage: 100 }] }), path: `${F}.activeVersions[0].version`, value: '1.5', fix: 'whole version number, e.g. 1' },
-  { name: 'version latest in lower case', input: svc({ activeVersions: [{ version: 'latest', percentage: 100 }] }), path: `${F}.activeVersions[0].version`, value: '"latest"', fix: 'use $LATEST' },
-  { name: 'duplicate version (number and string)', input: svc({ activeVersions: [{ version: 2, percentage: 50 }, { version: '2', percentage: 50 }] }), path: `${F}.activeVersions[1].version`, value: '"2"', fix: 'merge the two entries', problem: 'listed twice' },
-  { name: 'activeVersions empty', input: svc({ activeVersions: [] }), path: `${F}.activeVersions`, value: '[]', fix: '{version: $LATEST, percentage: 100}', problem: 'at least one' },
-  { name: 'activeVersions as a single map', input: svc({ activeVersions: { version: '$LATEST', percentage: 100 } }), path: `${F}.activeVersions`, value: '{"version":"$LATEST","percentage":100}', fix: 'write it as a list' },
+  {
+    name: 'activeVersions summing to 90',
+    input: svc({
+      activeVersions: [
+        { version: '$LATEST', percentage: 80 },
+        { version: 2, percentage: 10 },
+      ],
+    }),
+    path: `${F}.activeVersions`,
+    value: '[{"version":"$LATEST","percentage":80},{"version":2,"percentage":10}]',
+    fix: 'add 10',
+    problem: 'add up to 90',
+  },
+  {
+    name: 'activeVersions summing to 110',
+    input: svc({
+      activeVersions: [
+        { version: '$LATEST', percentage: 80 },
+        { version: 2, percentage: 30 },
+      ],
+    }),
+    path: `${F}.activeVersions`,
+    value: '[{"version":"$LATEST","percentage":80},{"version":2,"percentage":30}]',
+    fix: 'take 10 off',
+    problem: 'add up to 110',
+  },
+  {
+    name: 'percentage with three decimals',
+    input: svc({
+      activeVersions: [
+        { version: '$LATEST', percentage: 33.333 },
+        { version: 1, percentage: 66.667 },
+      ],
+    }),
+    path: `${F}.activeVersions[0].percentage`,
+    value: '33.333',
+    fix: 'use 33.33',
+    problem: 'two decimals',
+  },
+  {
+    name: 'percentage zero',
+    input: svc({
+      activeVersions: [
+        { version: '$LATEST', percentage: 100 },
+        { version: 1, percentage: 0 },
+      ],
+    }),
+    path: `${F}.activeVersions[1].percentage`,
+    value: '0',
+    fix: 'positive',
+    problem: 'greater than 0',
+  },
+  {
+    name: 'negative version',
+    input: svc({ activeVersions: [{ version: -1, percentage: 100 }] }),
+    path: `${F}.activeVersions[0].version`,
+    value: '-1',
+    fix: '0 or above',
+  },
+  {
+    name: 'fractional version',
+    input: svc({ activeVersions: [{ version: 1.5, percentage: 100 }] }),
+    path: `${F}.activeVersions[0].version`,
+    value: '1.5',
+    fix: 'whole version number, e.g. 1',
+  },
+  {
+    name: 'version latest in lower case',
+    input: svc({ activeVersions: [{ version: 'latest', percentage: 100 }] }),
+    path: `${F}.activeVersions[0].version`,
+    value: '"latest"',
+    fix: 'use $LATEST',
+  },
+  {
+    name: 'duplicate version (number and string)',
+    input: svc({
+      activeVersions: [
+        { version: 2, percentage: 50 },
+        { version: '2', percentage: 50 },
+      ],
+    }),
+    path: `${F}.activeVersions[1].version`,
+    value: '"2"',
+    fix: 'merge the two entries',
+    problem: 'listed twice',
+  },
+  {
+    name: 'activeVersions empty',
+    input: svc({ activeVersions: [] }),
+    path: `${F}.activeVersions`,
+    value: '[]',
+    fix: '{version: $LATEST, percentage: 100}',
+    problem: 'at least one',
+  },
+  {
+    name: 'activeVersions as a single map',
+    input: svc({ activeVersions: { version: '$LATEST', percentage: 100 } }),
+    path: `${F}.activeVersions`,
+    value: '{"version":"$LATEST","percentage":100}',
+    fix: 'write it as a list',
+  },
   // iamRoleConfig, parameters
-  { name: 'iamRoleConfig.roleId empty', input: svc({ iamRoleConfig: { roleId: '' } }), path: `${F}.iamRoleConfig.roleId`, value: '""', fix: 'roleId: sfr-', problem: 'required' },
-  { name: 'iamRoleConfig with id instead of roleId', input: svc({ iamRoleConfig: { id: 'sfr-1a2b3c4d' } }), path: `${F}.iamRoleConfig.id`, value: '"sfr-1a2b3c4d"', fix: 'did you mean roleId' },
-  { name: 'iamRoleConfig as the old commented list', input: svc({ iamRoleConfig: [{ id: 'sfr-1a2b3c4d' }] }), path: `${F}.iamRoleConfig`, value: '[{"id":"sfr-1a2b3c4d"}]', fix: 'iamRoleConfig: {roleId: sfr-1a2b3c4d}' },
-  { name: 'parameters as a string', input: svc({ parameters: 'name=world' }), path: `${F}.parameters`, value: '"name=world"', fix: 'parameters: {name: world}' },
-  { name: 'parameters as a JSON string', input: svc({ parameters: '{"name":"world"}' }), path: `${F}.parameters`, value: '"{\\"name\\":\\"world\\"}"', fix: 'YAML map instead of a JSON string' },
+  {
+    name: 'iamRoleConfig.roleId empty',
+    input: svc({ iamRoleConfig: { roleId: '' } }),
+    path: `${F}.iamRoleConfig.roleId`,
+    value: '""',
+    fix: 'roleId: sfr-',
+    problem: 'required',
+  },
+  {
+    name: 'iamRoleConfig with id instead of roleId',
+    input: svc({ iamRoleConfig: { id: 'sfr-1a2b3c4d' } }),
+    path: `${F}.iamRoleConfig.id`,
+    value: '"sfr-1a2b3c4d"',
+    fix: 'did you mean roleId',
+  },
+  {
+    name: 'iamRoleConfig as the old commented list',
+    input: svc({ iamRoleConfig: [{ id: 'sfr-1a2b3c4d' }] }),
+    path: `${F}.iamRoleConfig`,
+    value: '[{"id":"sfr-1a2b3c4d"}]',
+    fix: 'iamRoleConfig: {roleId: sfr-1a2b3c4d}',
+  },
+  {
+    name: 'parameters as a string',
+    input: svc({ parameters: 'name=world' }),
+    path: `${F}.parameters`,
+    value: '"name=world"',
+    fix: 'parameters: {name: world}',
+  },
+  {
+    name: 'parameters as a JSON string',
+    input: svc({ parameters: '{"name":"world"}' }),
+    path: `${F}.parameters`,
+    value: '"{\\"name\\":\\"world\\"}"',
+    fix: 'YAML map instead of a JSON string',
+  },
   // environment variables
-  { name: 'env name with a dash', input: svc({ environmentVariables: { 'MY-VAR': 'x' } }), path: `${F}.environmentVariables.MY-VAR`, value: '"x"', fix: 'MY_VAR', problem: '"MY-VAR" is not a valid environment variable name' },
-  { name: 'env name starting with a digit', input: svc({ environmentVariables: { '1ST': 'x' } }), path: `${F}.environmentVariables.1ST`, value: '"x"', fix: '_1ST' },
-  { name: 'env name with a space', input: svc({ environmentVariables: { 'MY VAR': 'x' } }), path: `${F}.environmentVariables["MY VAR"]`, value: '"x"', fix: 'MY_VAR' },
-  { name: 'reserved env name', input: svc({ environmentVariables: { SPOTINST_FUNCTION_ID: 'fx-1' } }), path: `${F}.environmentVariables.SPOTINST_FUNCTION_ID`, value: '"fx-1"', fix: 'remove it', problem: 'reserved' },
-  { name: 'reserved env name at provider level', input: svc({}, { environmentVariables: { SPOTINST_ENVIRONMENT_ID: 'env-1' } }), path: 'provider.environmentVariables.SPOTINST_ENVIRONMENT_ID', value: '"env-1"', fix: 'remove it', problem: 'reserved' },
-  { name: 'env value is a map', input: svc({ environmentVariables: { CONFIG: { a: 1 } } }), path: `${F}.environmentVariables.CONFIG`, value: '{"a":1}', fix: 'quote it as a string or JSON.stringify it', problem: 'is a map' },
-  { name: 'env value is a list at provider level', input: svc({}, { environmentVariables: { LIST: [1, 2] } }), path: 'provider.environmentVariables.LIST', value: '[1,2]', fix: 'JSON.stringify', problem: 'is a list' },
-  { name: 'the {…} ellipsis left as provider variables', input: svc({}, { environmentVariables: { '…': null } }), path: 'provider.environmentVariables["…"]', value: 'null (empty)', fix: 'environmentVariables: {LOG_LEVEL: info}', problem: 'placeholder' },
-  { name: 'environmentVariables as a list', input: svc({ environmentVariables: ['A=1'] }), path: `${F}.environmentVariables`, value: '["A=1"]', fix: 'write a map instead of a list' },
+  {
+    name: 'env name with a dash',
+    input: svc({ environmentVariables: { 'MY-VAR': 'x' } }),
+    path: `${F}.environmentVariables.MY-VAR`,
+    value: '"x"',
+    fix: 'MY_VAR',
+    problem: '"MY-VAR" is not a valid environment variable name',
+  },
+  {
+    name: 'env name starting with a digit',
+    input: svc({ environmentVariables: { '1ST': 'x' } }),
+    path: `${F}.environmentVariables.1ST`,
+    value: '"x"',
+    fix: '_1ST',
+  },
+  {
+    name: 'env name with a space',
+    input: svc({ environmentVariables: { 'MY VAR': 'x' } }),
+    path: `${F}.environmentVariables["MY VAR"]`,
+    value: '"x"',
+    fix: 'MY_VAR',
+  },
+  {
+    name: 'reserved env name',
+    input: svc({ environmentVariables: { SPOTINST_FUNCTION_ID: 'fx-1' } }),
+    path: `${F}.environmentVariables.SPOTINST_FUNCTION_ID`,
+    value: '"fx-1"',
+    fix: 'remove it',
+    problem: 'reserved',
+  },
+  {
+    name: 'reserved env name at provider level',
+    input: svc({}, { environmentVariables: { SPOTINST_ENVIRONMENT_ID: 'env-1' } }),
+    path: 'provider.environmentVariables.SPOTINST_ENVIRONMENT_ID',
+    value: '"env-1"',
+    fix: 'remove it',
+    problem: 'reserved',
+  },
+  {
+    name: 'env value is a map',
+    input: svc({ environmentVariables: { CONFIG: { a: 1 } } }),
+    path: `${F}.environmentVariables.CONFIG`,
+    value: '{"a":1}',
+    fix: 'quote it as a string or JSON.stringify it',
+    problem: 'is a map',
+  },
+  {
+    name: 'env value is a list at provider level',
+    input: svc({}, { environmentVariables: { LIST: [1, 2] } }),
+    path: 'provider.environmentVariables.LIST',
+    value: '[1,2]',
+    fix: 'JSON.stringify',
+    problem: 'is a list',
+  },
+  {
+    name: 'the {…} ellipsis left as provider variables',
+    input: svc({}, { environmentVariables: { '…': null } }),
+    path: 'provider.environmentVariables["…"]',
+    value: 'null (empty)',
+    fix: 'environmentVariables: {LOG_LEVEL: info}',
+    problem: 'placeholder',
+  },
+  {
+    name: 'environmentVariables as a list',
+    input: svc({ environmentVariables: ['A=1'] }),
+    path: `${F}.environmentVariables`,
+    value: '["A=1"]',
+    fix: 'write a map instead of a list',
+  },
   // provider.spotinst
-  { name: 'the {Your Environment} placeholder', input: env({ 'Your Environment': null }), path: `${SPOT}.environment`, value: '{"Your Environment":null}', fix: 'environment: env-1a2b3c4d', problem: '{Your Environment} is the template placeholder' },
-  { name: 'the {Your Environment ID} placeholder', input: env({ 'Your Environment ID': null }), path: `${SPOT}.environment`, value: '{"Your Environment ID":null}', fix: 'remove the environment line', problem: 'placeholder' },
-  { name: 'the <env-XXXX> placeholder as a string', input: env('<env-XXXX>'), path: `${SPOT}.environment`, value: '"<env-XXXX>"', fix: 'environment: env-1a2b3c4d', problem: 'placeholder left from the template' },
-  { name: 'an environment id in braces', input: env({ 'env-1a2b3c4d': null }), path: `${SPOT}.environment`, value: '{"env-1a2b3c4d":null}', fix: 'remove the braces: environment: env-1a2b3c4d' },
-  { name: 'an environment name as a string', input: env('production'), path: `${SPOT}.environment`, value: '"production"', fix: 'environment: {name: production}', problem: 'env-' },
+  {
+    name: 'the {Your Environment} placeholder',
+    input: env({ 'Your Environment': null }),
+    path: `${SPOT}.environment`,
+    value: '{"Your Environment":null}',
+    fix: 'environment: env-1a2b3c4d',
+    problem: '{Your Environment} is the template placeholder',
+  },
+  {
+    name: 'the {Your Environment ID} placeholder',
+    input: env({ 'Your Environment ID': null }),
+    path: `${SPOT}.environment`,
+    value: '{"Your Environment ID":null}',
+    fix: 'remove the environment line',
+    problem: 'placeholder',
+  },
+  {
+    name: 'the <env-XXXX> placeholder as a string',
+    input: env('<env-XXXX>'),
+    path: `${SPOT}.environment`,
+    value: '"<env-XXXX>"',
+    fix: 'environment: env-1a2b3c4d',
+    problem: 'placeholder left from the template',
+  },
+  {
+    name: 'an environment id in braces',
+    input: env({ 'env-1a2b3c4d': null }),
+    path: `${SPOT}.environment`,
+    value: '{"env-1a2b3c4d":null}',
+    fix: 'remove the braces: environment: env-1a2b3c4d',
+  },
+  {
+    name: 'an environment name as a string',
+    input: env('production'),
+    path: `${SPOT}.environment`,
+    value: '"production"',
+    fix: 'environment: {name: production}',
+    problem: 'env-',
+  },
   { name: 'environment as a number', input: env(42), path: `${SPOT}.environment`, value: '42', fix: 'environment: env-1a2b3c4d' },
-  { name: 'environment unknown key', input: env({ nmae: 'prod' }), path: `${SPOT}.environment.nmae`, value: '"prod"', fix: 'did you mean name' },
-  { name: 'environment unknown provider', input: env({ providers: ['aws', 'digitalocean'] }), path: `${SPOT}.environment.providers[1]`, value: '"digitalocean"', fix: 'aws, azure, gcp, ibm, oracle, equinix' },
-  { name: 'environment provider in upper case', input: env({ providers: ['AWS'] }), path: `${SPOT}.environment.providers[0]`, value: '"AWS"', fix: 'use aws' },
-  { name: 'environment strategy typo', input: env({ strategy: 'least-expensiv' }), path: `${SPOT}.environment.strategy`, value: '"least-expensiv"', fix: 'use strategy: least-expensive' },
-  { name: 'environment strategy unknown', input: env({ strategy: 'cheapest' }), path: `${SPOT}.environment.strategy`, value: '"cheapest"', fix: 'least-expensive, highest-performance, location' },
-  { name: 'environment locations as a string', input: env({ locations: 'us-east' }), path: `${SPOT}.environment.locations`, value: '"us-east"', fix: 'locations: [us-east]' },
-  { name: 'environment empty location', input: env({ locations: ['us-east', ''] }), path: `${SPOT}.environment.locations[1]`, value: '""', fix: 'us-east' },
-  { name: 'provider.spotinst key typo', input: spotinst({ enviroment: 'env-1a2b3c4d' }), path: `${SPOT}.enviroment`, value: '"env-1a2b3c4d"', fix: 'did you mean environment' },
-  { name: 'provider.spotinst unknown key', input: spotinst({ region: 'us-east-1' }), path: `${SPOT}.region`, value: '"us-east-1"', fix: 'environment, application, profile, apiUrl, alias, prune' },
-  { name: 'provider.spotinst is a string', input: spotinst('env-1a2b3c4d'), path: SPOT, value: '"env-1a2b3c4d"', fix: 'spotinst: {environment: env-1a2b3c4d}' },
-  { name: 'apiUrl without scheme', input: spotinst({ apiUrl: 'localhost:7711' }), path: `${SPOT}.apiUrl`, value: '"localhost:7711"', fix: 'apiUrl: http://localhost:7711' },
-  { name: 'apiUrl with another scheme', input: spotinst({ apiUrl: 'ftp://api.example.com' }), path: `${SPOT}.apiUrl`, value: '"ftp://api.example.com"', fix: 'http://127.0.0.1:7711' },
-  { name: 'alias with scheme and path', input: spotinst({ alias: 'https://api.example.com/v1' }), path: `${SPOT}.alias`, value: '"https://api.example.com/v1"', fix: 'alias: api.example.com' },
+  {
+    name: 'environment unknown key',
+    input: env({ nmae: 'prod' }),
+    path: `${SPOT}.environment.nmae`,
+    value: '"prod"',
+    fix: 'did you mean name',
+  },
+  {
+    name: 'environment unknown provider',
+    input: env({ providers: ['aws', 'digitalocean'] }),
+    path: `${SPOT}.environment.providers[1]`,
+    value: '"digitalocean"',
+    fix: 'aws, azure, gcp, ibm, oracle, equinix',
+  },
+  {
+    name: 'environment provider in upper case',
+    input: env({ providers: ['AWS'] }),
+    path: `${SPOT}.environment.providers[0]`,
+    value: '"AWS"',
+    fix: 'use aws',
+  },
+  {
+    name: 'environment strategy typo',
+    input: env({ strategy: 'least-expensiv' }),
+    path: `${SPOT}.environment.strategy`,
+    value: '"least-expensiv"',
+    fix: 'use strategy: least-expensive',
+  },
+  {
+    name: 'environment strategy unknown',
+    input: env({ strategy: 'cheapest' }),
+    path: `${SPOT}.environment.strategy`,
+    value: '"cheapest"',
+    fix: 'least-expensive, highest-performance, location',
+  },
+  {
+    name: 'environment locations as a string',
+    input: env({ locations: 'us-east' }),
+    path: `${SPOT}.environment.locations`,
+    value: '"us-east"',
+    fix: 'locations: [us-east]',
+  },
+  {
+    name: 'environment empty location',
+    input: env({ locations: ['us-east', ''] }),
+    path: `${SPOT}.environment.locations[1]`,
+    value: '""',
+    fix: 'us-east',
+  },
+  {
+    name: 'provider.spotinst key typo',
+    input: spotinst({ enviroment: 'env-1a2b3c4d' }),
+    path: `${SPOT}.enviroment`,
+    value: '"env-1a2b3c4d"',
+    fix: 'did you mean environment',
+  },
+  {
+    name: 'provider.spotinst unknown key',
+    input: spotinst({ region: 'us-east-1' }),
+    path: `${SPOT}.region`,
+    value: '"us-east-1"',
+    fix: 'environment, application, profile, apiUrl, alias, prune',
+  },
+  {
+    name: 'provider.spotinst is a string',
+    input: spotinst('env-1a2b3c4d'),
+    path: SPOT,
+    value: '"env-1a2b3c4d"',
+    fix: 'spotinst: {environment: env-1a2b3c4d}',
+  },
+  {
+    name: 'apiUrl without scheme',
+    input: spotinst({ apiUrl: 'localhost:7711' }),
+    path: `${SPOT}.apiUrl`,
+    value: '"localhost:7711"',
+    fix: 'apiUrl: http://localhost:7711',
+  },
+  {
+    name: 'apiUrl with another scheme',
+    input: spotinst({ apiUrl: 'ftp://api.example.com' }),
+    path: `${SPOT}.apiUrl`,
+    value: '"ftp://api.example.com"',
+    fix: 'http://127.0.0.1:7711',
+  },
+  {
+    name: 'alias with scheme and path',
+    input: spotinst({ alias: 'https://api.example.com/v1' }),
+    path: `${SPOT}.alias`,
+    value: '"https://api.example.com/v1"',
+    fix: 'alias: api.example.com',
+  },
   { name: 'prune quoted', input: spotinst({ prune: 'yes' }), path: `${SPOT}.prune`, value: '"yes"', fix: 'prune: true (without quotes)' },
-  { name: 'application as a number', input: spotinst({ application: 42 }), path: `${SPOT}.application`, value: '42', fix: 'application: my-app' },
+  {
+    name: 'application as a number',
+    input: spotinst({ application: 42 }),
+    path: `${SPOT}.application`,
+    value: '42',
+    fix: 'application: my-app',
+  },
   // function definitions
   {
     name: 'function defined as null',
@@ -254,7 +785,12 @@ describe('validateService: bad inputs', () => {
     expect(text).toContain(`serverless.yml: ${c.path} = ${c.value}`);
     expect(text).toContain(c.fix);
     // the message names the key itself, not only a path
-    const key = c.path.replace(/\[\d+\]$/, '').split(/[.[]/).pop()?.replace(/["\]]/g, '') ?? '';
+    const key =
+      c.path
+        .replace(/\[\d+\]$/, '')
+        .split(/[.[]/)
+        .pop()
+        ?.replace(/["\]]/g, '') ?? '';
     expect(text).toContain(key);
   });
 });
@@ -493,7 +1029,9 @@ describe('validateService: coercions and defaults', () => {
   });
 
   it('sends a YAML date as the date written, with a warning', () => {
-    const raw = fromYaml('service: s\nprovider: {name: spotinst}\nfunctions:\n  hello: {runtime: nodejs8.3, handler: handler.main, environmentVariables: {RELEASED: 2024-05-01}}\n');
+    const raw = fromYaml(
+      'service: s\nprovider: {name: spotinst}\nfunctions:\n  hello: {runtime: nodejs8.3, handler: handler.main, environmentVariables: {RELEASED: 2024-05-01}}\n',
+    );
     const result = validateService(raw);
     expect(result.errors).toEqual([]);
     expect(result.model?.functions[0].environmentVariables).toEqual({ RELEASED: '2024-05-01' });
@@ -573,7 +1111,14 @@ describe('validateService: coercions and defaults', () => {
 
   it('keeps provider.spotinst settings and trims a trailing slash of apiUrl', () => {
     const result = validateService(
-      spotinst({ environment: 'env-abc123', application: 'shop', profile: 'work', apiUrl: 'https://api.spotinst.io/', alias: 'api.shop.example', prune: true }),
+      spotinst({
+        environment: 'env-abc123',
+        application: 'shop',
+        profile: 'work',
+        apiUrl: 'https://api.spotinst.io/',
+        alias: 'api.shop.example',
+        prune: true,
+      }),
     );
     expect(result.errors).toEqual([]);
     expect(result.model).toMatchObject({
@@ -689,7 +1234,9 @@ describe('collecting every problem', () => {
   it('assertValidService names serverless.yml when no config file is given', () => {
     const raw = svc({ memory: 64 });
     delete raw.configFile;
-    expect(() => assertValidService(raw)).toThrow(/Invalid Spotinst configuration in serverless\.yml \(1 error\):\n {2}- serverless\.yml: functions\.hello\.memory = 64/);
+    expect(() => assertValidService(raw)).toThrow(
+      /Invalid Spotinst configuration in serverless\.yml \(1 error\):\n {2}- serverless\.yml: functions\.hello\.memory = 64/,
+    );
   });
 });
 
@@ -702,8 +1249,38 @@ describe('validateService never throws for bad input', () => {
     ['function is a number', { service: 's', stage: 'dev', provider: {}, functions: { a: 5 } }],
     ['function is a list', { service: 's', stage: 'dev', provider: {}, functions: { a: [1] } }],
     ['spotinst is a list', { service: 's', stage: 'dev', provider: { spotinst: [] }, functions: {} }],
-    ['every key has the wrong type', svc({ runtime: 8, handler: 9, memory: {}, timeout: [], access: 1, environmentVariables: 'x', cron: 1, endpoint: 2, cors: 3, activeVersions: 4, iamRoleConfig: 5, parameters: 6 })],
-    ['nested nonsense', svc({ cron: { value: 5 }, endpoint: { path: 1, method: 2 }, cors: [1, { enabled: true }], activeVersions: [null, { version: {}, percentage: 'x' }] }, { environmentVariables: 7, spotinst: { environment: { providers: 'x', locations: [1], strategy: 2 }, apiUrl: 5, alias: 6, profile: [] } })],
+    [
+      'every key has the wrong type',
+      svc({
+        runtime: 8,
+        handler: 9,
+        memory: {},
+        timeout: [],
+        access: 1,
+        environmentVariables: 'x',
+        cron: 1,
+        endpoint: 2,
+        cors: 3,
+        activeVersions: 4,
+        iamRoleConfig: 5,
+        parameters: 6,
+      }),
+    ],
+    [
+      'nested nonsense',
+      svc(
+        {
+          cron: { value: 5 },
+          endpoint: { path: 1, method: 2 },
+          cors: [1, { enabled: true }],
+          activeVersions: [null, { version: {}, percentage: 'x' }],
+        },
+        {
+          environmentVariables: 7,
+          spotinst: { environment: { providers: 'x', locations: [1], strategy: 2 }, apiUrl: 5, alias: 6, profile: [] },
+        },
+      ),
+    ],
   ];
 
   it.each(weird)('%s', (_name, raw) => {
@@ -717,7 +1294,20 @@ describe('validateService never throws for bad input', () => {
   it('reports every wrong type of a function', () => {
     const [, raw] = weird[7];
     const paths = validateService(raw).errors.map((e) => e.path);
-    for (const key of ['runtime', 'handler', 'memory', 'timeout', 'access', 'environmentVariables', 'cron', 'endpoint', 'cors', 'activeVersions', 'iamRoleConfig', 'parameters']) {
+    for (const key of [
+      'runtime',
+      'handler',
+      'memory',
+      'timeout',
+      'access',
+      'environmentVariables',
+      'cron',
+      'endpoint',
+      'cors',
+      'activeVersions',
+      'iamRoleConfig',
+      'parameters',
+    ]) {
       expect(paths).toContain(`${F}.${key}`);
     }
   });
