@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // says once which components (interpreters, PostgreSQL, Chromium) are missing and what that skips
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
