@@ -17,7 +17,7 @@ export async function pollUntil<T>(condition: () => T | Promise<T>, options: Pol
   for (;;) {
     try {
       const value = await condition();
-      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
+      if (value !== undefined && value !== null && value !== false) return value;
       lastError = undefined;
     } catch (error) {
       lastError = error;

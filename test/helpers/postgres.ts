@@ -99,9 +99,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
       await pollUntil(async () => !(await canConnect(port)), { timeoutMs: 30000, what: 'PostgreSQL to stop' });
     },
     start,
-    async stop() {
+    stop() {
       halt('fast');
       fs.rmSync(root, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }
