@@ -3,13 +3,7 @@ import * as path from 'path';
 import { load } from 'js-yaml';
 import { SpotinstError } from '../../../src/framework/errors';
 import type { ConfigProblem } from '../../../src/framework/service-model';
-import {
-  assertValidService,
-  checkCronExpression,
-  formatProblems,
-  validateService,
-  type RawServerless,
-} from '../../../src/provider/validate';
+import { assertValidService, formatProblems, validateService, type RawServerless } from '../../../src/provider/validate';
 
 const LEGACY = path.join(__dirname, '..', '..', 'fixtures', 'legacy');
 
@@ -774,7 +768,8 @@ describe('validateService: bad inputs', () => {
 
   it.each(badCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const result = validateService(c.input);
-    expect(result.model).toBeUndefined();
+    // deploy stops, naming the key path and the value
+    expect(() => assertValidService(c.input)).toThrow(`${c.path} = ${c.value}`);
     const problem = result.errors.find((p) => p.path === c.path);
     if (!problem) throw new Error(`no error at ${c.path}; got:\n${describeProblems(result.errors)}`);
 
@@ -972,7 +967,8 @@ describe('validateService: warnings', () => {
     const result = validateService(svc({ runtime: 'nodejs20', memory: 100 }));
     expect(result.warnings.map((w) => w.path)).toEqual([`${F}.runtime`]);
     expect(result.errors.map((e) => e.path)).toEqual([`${F}.memory`]);
-    expect(result.model).toBeUndefined();
+    // the model is built anyway, with the default in place of the refused value
+    expect(result.model.functions[0]).toMatchObject({ runtime: 'nodejs20', memory: 128 });
   });
 });
 
@@ -1147,16 +1143,6 @@ describe('validateService: coercions and defaults', () => {
     for (const handler of ['src/handler.main', 'lib/api/users.get_user', './handler.main', 'index.$handler']) {
       expect(validateService(svc({ handler })).errors).toEqual([]);
     }
-  });
-});
-
-describe('checkCronExpression', () => {
-  it.each(['* * * * *', '*/5 * * * *', '0 0 * * MON', '0 0 1 * *', '30 0 */5 * * *', '0 0 ? * MON'])('accepts %s', (expression) => {
-    expect(checkCronExpression(expression)).toEqual({ ok: true });
-  });
-
-  it.each(['', '* * * *', '* * * * * * *', '0 0 31 2 *', '* * * * 8', 'every minute'])('rejects %j', (expression) => {
-    expect(checkCronExpression(expression).ok).toBe(false);
   });
 });
 
