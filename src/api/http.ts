@@ -6,7 +6,7 @@ import type { ApiErrorItem, Envelope } from '../spec/wire';
 import { USER_AGENT } from '../util/version';
 import { redactor } from '../util/redact';
 
-export { DEFAULT_API_URL } from '../spec/wire';
+export { DEFAULT_API_URL } from '../spec/defaults';
 
 export interface RetryPolicy {
   /** retries after the first attempt */
@@ -214,7 +214,8 @@ export class HttpTransport {
   private redactErrors(errors: ApiErrorItem[] | undefined): ApiErrorItem[] | undefined {
     if (!Array.isArray(errors)) return undefined;
     const hide = redactor(this.options.token);
-    const redact = (text: unknown): string => hide(typeof text === 'string' ? text : String(text ?? ''));
+    const redact = (text: unknown): string =>
+      hide(typeof text === 'string' ? text : text === undefined || text === null ? '' : JSON.stringify(text));
     return errors.map((item) => ({
       code: redact(item?.code),
       message: redact(item?.message),

@@ -35,8 +35,3 @@ export function platformError(text: string): PlatformError | undefined {
   }
   return undefined;
 }
-
-/** 8 characters are enough to tell invocations apart in a terminal. */
-export function shortId(invocationId: string): string {
-  return invocationId.replace(/^[a-z]+-/, '').slice(0, 8);
-}

@@ -4,10 +4,6 @@
  */
 import type { ActiveVersion, Access, CloudProvider, CorsConfig, PatternMethod, Strategy } from '../spec/wire';
 
-export const DEFAULT_MEMORY_MB = 128;
-export const DEFAULT_TIMEOUT_S = 30;
-export const DEFAULT_ACCESS: Access = 'private';
-
 /** How the environment is chosen: an explicit id, or found/created by name. */
 export type EnvironmentTarget =
   | { kind: 'id'; id: string }
@@ -22,7 +18,7 @@ export type EnvironmentTarget =
 
 export interface CronTrigger {
   active: boolean;
-  /** as written: 5 fields, or 6 with seconds first */
+  /** 5 fields, or 6 with seconds first: as written, or as the spec's cron rule normalised it (`/1` → `*\/1`) */
   expression: string;
 }
 

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { handlerCandidates } from '../package/artifacts';
 import { configuredArtifact, defaultJarPath } from '../package/packaging';
 import { SpotinstError } from '../framework/errors';
+import { handlerCandidates } from '../spec/handlers';
 import type { RuntimeFamily } from '../spec/runtimes';
 import type { FunctionModel } from '../framework/service-model';
 import type { ServerlessLike } from '../framework/serverless';
@@ -113,7 +113,7 @@ async function unpackJar(file: string): Promise<string> {
 }
 
 function requireHandler(fn: FunctionModel, codeDir: string, where: string): void {
-  const candidates = handlerCandidates(fn);
+  const candidates = handlerCandidates(fn.runtime, fn.handler);
   if (candidates.some((candidate) => isFile(path.join(codeDir, candidate)))) return;
   throw new SpotinstError(
     `functions.${fn.key}.handler is "${fn.handler}", but ${where} has no ${candidates.join(' or ')}. Fix the handler${fn.runtime.startsWith('java') ? ', or rebuild' : ' path'}.`,

@@ -4,7 +4,7 @@
  * user asked for with `--env`. Nothing of the host's environment: a handler that works here
  * because of a variable in the developer's shell would break once deployed.
  */
-import { ENV_NAME_PATTERN } from '../spec/wire';
+import { ENV_NAME_PATTERN } from '../spec/environment-variables';
 import { SpotinstError } from '../framework/errors';
 import { platformVariables, type FunctionIdentity } from '../spec/contract';
 

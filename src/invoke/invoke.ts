@@ -13,7 +13,8 @@ import type { FunctionCommandContext } from '../provider/port';
 import { flagOption, serviceDirOf, warnIgnoredOptions } from '../framework/options';
 import { eventData, requestPayload, type RequestPayload } from '../framework/event-data';
 import { USER_AGENT } from '../util/version';
-import { formatBody, platformError, shortId } from '../framework/output';
+import { formatBody, platformError } from '../framework/output';
+import { shortId } from '../spec/ids';
 import { findDeployedFunction, selectFunction } from '../remote/function';
 import { redactor } from '../util/redact';
 

@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import type { InvocationLog, LogLine } from '../spec/wire';
-import { shortId } from '../framework/output';
+import { shortId } from '../spec/ids';
 
 export interface LogFormatter {
   header(entry: InvocationLog): string | undefined;

@@ -10,7 +10,7 @@ import isEqual from 'lodash/isEqual';
 import type JSZip from 'jszip';
 import { SpotinstError } from '../framework/errors';
 import { writeFileAtomic } from '../util/atomic-file';
-import { runtimeFamily } from '../spec/runtimes';
+import { handlerCandidates as candidatesOf } from '../spec/handlers';
 import type { FunctionModel } from '../framework/service-model';
 
 /** The platform refuses larger uploads (the base64 request body must stay under its cap). */
@@ -28,19 +28,9 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The files a handler may live in, inside the archive, for its runtime family. */
+/** The files a handler may live in, inside the archive (the spec's list: src/spec/handlers.ts). */
 export function handlerCandidates(model: Pick<FunctionModel, 'runtime' | 'handler'>): string[] {
-  const family = runtimeFamily(model.runtime);
-  if (family === 'java') return [`${model.handler.replace(/\./g, '/')}.class`];
-  const file = model.handler.slice(0, model.handler.lastIndexOf('.')).replace(/^\.\//, '');
-  switch (family) {
-    case 'python':
-      return [`${file}.py`];
-    case 'ruby':
-      return [`${file}.rb`];
-    default:
-      return [`${file}.js`, `${file}.cjs`, `${file}.mjs`];
-  }
+  return candidatesOf(model.runtime, model.handler);
 }
 
 interface FileIdentity {

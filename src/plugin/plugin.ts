@@ -1,4 +1,4 @@
-import { SpotinstProvider, PROVIDER_NAME } from '../provider/provider';
+import { SpotinstProvider, PROVIDER_NAME, type PartialCommand } from '../provider/provider';
 import { providerSchema } from '../provider/schema';
 import { isSpotinstError } from '../framework/errors';
 import { consoleWriters } from '../framework/writers';
@@ -144,18 +144,19 @@ export class SpotinstPlugin {
         await this.serverless.pluginManager.spawn('package:function');
       },
       'deploy:function:deploy': () => load.deploy().deployOneFunction(this.context()),
-      'info:info': () => load.info().showInfo(this.context()),
-      'remove:remove': () => load.remove().removeService(this.context()),
-      'invoke:invoke': () => load.invoke().invoke(this.context()),
-      'invoke:local:invoke': () => load.invokeLocal().invokeLocal(this.context()),
-      'logs:logs': () => load.logs().logs(this.context()),
+      // These use part of serverless.yml: an error elsewhere is a warning, not a stop.
+      'info:info': () => load.info().showInfo(this.context('info')),
+      'remove:remove': () => load.remove().removeService(this.context('remove')),
+      'invoke:invoke': () => load.invoke().invoke(this.context('invoke')),
+      'invoke:local:invoke': () => load.invokeLocal().invokeLocal(this.context('invoke local')),
+      'logs:logs': () => load.logs().logs(this.context('logs')),
     });
   }
 
-  private context(): ServiceCommandContext {
+  private context(partial?: PartialCommand): ServiceCommandContext {
     return {
       serverless: this.serverless,
-      provider: this.provider,
+      provider: partial ? this.provider.forCommand(partial) : this.provider,
       options: this.options,
       log: this.log,
       writeText: this.writeText,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { SpotinstError } from '../framework/errors';
 import { writeFileAtomic } from '../util/atomic-file';
+import { ID_PREFIXES } from '../spec/ids';
 
 export interface Credentials {
   token: string;
@@ -69,7 +70,8 @@ export interface ResolveOptions {
 const SAVE_HINT = 'Save them with `serverless spotinst credentials --token <token> --account <account>`';
 
 /** Spotinst account ids: `act-` and letters or digits. */
-export const ACCOUNT_PATTERN = /^act-[0-9A-Za-z]+$/;
+/** `act-1a2b3c4d` */
+export const ACCOUNT_PATTERN = new RegExp(`^${ID_PREFIXES.account}[0-9A-Za-z]+$`);
 
 /**
  * Says what is wrong with an account id without quoting it: a token pasted where the
@@ -122,7 +124,7 @@ export function resolveCredentials(options: ResolveOptions = {}): Credentials {
       'SPOTINST_CREDENTIALS_MISSING',
     );
   }
-  const missing = (['token', 'account'] as const).filter((key) => typeof entry[key] !== 'string' || (entry[key] as string).trim() === '');
+  const missing = (['token', 'account'] as const).filter((key) => typeof entry[key] !== 'string' || entry[key].trim() === '');
   if (missing.length > 0) {
     throw new SpotinstError(
       `Profile "${profile}" in ${file} has no ${missing.join(' and ')}. ${SAVE_HINT} --profile ${profile} --overwrite.`,

@@ -1,9 +1,12 @@
-import { DEFAULT_API_URL } from '../spec/wire';
+import { DEFAULT_API_URL } from '../spec/defaults';
 import { SpotinstError } from '../framework/errors';
+import { WHOLE_SERVICE, type ValidationScope } from './validate/scope';
 import type { RetryEvent, SpotinstClient } from '../api';
 import type { Credentials } from './credentials';
 import type { ServiceModel } from '../framework/service-model';
 import type { CliOptions, PluginLog, ServerlessLike } from '../framework/serverless';
+import type { ServiceProvider } from './port';
+import type { ValidationResult } from './validate';
 
 export const PROVIDER_NAME = 'spotinst';
 export const API_URL_INVALID_CODE = 'SPOTINST_API_URL_INVALID';
@@ -21,6 +24,21 @@ function writtenFunctionNames(configurationInput: Record<string, unknown> | unde
   return names;
 }
 
+/** The commands that use only part of the service; the others (deploy, package) use all of it. */
+export type PartialCommand = 'info' | 'remove' | 'invoke' | 'invoke local' | 'logs';
+
+/** Whether the command finds the deployed service (provider.spotinst); `invoke local` runs the code here. */
+const USES_PLACEMENT: Record<PartialCommand, boolean> = { info: true, remove: true, invoke: true, 'invoke local': false, logs: true };
+
+/**
+ * What a command uses of serverless.yml: where the service is deployed, and the function
+ * `-f` names (remove and info without -f read only the functions' names).
+ */
+export function commandScope(command: PartialCommand, options: CliOptions): ValidationScope {
+  const named = command !== 'remove' && typeof options.function === 'string' ? [options.function] : [];
+  return { placement: USES_PLACEMENT[command], functions: named };
+}
+
 /**
  * The `spotinst` provider: where the service model, the credentials and the API client
  * come from. Everything is computed on first use, so commands that never call the API
@@ -31,7 +49,8 @@ export class SpotinstProvider {
     return PROVIDER_NAME;
   }
 
-  private model?: ServiceModel;
+  private validation?: ValidationResult;
+  private reported = false;
   private credentials?: Credentials;
   private apiClient?: SpotinstClient;
   private readonly writtenNames: Map<string, unknown>;
@@ -53,7 +72,7 @@ export class SpotinstProvider {
 
   /** provider.spotinst.apiUrl, else SPOTINST_API_URL, else the Spotinst cloud. */
   get apiUrl(): string {
-    const configured = this.getService().apiUrl;
+    const configured = this.placement().apiUrl;
     if (configured) return configured;
     const fromEnvironment = process.env.SPOTINST_API_URL?.trim();
     if (!fromEnvironment) return DEFAULT_API_URL;
@@ -70,23 +89,60 @@ export class SpotinstProvider {
     );
   }
 
-  /** The validated service; the first call reports warnings, any error stops the command. */
-  getService(): ServiceModel {
-    if (!this.model) {
-      const configFile = this.serverless.configurationFilename ?? 'serverless.yml';
-      // Loaded on first use: `print` and other commands that never validate do not pay for it.
-      const { assertValidService, formatProblems } = require('./validate') as typeof import('./validate');
-      const { model, warnings } = assertValidService({
+  /**
+   * The validated service, for a command that uses `scope` of it (by default all of it).
+   * An error in what the scope uses stops the command; the first call reports the warnings,
+   * the errors the command may go on despite, and (with --verbose) what was normalised.
+   */
+  getService(scope: ValidationScope = WHOLE_SERVICE): ServiceModel {
+    const configFile = this.configFile;
+    // Loaded on first use: `print` and other commands that never validate do not pay for it.
+    const { assertValidResult, formatProblems } = require('./validate') as typeof import('./validate');
+    const checked = assertValidResult(this.validated(), configFile, scope);
+    if (!this.reported) {
+      this.reported = true;
+      const { warnings, tolerated, notices } = checked;
+      if (warnings.length > 0) this.log.warning(`Spotinst configuration:\n${formatProblems(warnings, configFile)}`);
+      if (tolerated.length > 0) {
+        this.log.warning(
+          `Spotinst configuration: ${tolerated.length === 1 ? 'an error' : `${tolerated.length} errors`} in settings this command does not use, ` +
+            `so it goes on; \`serverless deploy\` refuses the file until ${tolerated.length === 1 ? 'it is' : 'they are'} fixed:\n` +
+            formatProblems(tolerated, configFile),
+        );
+      }
+      for (const notice of notices) this.log.verbose(`Spotinst configuration: ${configFile}: ${notice.path}: ${notice.note}.`);
+    }
+    return checked.model;
+  }
+
+  /** This provider as seen by a command that uses only part of the service. */
+  forCommand(command: PartialCommand): ServiceProvider {
+    return new ScopedProvider(this, commandScope(command, this.options));
+  }
+
+  /** Where the service is deployed and how the API is reached, for the provider's own use (nothing reported). */
+  private placement(): ServiceModel {
+    const { assertValidResult } = require('./validate') as typeof import('./validate');
+    return assertValidResult(this.validated(), this.configFile, { placement: true, functions: [] }).model;
+  }
+
+  private get configFile(): string {
+    return this.serverless.configurationFilename ?? 'serverless.yml';
+  }
+
+  /** serverless.yml is read once per command, whatever part of it each caller uses. */
+  private validated(): ValidationResult {
+    if (!this.validation) {
+      const { validateService } = require('./validate') as typeof import('./validate');
+      this.validation = validateService({
         service: this.serverless.service.service,
         stage: this.stage,
         provider: this.serverless.service.provider,
         functions: this.functionsAsWritten(),
-        configFile,
+        configFile: this.configFile,
       });
-      if (warnings.length > 0) this.log.warning(`Spotinst configuration:\n${formatProblems(warnings, configFile)}`);
-      this.model = model;
     }
-    return this.model;
+    return this.validation;
   }
 
   /**
@@ -110,7 +166,7 @@ export class SpotinstProvider {
   getCredentials(): Credentials {
     if (!this.credentials) {
       const { resolveCredentials } = require('./credentials') as typeof import('./credentials');
-      this.credentials = resolveCredentials({ profile: this.getService().profile });
+      this.credentials = resolveCredentials({ profile: this.placement().profile });
     }
     return this.credentials;
   }
@@ -144,5 +200,37 @@ export class SpotinstProvider {
   /** Ends kept-alive connections (if any were opened); the client stays usable. */
   closeConnections(): void {
     this.apiClient?.close();
+  }
+}
+
+/** The provider for one command: getService() validates what that command uses. */
+class ScopedProvider implements ServiceProvider {
+  constructor(
+    private readonly provider: SpotinstProvider,
+    private readonly scope: ValidationScope,
+  ) {}
+
+  get apiUrl(): string {
+    return this.provider.apiUrl;
+  }
+
+  get stage(): string {
+    return this.provider.stage;
+  }
+
+  getService(): ServiceModel {
+    return this.provider.getService(this.scope);
+  }
+
+  getClient(): SpotinstClient {
+    return this.provider.getClient();
+  }
+
+  getCredentials(): Credentials {
+    return this.provider.getCredentials();
+  }
+
+  onRetry(listener: (event: RetryEvent) => void): () => void {
+    return this.provider.onRetry(listener);
   }
 }

@@ -3,13 +3,14 @@
  * AJV 8 strict mode). It declares every key the plugin reads, so that the framework still
  * reports a misspelt function key (`memroy: 128`), and describes each one.
  *
- * It does not constrain the values: validate.ts checks every one of them, with messages that
+ * It does not constrain the values: validate/ checks every one of them, with messages that
  * name the file, the key, the value and what to write instead. The framework's messages for
  * the same mistakes name the key only ("must be <= 2496", "unrecognized property
  * 'enviroment'", "unsupported configuration format"), and they would come first: osls stops
  * on them by default (its configValidationMode defaults to error), before the plugin runs.
  */
-import { MEMORY_RULE, PATTERN_METHODS, TIMEOUT_RULE } from '../spec/wire';
+import { PATTERN_METHODS } from '../spec/wire';
+import { DEFAULT_ACCESS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, MEMORY_RULE, TIMEOUT_RULE } from '../spec/limits';
 import { DOCUMENTED_RUNTIMES } from '../spec/runtimes';
 
 type JsonSchema = Record<string, unknown>;
@@ -51,9 +52,13 @@ export const providerSchema = {
         description: `One of ${DOCUMENTED_RUNTIMES.join(', ')}; newer versions of these families are accepted with a warning.`,
       },
       description: { type: 'string' },
-      memory: { description: `MB, a multiple of ${MEMORY_RULE.step} from ${MEMORY_RULE.min} to ${MEMORY_RULE.max}. Default: 128.` },
-      timeout: { description: `Seconds, a multiple of ${TIMEOUT_RULE.step} from ${TIMEOUT_RULE.min} to ${TIMEOUT_RULE.max}. Default: 30.` },
-      access: { description: 'private (calls need the token) or public. Default: private.' },
+      memory: {
+        description: `MB, a multiple of ${MEMORY_RULE.step} from ${MEMORY_RULE.min} to ${MEMORY_RULE.max}. Default: ${DEFAULT_MEMORY_MB}.`,
+      },
+      timeout: {
+        description: `Seconds, a multiple of ${TIMEOUT_RULE.step} from ${TIMEOUT_RULE.min} to ${TIMEOUT_RULE.max}. Default: ${DEFAULT_TIMEOUT_S}.`,
+      },
+      access: { description: `private (calls need the token) or public. Default: ${DEFAULT_ACCESS}.` },
       environmentVariables,
       cron: lenientMap("{active, value}: a cron expression of 5 fields, or 6 with seconds first, e.g. '*/5 * * * *'.", {
         active: lenientBoolean('Default: true.'),

@@ -3,6 +3,7 @@
  * way: the event of an HTTP request and the variables the platform adds. Kept here (not in
  * src/local) so that `invoke local` does not load the whole platform to build an event.
  */
+import { PLATFORM_VARIABLE_NAMES } from './environment-variables';
 
 /** The event of SPEC §6. */
 export interface FunctionEvent {
@@ -59,8 +60,8 @@ export interface FunctionIdentity {
 export function platformVariables(own: Record<string, string>, identity: FunctionIdentity): Record<string, string> {
   return {
     ...own,
-    SPOTINST_FUNCTION_ID: identity.functionId,
-    SPOTINST_ENVIRONMENT_ID: identity.environmentId,
-    SPOTINST_FUNCTION_VERSION: String(identity.version),
+    [PLATFORM_VARIABLE_NAMES.functionId]: identity.functionId,
+    [PLATFORM_VARIABLE_NAMES.environmentId]: identity.environmentId,
+    [PLATFORM_VARIABLE_NAMES.version]: String(identity.version),
   };
 }

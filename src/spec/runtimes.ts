@@ -3,6 +3,7 @@
  * versions, and the conversion between the serverless.yml form (`nodejs8.3`) and the wire
  * form the API expects (`nodejs83`).
  */
+import type { Refusal } from './refusal';
 
 export const RUNTIME_FAMILIES = ['nodejs', 'python', 'ruby', 'java'] as const;
 export type RuntimeFamily = (typeof RUNTIME_FAMILIES)[number];
@@ -64,4 +65,68 @@ export function fromApiRuntime(wireName: string): string {
 /** The family of a name in either form (`nodejs83`, `nodejs8.3`, `python311`). */
 export function runtimeFamily(name: string): RuntimeFamily | undefined {
   return RUNTIME_FAMILIES.find((family) => name.startsWith(family) && /^\d/.test(name.slice(family.length)));
+}
+
+export type RuntimeCheck =
+  | {
+      ok: true;
+      family: RuntimeFamily;
+      /** one of DOCUMENTED_RUNTIMES; a newer version of a family is accepted, but the Spotinst cloud may refuse it */
+      documented: boolean;
+    }
+  | { ok: false; reason: Refusal<'not-a-runtime' | 'older' | 'dotted-wire-name'> & { family?: RuntimeFamily } };
+
+/**
+ * Whether the platform runs this runtime: a family and a version no older than the oldest
+ * documented one of that family. Takes the serverless.yml form (`nodejs8.3`); a name
+ * without dots is read as one version number (`nodejs20`, `java8`), which is also its wire
+ * form. Once the dots are gone `nodejs4.3` cannot be told from `nodejs43`, so only the
+ * serverless.yml form can be held to the oldest version of a family with dotted versions.
+ */
+export function checkRuntime(name: string): RuntimeCheck {
+  const parsed = parseRuntime(name);
+  if (!parsed) {
+    return {
+      ok: false,
+      reason: {
+        kind: 'not-a-runtime',
+        problem: `is not a runtime Spotinst Functions runs (families: ${RUNTIME_FAMILIES.join(', ')})`,
+      },
+    };
+  }
+  const oldest = oldestDocumentedVersion(parsed.family);
+  if (!parsed.documented && compareVersions(parsed.version, oldest) < 0) {
+    return {
+      ok: false,
+      reason: {
+        kind: 'older',
+        family: parsed.family,
+        problem: `is older than the oldest ${parsed.family} runtime Spotinst Functions had (${parsed.family}${oldest.join('.')})`,
+        nearest: documentedRuntimesOf(parsed.family)[0],
+      },
+    };
+  }
+  return { ok: true, family: parsed.family, documented: parsed.documented };
+}
+
+/** checkRuntime for the name an API request carries: the wire form, without dots (`nodejs83`). */
+export function checkWireRuntime(wireName: string): RuntimeCheck {
+  if (wireName.includes('.')) {
+    const family = runtimeFamily(wireName);
+    return {
+      ok: false,
+      reason: {
+        kind: 'dotted-wire-name',
+        problem: `must be sent without dots (e.g. nodejs8.3 → nodejs83)`,
+        nearest: toApiRuntime(wireName),
+        ...(family ? { family } : {}),
+      },
+    };
+  }
+  return checkRuntime(fromApiRuntime(wireName));
+}
+
+/** The documented runtimes of one family, oldest first. */
+export function documentedRuntimesOf(family: RuntimeFamily): string[] {
+  return DOCUMENTED_RUNTIMES.filter((name) => parseRuntime(name)?.family === family);
 }

@@ -3,10 +3,8 @@
  *
  * These are the contract shared by the typed client (src/api) and the local platform
  * (src/local): both sides import them, so a change here is a change of the protocol.
+ * Types only: the rules values must follow are beside this file, one module per fact.
  */
-
-/** The Spotinst cloud; `provider.spotinst.apiUrl` or SPOTINST_API_URL point elsewhere. */
-export const DEFAULT_API_URL = 'https://api.spotinst.io';
 
 export interface RequestInfo {
   id: string;
@@ -41,6 +39,7 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const PATTERN_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'ALL'] as const;
 export type PatternMethod = (typeof PATTERN_METHODS)[number];
 
+/** ACCESS_LEVELS (limits.ts) */
 export type Access = 'private' | 'public';
 
 interface Timestamps {
@@ -89,31 +88,13 @@ export interface ActiveVersion {
   percentage: number;
 }
 
+/** The accepted values are MEMORY_RULE and TIMEOUT_RULE (limits.ts). */
 export interface FunctionLimits {
-  /** MB, multiple of 64 in 128..2496 */
+  /** MB */
   memory: number;
-  /** seconds, multiple of 30 in 30..300 */
+  /** seconds */
   timeout: number;
 }
-
-/** A whole number, a multiple of `step` in `min..max`. */
-export interface StepRange {
-  readonly min: number;
-  readonly max: number;
-  readonly step: number;
-}
-
-/** `limits.memory` in MB. */
-export const MEMORY_RULE: StepRange = { min: 128, max: 2496, step: 64 };
-/** `limits.timeout` in seconds. */
-export const TIMEOUT_RULE: StepRange = { min: 30, max: 300, step: 30 };
-
-export function inStepRange(value: number, rule: StepRange): boolean {
-  return Number.isInteger(value) && value >= rule.min && value <= rule.max && value % rule.step === 0;
-}
-
-/** Environment variable names: letters, digits and `_`, not starting with a digit. */
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface CorsConfig {
   enabled: boolean;
@@ -255,3 +236,10 @@ export interface UserDocument extends Timestamps {
   key: string;
   value: unknown;
 }
+
+// ---- moved ---------------------------------------------------------------------------
+
+// These moved to the rule modules; src/local still imports them from here until it is
+// wired to the spec rules. Remove this block then.
+export { MEMORY_RULE, TIMEOUT_RULE, inStepRange, type StepRange } from './limits';
+export { ENV_NAME_PATTERN } from './environment-variables';

@@ -176,7 +176,7 @@ const CASES: BadInput[] = [
     name: 'cron minute out of range',
     args: ['deploy'],
     config: hello({ cron: { value: '61 * * * *' } }),
-    expect: ['functions.hello.cron.value = "61 * * * *"', 'not a valid cron expression', 'Fix: correct the field in error (minute 0-59'],
+    expect: ['functions.hello.cron.value = "61 * * * *"', 'its minute field "61" is outside 0-59', 'Fix: correct the minute field (0-59)'],
   },
   {
     name: 'cron as a bare string',

@@ -5,8 +5,11 @@
  * It must stay self-contained: it runs as a plain script, so it may only import node
  * built-ins (type-only imports are erased).
  *
- * argv: [node, bootstrap, handler, maxLogBytes]
+ * argv: [node, bootstrap, handler, maxLogBytes, candidates]: `candidates` is the JSON list
+ * of files the handler may live in, relative to the code directory, in the order they are
+ * tried (the spec's list, src/spec/handlers.ts, which this script cannot import).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChildMessage, InvocationError, ParentMessage } from '../types';
@@ -17,6 +20,17 @@ delete process.env.NODE_CHANNEL_SERIALIZATION_MODE;
 
 const handlerSpec = process.argv[2] ?? '';
 const maxLogBytes = Number(process.argv[3]) || 1024 * 1024;
+const candidateFiles = readCandidates(process.argv[4]);
+
+function readCandidates(argument: string | undefined): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(argument ?? '');
+    if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+  } catch {
+    // not given: said when the handler is loaded, as that invocation's error
+  }
+  return undefined;
+}
 
 type InvokeMessage = Extract<ParentMessage, { type: 'invoke' }>;
 type Handler = (event: unknown, context: unknown, callback: (error?: unknown, result?: unknown) => void) => unknown;
@@ -56,14 +70,15 @@ function capture(streamName: 'stdout' | 'stderr'): void {
       }
     }
     const done = typeof encoding === 'function' ? encoding : callback;
-    if (typeof done === 'function') process.nextTick(done as () => void);
+    if (typeof done === 'function') process.nextTick(done);
     return true;
   };
-  stream.write = write as typeof stream.write;
+  stream.write = write;
 }
 
 // TypeScript compiles `import()` to `require()` in CommonJS output; this keeps a real import
 // for handlers written as ES modules.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one way to keep import() in CommonJS output
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 function toInvocationError(error: unknown): InvocationError {
@@ -76,25 +91,46 @@ function toInvocationError(error: unknown): InvocationError {
   }
 }
 
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** An ES module by its extension (.mjs) or its package.json (`"type": "module"` makes require refuse a .js). */
+async function loadModule(file: string): Promise<Record<string, unknown>> {
+  if (file.endsWith('.mjs')) return (await importEsm(pathToFileURL(file).href)) as Record<string, unknown>;
+  try {
+    return require(file) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') {
+      return (await importEsm(pathToFileURL(file).href)) as Record<string, unknown>;
+    }
+    throw error;
+  }
+}
+
 async function loadHandler(): Promise<Handler> {
   const dot = handlerSpec.lastIndexOf('.');
   if (dot <= 0 || dot === handlerSpec.length - 1) {
     throw new Error(`handler "${handlerSpec}" must be "<file>.<function>", e.g. "handler.main"`);
   }
-  const file = path.resolve(process.cwd(), handlerSpec.slice(0, dot));
-  const exportName = handlerSpec.slice(dot + 1);
-  let moduleExports: Record<string, unknown>;
-  try {
-    moduleExports = require(file) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') {
-      const resolved = require.resolve(file);
-      moduleExports = (await importEsm(pathToFileURL(resolved).href)) as Record<string, unknown>;
-    } else if (code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(file)) {
-      throw new Error(`Cannot find the handler file "${handlerSpec.slice(0, dot)}" (.js or .cjs) in the function's code`);
-    } else throw error;
+  if (candidateFiles === undefined || candidateFiles.length === 0) {
+    throw new Error('the node worker was started without the list of handler files (its fourth argument)');
   }
+  const exportName = handlerSpec.slice(dot + 1);
+  const found = candidateFiles.map((candidate) => path.resolve(process.cwd(), candidate)).find(isFile);
+  if (found === undefined) {
+    const listed =
+      candidateFiles.length > 1
+        ? `${candidateFiles.slice(0, -1).join(', ')} or ${candidateFiles[candidateFiles.length - 1]}`
+        : candidateFiles.join('');
+    throw new Error(`Cannot find the handler file "${handlerSpec.slice(0, dot)}" (${listed}) in the function's code`);
+  }
+  const moduleExports = await loadModule(found);
   const candidate = moduleExports[exportName] ?? (moduleExports.default as Record<string, unknown> | undefined)?.[exportName];
   if (typeof candidate !== 'function') {
     const names = Object.keys(moduleExports).join(', ') || 'nothing';
@@ -138,6 +174,8 @@ function runHandler(handler: Handler, message: InvokeMessage): Promise<unknown> 
     const settle = (error: unknown, value?: unknown): void => {
       if (settled) return;
       settled = true;
+      // A handler may fail with any value: toInvocationError words what is not an Error.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       if (error !== undefined && error !== null) reject(error);
       else resolve(value);
     };
@@ -174,7 +212,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
     try {
       plain = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
     } catch (error) {
-      throw new Error(`the handler's result cannot be sent as JSON: ${(error as Error).message}`);
+      throw new Error(`the handler's result cannot be sent as JSON: ${(error as Error).message}`, { cause: error });
     }
     current = undefined;
     send({ type: 'result', id: message.id, result: plain, droppedLogBytes: invocation.dropped });

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../util/atomic-file';
 import type { LaunchSpec } from '../process-runner';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';
+import { handlerCandidates } from '../../spec/handlers';
 
 /**
  * The worker's main script. Built packages have it compiled beside this file; when running
@@ -30,16 +31,17 @@ export function nodeBootstrapPath(cacheDir = defaultCacheDir()): string {
 }
 
 /** A node child process with a heap limit from the function's memory. */
-export async function launchNode(options: RunnerOptions): Promise<LaunchSpec> {
+export function launchNode(options: RunnerOptions): Promise<LaunchSpec> {
   const bootstrap = nodeBootstrapPath(options.cacheDir);
-  return {
+  return Promise.resolve({
     command: process.execPath,
     args: [
       `--max-old-space-size=${Math.max(16, Math.floor(options.memoryMb))}`,
       bootstrap,
       options.handler,
       String(options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES),
+      JSON.stringify(handlerCandidates('nodejs', options.handler)),
     ],
     channel: 'ipc',
-  };
+  });
 }

@@ -59,6 +59,10 @@ interface Inspected {
   cwd: string;
 }
 
+/** jest's asymmetric matchers, typed as the strings they stand for */
+const containing = (text: string): string => expect.stringContaining(text) as string;
+const matching = (pattern: RegExp): string => expect.stringMatching(pattern) as string;
+
 function inspected(out: string): Inspected {
   return JSON.parse((JSON.parse(out) as { body: string }).body) as Inspected;
 }
@@ -75,7 +79,7 @@ describe('invoke local: a missing interpreter', () => {
       const { error, output } = await run(functionModel('hello', { runtime: 'ruby2.4.1' }), { serviceDir: fixtureDir('ruby') });
       expect(error).toMatchObject({
         code: 'SPOTINST_INVOKE_LOCAL_RUNTIME_UNAVAILABLE',
-        message: expect.stringMatching(
+        message: matching(
           /^Cannot run ruby2\.4\.1 here: The ruby2\.4\.1 runtime runs on the local ruby, but "ruby-not-installed-here" was not found .*Install it/,
         ),
       });
@@ -123,7 +127,7 @@ describe('invoke local: node', () => {
       headers: {
         'content-type': 'text/plain; charset=utf-8',
         'content-length': '10',
-        'user-agent': expect.stringMatching(/^serverless-spotinst-functions\//),
+        'user-agent': matching(/^serverless-spotinst-functions\//),
       },
       method: 'POST',
       path: '/',
@@ -174,19 +178,19 @@ describe('invoke local: node', () => {
     const { error, output } = await run(functionModel('hello'), { serviceDir, options: { env: ['GOOD=1', 'NO_EQUALS'] } });
     expect(error).toMatchObject({
       code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
-      message: expect.stringContaining('--env NO_EQUALS has no "="'),
+      message: containing('--env NO_EQUALS has no "="'),
     });
     expect(output.out).toBe('');
     const badName = await run(functionModel('hello'), { serviceDir, options: { env: '1X=2' } });
     expect(badName.error).toMatchObject({
       code: 'SPOTINST_INVOKE_LOCAL_ENV_INVALID',
-      message: expect.stringContaining('"1X" is not a variable name'),
+      message: containing('"1X" is not a variable name'),
     });
   });
 
   it('a handler that throws fails the command with its message, after printing its logs', async () => {
     const { output, error } = await run(functionModel('fails', { handler: 'handler.throws' }), { serviceDir });
-    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: expect.stringContaining('boom from node') });
+    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: containing('boom from node') });
     expect(output.visibleErr).toContain('about to throw');
     expect(output.out).toBe('');
   });
@@ -223,6 +227,28 @@ describe('invoke local: node', () => {
       message: `functions.absent.handler is "lib/nothing.main", but ${dir} has no lib/nothing.js or lib/nothing.cjs or lib/nothing.mjs. Fix the handler path.`,
     });
   });
+
+  it('runs handlers in .cjs and .mjs files, as deploy accepts them', async () => {
+    const dir = temp('invoke-local-node-ext-');
+    fs.mkdirSync(path.join(dir, 'lib'));
+    fs.writeFileSync(
+      path.join(dir, 'lib', 'handler.cjs'),
+      'module.exports.main = async (event) => ({ statusCode: 200, body: { cjs: event.body } });\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'lib', 'esm.mjs'),
+      "export async function main(event) { console.log('esm here'); return { statusCode: 200, body: { mjs: event.body } }; }\n",
+    );
+
+    const cjs = await run(functionModel('cjs', { handler: 'lib/handler.main' }), { serviceDir: dir, options: { data: '"a"', raw: true } });
+    expect(cjs.error).toBeUndefined();
+    expect(cjs.output.out).toBe(JSON.stringify({ statusCode: 200, body: { cjs: 'a' } }));
+
+    const mjs = await run(functionModel('mjs', { handler: 'lib/esm.main' }), { serviceDir: dir, options: { data: '"b"', raw: true } });
+    expect(mjs.error).toBeUndefined();
+    expect(mjs.output.out).toBe(JSON.stringify({ statusCode: 200, body: { mjs: 'b' } }));
+    expect(mjs.output.visibleErr).toContain('esm here');
+  });
 });
 
 describe('invoke local: python and ruby', () => {
@@ -245,7 +271,7 @@ describe('invoke local: python and ruby', () => {
     const { error } = await run(functionModel('fails', { runtime: 'python2.7', handler: 'handler.throws' }), {
       serviceDir: fixtureDir('python'),
     });
-    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: expect.stringContaining('boom from python') });
+    expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: containing('boom from python') });
   });
 
   it('runs a ruby2.4.1 handler on the local ruby, with parameters as the body', async () => {
@@ -311,7 +337,7 @@ describe('invoke local: java', () => {
     const { error } = await run(functionModel('hello', { runtime: 'java8', handler }), { serviceDir: dir, service: 'shop' });
     expect(error).toMatchObject({
       code: 'SPOTINST_INVOKE_LOCAL_CODE_NOT_FOUND',
-      message: expect.stringContaining('no package.artifact, no target/shop.jar, no target/classes'),
+      message: containing('no package.artifact, no target/shop.jar, no target/classes'),
     });
     // a jar of another name (mvn's <artifactId>-<version>.jar) is not guessed: deploy would not upload it
     fs.mkdirSync(path.join(dir, 'target'));
@@ -325,7 +351,7 @@ describe('invoke local: java', () => {
     const missing = await run(functionModel('hello', { runtime: 'java8', handler: 'com.example.Other' }), { serviceDir: wrongClass });
     expect(missing.error).toMatchObject({
       code: 'SPOTINST_INVOKE_LOCAL_HANDLER_NOT_FOUND',
-      message: expect.stringContaining('has no com/example/Other.class'),
+      message: containing('has no com/example/Other.class'),
     });
   });
 });

@@ -11,7 +11,7 @@ const runners: Runner[] = [];
 
 function runner(overrides: Partial<RunnerOptions> & Pick<RunnerOptions, 'family' | 'handler'>): Runner {
   const created = createRunner({
-    codeDir: fixtureDir(overrides.family === 'nodejs' ? 'node' : (overrides.family as 'python' | 'ruby')),
+    codeDir: fixtureDir(overrides.family === 'nodejs' ? 'node' : overrides.family),
     env: { SPOTINST_FUNCTION_ID: 'fx-00000001', OWN_VAR: 'mine' },
     memoryMb: 128,
     timeoutS: 10,
@@ -92,7 +92,7 @@ describe('node runner', () => {
     const r = runner({
       family: 'nodejs',
       handler: 'handler.doc',
-      getDocument: async (key) => (key === 'greeting' ? { text: 'hi' } : undefined),
+      getDocument: (key) => Promise.resolve(key === 'greeting' ? { text: 'hi' } : undefined),
     });
     const found = await r.invoke({ ...event, body: { key: 'greeting' } }, info());
     expect(JSON.parse((found.result as { body: string }).body)).toEqual({ value: { text: 'hi' }, viaCallback: { text: 'hi' } });
@@ -117,6 +117,44 @@ describe('node runner', () => {
     const outcome = await r.invoke(event, info());
     expect(outcome.status).toBe('error');
     expect(outcome.error?.message).toMatch(/"nothere" is not a function/);
+  });
+
+  describe('handler files: every extension of the spec list loads', () => {
+    let codeDir: string;
+    beforeAll(() => {
+      codeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtimes-node-ext-'));
+      fs.mkdirSync(path.join(codeDir, 'lib'));
+      fs.writeFileSync(
+        path.join(codeDir, 'lib', 'common.cjs'),
+        "module.exports.main = async (event) => { console.log('cjs ran'); return { statusCode: 200, body: { kind: 'cjs', got: event.body } }; };\n",
+      );
+      fs.writeFileSync(
+        path.join(codeDir, 'lib', 'modern.mjs'),
+        "export const main = async (event, context) => { console.log('mjs ran'); return { statusCode: 200, body: { kind: 'mjs', got: event.body, version: context.version } }; };\n",
+      );
+    });
+    afterAll(() => fs.rmSync(codeDir, { recursive: true, force: true }));
+
+    test.each([
+      ['lib/common.main', 'cjs', 'cjs ran'],
+      ['lib/modern.main', 'mjs', 'mjs ran'],
+    ])('%s (.%s) is found and called', async (handler, kind, log) => {
+      const r = runner({ family: 'nodejs', handler, codeDir });
+      const outcome = await r.invoke(event, info());
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.status).toBe('success');
+      expect(outcome.result).toMatchObject({ statusCode: 200, body: { kind, got: event.body } });
+      expect(outcome.logs.map((l) => l.log)).toEqual([log]);
+    });
+
+    test('a missing file names every file it may be', async () => {
+      const r = runner({ family: 'nodejs', handler: 'lib/absent.main', codeDir });
+      const outcome = await r.invoke(event, info());
+      expect(outcome.status).toBe('error');
+      expect(outcome.error?.message).toBe(
+        'Cannot find the handler file "lib/absent" (lib/absent.js, lib/absent.cjs or lib/absent.mjs) in the function\'s code',
+      );
+    });
   });
 
   test('timeout kills a hang and a busy loop; the next call gets a fresh worker', async () => {
@@ -209,7 +247,7 @@ describe('python runner', () => {
     expect(body.env.HOST_SECRET_FOR_TEST).toBeUndefined();
     expect(body.env.HOME).toBeUndefined();
     expect(body.env.OWN_VAR).toBe('mine');
-    const docs = runner({ family: 'python', handler: 'handler.doc', getDocument: async () => 'stored' });
+    const docs = runner({ family: 'python', handler: 'handler.doc', getDocument: () => Promise.resolve('stored') });
     const doc = await docs.invoke({ ...event, body: { key: 'k' } }, info());
     expect((doc.result as { body: unknown }).body).toEqual({ value: 'stored', snake: 'stored' });
   });
@@ -251,7 +289,7 @@ describe('ruby runner', () => {
     expect(seen.body.env.SPOTINST_FUNCTION_ID).toBe('fx-00000001');
     expect(seen.body.context).toMatchObject({ functionId: 'fx-00000001', version: 2 });
 
-    const docs = runner({ family: 'ruby', handler: 'handler.doc', getDocument: async () => 42 });
+    const docs = runner({ family: 'ruby', handler: 'handler.doc', getDocument: () => Promise.resolve(42) });
     expect(((await docs.invoke({ ...event, body: { key: 'k' } }, info())).result as { body: unknown }).body).toEqual({
       value: 42,
       snake: 42,
@@ -271,7 +309,7 @@ describe('java runner', () => {
         runtime: 'java8',
         handler: 'com.example.Handler',
         codeDir: dir,
-        getDocument: async () => ({ a: 1 }),
+        getDocument: () => Promise.resolve({ a: 1 }),
       });
       const outcome = await r.invoke({ ...event, query: { name: 'duke', doc: 'd' } }, info());
       expect(outcome.status).toBe('success');

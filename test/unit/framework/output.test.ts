@@ -1,4 +1,5 @@
-import { formatBody, formatValue, platformError, shortId } from '../../../src/framework/output';
+import { formatBody, formatValue, platformError } from '../../../src/framework/output';
+import { shortId } from '../../../src/spec/ids';
 import { redactor } from '../../../src/util/redact';
 
 describe('output of invoke and invoke local', () => {

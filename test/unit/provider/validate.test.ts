@@ -3,13 +3,7 @@ import * as path from 'path';
 import { load } from 'js-yaml';
 import { SpotinstError } from '../../../src/framework/errors';
 import type { ConfigProblem } from '../../../src/framework/service-model';
-import {
-  assertValidService,
-  checkCronExpression,
-  formatProblems,
-  validateService,
-  type RawServerless,
-} from '../../../src/provider/validate';
+import { assertValidService, formatProblems, validateService, type RawServerless } from '../../../src/provider/validate';
 
 const LEGACY = path.join(__dirname, '..', '..', 'fixtures', 'legacy');
 
@@ -774,7 +768,8 @@ describe('validateService: bad inputs', () => {
 
   it.each(badCases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const result = validateService(c.input);
-    expect(result.model).toBeUndefined();
+    // deploy stops, naming the key path and the value
+    expect(() => assertValidService(c.input)).toThrow(`${c.path} = ${c.value}`);
     const problem = result.errors.find((p) => p.path === c.path);
     if (!problem) throw new Error(`no error at ${c.path}; got:\n${describeProblems(result.errors)}`);
 
@@ -972,7 +967,8 @@ describe('validateService: warnings', () => {
     const result = validateService(svc({ runtime: 'nodejs20', memory: 100 }));
     expect(result.warnings.map((w) => w.path)).toEqual([`${F}.runtime`]);
     expect(result.errors.map((e) => e.path)).toEqual([`${F}.memory`]);
-    expect(result.model).toBeUndefined();
+    // the model is built anyway, with the default in place of the refused value
+    expect(result.model.functions[0]).toMatchObject({ runtime: 'nodejs20', memory: 128 });
   });
 });
 
@@ -1150,16 +1146,6 @@ describe('validateService: coercions and defaults', () => {
   });
 });
 
-describe('checkCronExpression', () => {
-  it.each(['* * * * *', '*/5 * * * *', '0 0 * * MON', '0 0 1 * *', '30 0 */5 * * *', '0 0 ? * MON'])('accepts %s', (expression) => {
-    expect(checkCronExpression(expression)).toEqual({ ok: true });
-  });
-
-  it.each(['', '* * * *', '* * * * * * *', '0 0 31 2 *', '* * * * 8', 'every minute'])('rejects %j', (expression) => {
-    expect(checkCronExpression(expression).ok).toBe(false);
-  });
-});
-
 // ---- collecting everything, formatting, throwing ------------------------------------
 
 describe('collecting every problem', () => {
@@ -1240,15 +1226,32 @@ describe('collecting every problem', () => {
   });
 });
 
-describe('validateService never throws for bad input', () => {
-  const weird: [string, RawServerless][] = [
-    ['provider is a string', { service: 's', stage: 'dev', provider: 'spotinst', functions: {} }],
-    ['provider is null', { service: 's', stage: 'dev', provider: null, functions: {} }],
-    ['functions is not a map', { service: 's', stage: 'dev', provider: {}, functions: 'hello' as unknown as Record<string, unknown> }],
-    ['functions is null', { service: 's', stage: 'dev', provider: {}, functions: null as unknown as Record<string, unknown> }],
-    ['function is a number', { service: 's', stage: 'dev', provider: {}, functions: { a: 5 } }],
-    ['function is a list', { service: 's', stage: 'dev', provider: {}, functions: { a: [1] } }],
-    ['spotinst is a list', { service: 's', stage: 'dev', provider: { spotinst: [] }, functions: {} }],
+describe('malformed input: never a throw, always errors that say what is wrong', () => {
+  /** name, input, and every error expected: its key path and what its problem says */
+  const weird: [string, RawServerless, [string, string][]][] = [
+    ['provider is a string', { service: 's', stage: 'dev', provider: 'spotinst', functions: {} }, []],
+    ['provider is null', { service: 's', stage: 'dev', provider: null, functions: {} }, []],
+    [
+      'functions is not a map',
+      { service: 's', stage: 'dev', provider: {}, functions: 'hello' as unknown as Record<string, unknown> },
+      [['functions', 'functions must be a map of function definitions']],
+    ],
+    ['functions is null', { service: 's', stage: 'dev', provider: {}, functions: null as unknown as Record<string, unknown> }, []],
+    [
+      'function is a number',
+      { service: 's', stage: 'dev', provider: {}, functions: { a: 5 } },
+      [['functions.a', 'the definition of function "a" must be a map of settings']],
+    ],
+    [
+      'function is a list',
+      { service: 's', stage: 'dev', provider: {}, functions: { a: [1] } },
+      [['functions.a', 'the definition of function "a" must be a map of settings']],
+    ],
+    [
+      'spotinst is a list',
+      { service: 's', stage: 'dev', provider: { spotinst: [] }, functions: {} },
+      [['provider.spotinst', 'provider.spotinst must be a map of settings']],
+    ],
     [
       'every key has the wrong type',
       svc({
@@ -1265,6 +1268,20 @@ describe('validateService never throws for bad input', () => {
         iamRoleConfig: 5,
         parameters: 6,
       }),
+      [
+        [`${F}.runtime`, 'runtime must be a runtime name such as nodejs8.3'],
+        [`${F}.handler`, 'handler must be a string'],
+        [`${F}.memory`, 'memory must be a whole number of MB, a multiple of 64 between 128 and 2496, written without a unit'],
+        [`${F}.timeout`, 'timeout must be a whole number of seconds, a multiple of 30 between 30 and 300, written without a unit'],
+        [`${F}.access`, 'access must be private (calls need the token) or public (anyone with the URL)'],
+        [`${F}.environmentVariables`, 'environmentVariables must be a map of NAME: value'],
+        [`${F}.cron`, 'cron must be a map {active, value}'],
+        [`${F}.endpoint`, 'endpoint must be a map {path, method}'],
+        [`${F}.cors`, 'cors must be a map {enabled, origin, headers, methods}'],
+        [`${F}.activeVersions`, 'activeVersions must be a list of {version, percentage}'],
+        [`${F}.iamRoleConfig`, 'iamRoleConfig must be a map {roleId}'],
+        [`${F}.parameters`, 'parameters must be a map'],
+      ],
     ],
     [
       'nested nonsense',
@@ -1280,36 +1297,39 @@ describe('validateService never throws for bad input', () => {
           spotinst: { environment: { providers: 'x', locations: [1], strategy: 2 }, apiUrl: 5, alias: 6, profile: [] },
         },
       ),
+      [
+        [`${SPOT}.environment.providers`, 'providers must be a list of cloud providers'],
+        [`${SPOT}.environment.locations[0]`, 'each location must be a non-empty string'],
+        [`${SPOT}.environment.strategy`, 'strategy must be one of least-expensive, highest-performance, location'],
+        [`${SPOT}.profile`, 'profile must be a string: the credentials profile name'],
+        [`${SPOT}.apiUrl`, 'apiUrl must be a string: the API base URL'],
+        [`${SPOT}.alias`, 'alias must be a string: the alias host name'],
+        ['provider.environmentVariables', 'environmentVariables must be a map of NAME: value'],
+        [`${F}.cron.value`, 'cron.value must be a cron expression string'],
+        [`${F}.endpoint.path`, 'endpoint.path must be a string starting with /'],
+        [`${F}.endpoint.method`, 'endpoint.method must be one of GET, PUT, POST, DELETE, OPTIONS, PATCH, ALL'],
+        [`${F}.cors[0]`, 'each item of a cors list must be a map'],
+        [`${F}.activeVersions[0]`, 'each activeVersions item must be a map {version, percentage}'],
+        [`${F}.activeVersions[1].version`, 'version must be $LATEST or a non-negative whole version number'],
+        [`${F}.activeVersions[1].percentage`, 'percentage must be a number greater than 0 and at most 100'],
+      ],
     ],
   ];
 
-  it.each(weird)('%s', (_name, raw) => {
+  it.each(weird)('%s', (_name, raw, expected) => {
     let result: ReturnType<typeof validateService> | undefined;
     expect(() => {
       result = validateService(raw);
     }).not.toThrow();
-    expect(result).toBeDefined();
-  });
-
-  it('reports every wrong type of a function', () => {
-    const [, raw] = weird[7];
-    const paths = validateService(raw).errors.map((e) => e.path);
-    for (const key of [
-      'runtime',
-      'handler',
-      'memory',
-      'timeout',
-      'access',
-      'environmentVariables',
-      'cron',
-      'endpoint',
-      'cors',
-      'activeVersions',
-      'iamRoleConfig',
-      'parameters',
-    ]) {
-      expect(paths).toContain(`${F}.${key}`);
-    }
+    const errors = result?.errors ?? [];
+    expect(errors.map((error) => error.path)).toEqual(expected.map(([path]) => path));
+    errors.forEach((error, index) => {
+      expect(error.problem).toContain(expected[index][1]);
+      // every error says what to do instead
+      expect(error.fix).toMatch(/^(use|write|add|define|leave|quote) /);
+    });
+    // the model is still built, from what could be read and the defaults
+    expect(result?.model.service).toBe(raw.service);
   });
 
   it('a service without functions is valid', () => {
