@@ -395,32 +395,36 @@ export class JsonStateStore extends StateView implements PlatformStore {
   }
 
   /**
-   * Applies a transaction's writes and makes them durable. When writing fails, memory is
-   * restored from the last good document, so it never runs ahead of the disk.
+   * Makes a transaction's writes durable, then visible. The next state is built beside the
+   * current one (the tables it changes are copied), so a failed write leaves memory exactly
+   * as the disk has it.
    */
   private commit(changes: Changes): void {
-    const state = this.committed.state;
+    const current = this.committed.state;
+    const next: PlatformState = { ...current };
     for (const collection of COLLECTIONS) {
-      const table = state[collection] as Record<string, RecordIn<typeof collection>>;
-      for (const [id, record] of changes.records[collection] as Map<string, RecordIn<typeof collection> | null>) {
+      const changed = changes.records[collection] as Map<string, RecordIn<typeof collection> | null>;
+      if (changed.size === 0) continue;
+      const table: Record<string, RecordIn<typeof collection>> = { ...current[collection] };
+      for (const [id, record] of changed) {
         if (record) setOwn(table, id, record);
         else delete table[id];
       }
+      (next as Record<Collection, Record<string, RecordIn<typeof collection>>>)[collection] = table;
     }
-    for (const [environmentId, draft] of changes.documents) {
-      const documents: Record<string, UserDocument> = draft.cleared ? {} : { ...state.documents[environmentId] };
-      for (const [key, document] of draft.keys) {
-        if (document) setOwn(documents, key, document);
-        else delete documents[key];
+    if (changes.documents.size > 0) {
+      next.documents = { ...current.documents };
+      for (const [environmentId, draft] of changes.documents) {
+        const documents: Record<string, UserDocument> = draft.cleared ? {} : { ...current.documents[environmentId] };
+        for (const [key, document] of draft.keys) {
+          if (document) setOwn(documents, key, document);
+          else delete documents[key];
+        }
+        if (Object.keys(documents).length === 0) delete next.documents[environmentId];
+        else setOwn(next.documents, environmentId, documents);
       }
-      if (Object.keys(documents).length === 0) delete state.documents[environmentId];
-      else setOwn(state.documents, environmentId, documents);
     }
-    try {
-      this.file.write(state);
-    } catch (error) {
-      this.committed.state = this.file.load();
-      throw error;
-    }
+    this.file.write(next);
+    this.committed.state = next;
   }
 }
