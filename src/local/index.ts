@@ -84,7 +84,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const token = options.token ?? randomBytes(24).toString('hex');
   const account = options.account ?? newId('act');
 
-  const platform = new Platform({
+  const platform = await Platform.open({
     dataDir,
     token,
     account,
@@ -94,8 +94,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     timeoutScale: options.timeoutScale ?? 1,
   });
 
-  let fixedBaseUrl: string | undefined;
-  const handling = createRequestListener(platform, { faults, fixedBaseUrl: () => fixedBaseUrl });
+  // known once the server is bound, which needs the listener first
+  const served: { fixedBaseUrl?: string } = {};
+  const handling = createRequestListener(platform, { faults, fixedBaseUrl: () => served.fixedBaseUrl });
   const server = http.createServer(handling.listener);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -114,7 +115,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
   const url = `http://${urlHost(wildcard ? '127.0.0.1' : host)}:${port}`;
   // bound to every address: URLs in replies follow the Host the caller used
-  fixedBaseUrl = wildcard ? undefined : url;
+  served.fixedBaseUrl = wildcard ? undefined : url;
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,11 +1,10 @@
 import http from 'node:http';
 import { ApiFailure, errorEnvelope, requestInfo, sendJson, successEnvelope } from './envelope';
 import type { FaultDecision, FaultInjector } from './faults';
-import { managementRoutes } from './handlers';
 import { bearerToken, BodyTooLargeError, closeAfterReply, hostName, isLoopback, readBody, sameSecret } from './http-util';
 import type { Platform } from './platform';
 import { Router } from './router';
-import { Triggers } from './triggers';
+import { managementRoutes, Triggers } from './routes';
 import { PACKAGE_VERSION } from '../util/version';
 import type { RequestInfo } from '../spec/wire';
 
@@ -37,8 +36,8 @@ export interface RequestHandling {
  * or a request whose Host is an alias), and the management API of SPEC §2 for the rest.
  */
 export function createRequestListener(platform: Platform, options: ServerOptions): RequestHandling {
-  const router = new Router(managementRoutes(platform));
-  const triggers = new Triggers(platform);
+  const router = new Router(managementRoutes(platform.services));
+  const triggers = new Triggers({ ...platform.services, invoker: platform.invoker, token: platform.config.token });
 
   const baseUrl = (req: http.IncomingMessage): string => options.fixedBaseUrl() ?? `http://${req.headers.host ?? '127.0.0.1'}`;
 
@@ -164,6 +163,13 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     }
   }
 
+  /** A request to one of this platform's alias hosts is served by the alias's patterns; any other is the API's. */
+  async function aliasOrManagement(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const host = hostName(req);
+    const alias = isLoopback(host) ? undefined : await triggers.findAlias(host);
+    await (alias ? triggers.serveAlias(req, res, alias, url.pathname, url) : management(req, res, url));
+  }
+
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -189,12 +195,7 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     else if (path.startsWith('/alias/')) {
       const [, , host = '', ...rest] = path.split('/');
       handled = triggers.alias(req, res, host, `/${rest.join('/')}`, url);
-    } else {
-      // a request to one of this platform's alias hosts is served by the alias's patterns
-      const host = hostName(req);
-      const alias = isLoopback(host) ? undefined : triggers.findAlias(host);
-      handled = alias ? triggers.serveAlias(req, res, alias, path, url) : management(req, res, url);
-    }
+    } else handled = aliasOrManagement(req, res, url);
     inFlight += 1;
     handled
       .catch((error: Error) => {

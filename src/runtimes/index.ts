@@ -3,7 +3,8 @@
  * Nothing here knows about the platform: a runner gets a code directory, a handler, an
  * environment and limits, and runs invocations in a worker process of the runtime.
  */
-import { ProcessRunner, Launcher } from './process-runner';
+import { ProcessRunner } from './process-runner';
+import type { Launcher } from './worker-process';
 import { launchNode } from './node/launcher';
 import { launchPython } from './python/launcher';
 import { launchRuby } from './ruby/launcher';
@@ -25,7 +26,8 @@ export function createRunner(options: RunnerOptions): Runner {
 
 export * from './types';
 export { LogCollector, DEFAULT_MAX_LOG_BYTES } from './log-collector';
-export { MINIMAL_PATH, functionEnvironment, memoryCeilingMb } from './process-runner';
+export { MINIMAL_PATH, functionEnvironment } from './sandbox';
+export { memoryCeilingMb } from './memory-watch';
 export { ensureJavaRuntime } from './java/launcher';
 export { defaultCacheDir } from './cache';
 export { parseBody, platformVariables } from '../spec/contract';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { defaultCacheDir } from '../cache';
 import { tempSibling } from '../../util/atomic-file';
 import { findOnPath } from '../interpreters';
-import type { LaunchSpec } from '../process-runner';
+import type { LaunchSpec } from '../worker-process';
 import { RuntimeUnavailableError } from '../types';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveInterpreter } from '../interpreters';
-import type { LaunchSpec } from '../process-runner';
+import type { LaunchSpec } from '../worker-process';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';
 

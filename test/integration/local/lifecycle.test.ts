@@ -3,9 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import axios from 'axios';
 import JSZip from 'jszip';
-import { CodeStore } from '../../../src/local/code-store';
-import { LogStore } from '../../../src/local/log-store';
-import { StateStore } from '../../../src/local/store';
+import { CodeStore } from '../../../src/local/store/code-store';
+import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
+import { JsonStateStore } from '../../../src/local/store/json-state-store';
 import { zipFiles } from '../../fixtures/functions/build';
 import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
 
@@ -40,7 +40,7 @@ test('an idle worker is recycled; the next call starts a new one', async () => {
   });
   const first = Number((await axios.get(fn.url)).data);
   expect(alive(first)).toBe(true);
-  await eventually(async () => (alive(first) ? undefined : true), 10000, 'the idle worker to be stopped');
+  await eventually(() => Promise.resolve(alive(first) ? undefined : true), 10000, 'the idle worker to be stopped');
   const coldBefore = local.platform.stats().coldStarts;
   const second = Number((await axios.get(fn.url)).data);
   expect(second).not.toBe(first);
@@ -64,25 +64,29 @@ test('deleting a function stops its workers', async () => {
   expect((await axios.get(fn.url, { validateStatus: () => true })).status).toBe(404);
 });
 
-test('the log store keeps the newest invocations within its cap', () => {
+test('the log store keeps the newest invocations within its cap', async () => {
   const dir = tempDir();
   dirs.push(dir);
-  const logs = new LogStore(dir, 20 * 1024);
+  const logs = new JsonlLogStore(dir, { maxBytesPerFunction: 20 * 1024 });
   for (let i = 0; i < 200; i += 1) {
-    logs.append('fx-00000001', {
+    await logs.append('fx-00000001', {
       invocationId: `inv-${String(i).padStart(3, '0')}`,
       content: [{ time: i, log: 'x'.repeat(200) }],
       startedAt: i,
     });
   }
-  const kept = logs.list('fx-00000001', 0, 1000);
+  const kept = await logs.window('fx-00000001', 0, 1000);
   expect(kept.length).toBeGreaterThan(10);
   expect(kept.length).toBeLessThan(100);
   expect(kept[kept.length - 1].invocationId).toBe('inv-199');
   expect(fs.statSync(path.join(dir, 'logs', 'fx-00000001.jsonl')).size).toBeLessThanOrEqual(20 * 1024);
-  // a torn last line (a crash mid-append) is skipped
+  // a torn last line (a crash mid-append) is skipped, and does not take the next entry with it
   fs.appendFileSync(path.join(dir, 'logs', 'fx-00000001.jsonl'), '{"invocationId":"torn","con');
-  expect(logs.list('fx-00000001', 0, 1000)).toHaveLength(kept.length);
+  const reopened = new JsonlLogStore(dir, { maxBytesPerFunction: 20 * 1024 });
+  expect(await reopened.window('fx-00000001', 0, 1000)).toHaveLength(kept.length);
+  await reopened.append('fx-00000001', { invocationId: 'after-the-crash', content: [], startedAt: 500 });
+  const after = await reopened.window('fx-00000001', 0, 1000);
+  expect(after.map((entry) => entry.invocationId).slice(-2)).toEqual(['inv-199', 'after-the-crash']);
 });
 
 test('code is unpacked once per upload and collected when no version uses it', async () => {
@@ -115,15 +119,13 @@ test('code is unpacked once per upload and collected when no version uses it', a
   await expect(code.ensureUnpacked(saved.sha256)).rejects.toThrow();
 });
 
-test('the state store refuses a corrupt document instead of starting empty', () => {
+test('the state store refuses a corrupt document instead of starting empty', async () => {
   const dir = tempDir();
   dirs.push(dir);
-  new StateStore(dir).mutate((state) => {
-    state.applications['app-00000001'] = { id: 'app-00000001', name: 'kept' };
-  });
-  expect(new StateStore(dir).state.applications['app-00000001'].name).toBe('kept');
+  await JsonStateStore.open(dir).transaction((tx) => tx.putApplication({ id: 'app-00000001', name: 'kept' }));
+  expect((await JsonStateStore.open(dir).application('app-00000001'))?.name).toBe('kept');
   fs.writeFileSync(path.join(dir, 'state.json'), '{"schema":1,"appl');
-  expect(() => new StateStore(dir)).toThrow(/not valid JSON/);
+  expect(() => JsonStateStore.open(dir)).toThrow(/not valid JSON/);
 });
 
 /** A platform on a data dir of its own (removed after the file), serving one public node function. */
@@ -151,7 +153,7 @@ test('close() lets an in-flight invocation finish and answer', async () => {
   );
   const marker = path.join(dir, 'marker');
   const reply = axios.post(fn.url, { marker }, { validateStatus: () => true });
-  await eventually(async () => (fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
+  await eventually(() => Promise.resolve(fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
   await platform.platform.close();
   const response = await reply;
   expect(response.status).toBe(200);
@@ -175,7 +177,11 @@ test('close() with a kept-alive client still sending: a request after close bega
     // a long invocation keeps close() waiting while the second client's connection stays in use
     const long = send(agents[0], { marker: markers[0], ms: 1500 });
     const short = send(agents[1], { marker: markers[1], ms: 200 });
-    await eventually(async () => (markers.every((marker) => fs.existsSync(marker)) ? true : undefined), 10000, 'both invocations to start');
+    await eventually(
+      () => Promise.resolve(markers.every((marker) => fs.existsSync(marker)) ? true : undefined),
+      10000,
+      'both invocations to start',
+    );
     const closed = platform.platform.close();
     expect((await short).status).toBe(200);
     // the same connection, after close began: answered, not run

@@ -4,7 +4,7 @@ import axios from 'axios';
 import { fixtureZip } from '../../fixtures/functions/build';
 import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
 import { startLocalPlatform } from '../../../src/local';
-import { LogStore } from '../../../src/local/log-store';
+import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
 
 const dataDir = tempDir();
 const credentials = { token: 'persist-token', account: 'act-0badf00d' };
@@ -88,18 +88,18 @@ test('functions created at once with the same zip share one stored and unpacked 
   }
 });
 
-test('the log cap counts bytes: lines of multi-byte characters keep the stored file within the limit', () => {
+test('the log cap counts bytes: lines of multi-byte characters keep the stored file within the limit', async () => {
   const dir = tempDir();
   try {
     const limit = 4096;
-    const logs = new LogStore(dir, limit);
+    const logs = new JsonlLogStore(dir, { maxBytesPerFunction: limit });
     const file = path.join(dir, 'logs', 'fx-0000cafe.jsonl');
     for (let i = 0; i < 40; i += 1) {
       // '€' is one character but three bytes
-      logs.append('fx-0000cafe', { invocationId: `inv-${i}`, startedAt: i, content: [{ time: i, log: '€'.repeat(100) }] });
+      await logs.append('fx-0000cafe', { invocationId: `inv-${i}`, startedAt: i, content: [{ time: i, log: '€'.repeat(100) }] });
       expect(fs.statSync(file).size).toBeLessThanOrEqual(limit);
     }
-    const kept = logs.list('fx-0000cafe', 0, 40);
+    const kept = await logs.window('fx-0000cafe', 0, 40);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept[kept.length - 1].invocationId).toBe('inv-39');
   } finally {

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import JSZip from 'jszip';
-import { ApiFailure, badRequest } from './envelope';
-import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../util/atomic-file';
-import { unsafeEntryName } from '../util/zip-entries';
+import { ApiFailure, badRequest } from '../envelope';
+import { TEMP_MARKER, tempSibling, writeFileAtomic } from '../../util/atomic-file';
+import { unsafeEntryName } from '../../util/zip-entries';
 
 export interface CodeLimits {
   /** decoded zip (or jar) size */

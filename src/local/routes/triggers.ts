@@ -1,11 +1,11 @@
 import http from 'node:http';
-import type { Alias, CorsConfig, Pattern } from '../spec/wire';
-import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from './http-util';
-import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../spec/contract';
-import { sendJson } from './envelope';
-import type { Invocation } from './invoker';
-import type { Platform } from './platform';
-import type { StoredFunction } from './store';
+import type { CorsConfig } from '../../spec/wire';
+import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../../spec/contract';
+import { sendJson } from '../envelope';
+import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from '../http-util';
+import type { Invocation, Invoker } from '../invocation/invoker';
+import type { Alias, StoredFunction } from '../records';
+import type { AliasService, FunctionService, PatternService } from '../services';
 
 /** Like the cloud's function payload limit: bigger request bodies get 413. */
 export const MAX_INVOKE_BODY_BYTES = 6 * 1024 * 1024;
@@ -59,13 +59,21 @@ function toQuery(url: URL): Record<string, string> {
   return query;
 }
 
+/** A header value a function returned, as text: a list is joined as HTTP joins repeated headers. */
+function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return value.map(headerText).join(', ');
+  return JSON.stringify(value) ?? '';
+}
+
 /** The function's reply headers that can be sent as they are. */
 function replyHeaders(raw: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   if (typeof raw !== 'object' || raw === null) return headers;
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     if (value === undefined || value === null || RESERVED_HEADERS.has(name.toLowerCase())) continue;
-    const text = typeof value === 'string' ? value : String(value);
+    const text = headerText(value);
     try {
       http.validateHeaderName(name);
       http.validateHeaderValue(name, text);
@@ -126,36 +134,23 @@ function sendInvocation(res: http.ServerResponse, invocation: Invocation, extra:
   sendText(res, status, text, headers);
 }
 
-interface MatchedPattern {
-  pattern: Pattern;
-  score: number;
-}
-
-/** Scores how specifically a pattern matches: literal segments beat `{param}`, which beats `*`. */
-function matchPath(pattern: string, path: string): number | undefined {
-  const want = pattern.split('/').filter(Boolean);
-  const have = path.split('/').filter(Boolean);
-  let score = 0;
-  for (let i = 0; i < want.length; i += 1) {
-    const segment = want[i];
-    const last = i === want.length - 1;
-    if (last && (segment === '*' || /^\{[^}]+\+\}$/.test(segment))) return score + 1;
-    if (i >= have.length) return undefined;
-    if (/^\{[^}]+\}$/.test(segment)) score += 10;
-    else if (segment === have[i]) score += 100;
-    else return undefined;
-  }
-  return want.length === have.length ? score + 1000 : undefined;
+export interface TriggerDeps {
+  functions: FunctionService;
+  aliases: AliasService;
+  patterns: PatternService;
+  invoker: Invoker;
+  /** the platform's token, which opens private functions */
+  token: string;
 }
 
 /** HTTP triggers: function URLs and alias hosts routed by endpoint patterns. */
 export class Triggers {
-  constructor(private readonly platform: Platform) {}
+  constructor(private readonly deps: TriggerDeps) {}
 
   /** `/fn/<environmentId>/<functionId>[/<path>]` */
   async functionUrl(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const [, , environmentId, functionId, ...rest] = url.pathname.split('/');
-    const fn = functionId ? this.platform.store.state.functions[functionId] : undefined;
+    const fn = functionId ? await this.deps.functions.find(functionId) : undefined;
     if (!fn || fn.environmentId !== environmentId) {
       sendError(res, 404, 'NotFound', `no function at ${url.pathname}`);
       return;
@@ -163,13 +158,13 @@ export class Triggers {
     await this.serve(req, res, fn, `/${rest.join('/')}`, url);
   }
 
-  findAlias(host: string): Alias | undefined {
-    return Object.values(this.platform.store.state.aliases).find((candidate) => candidate.host === host.toLowerCase());
+  findAlias(host: string): Promise<Alias | undefined> {
+    return this.deps.aliases.forHost(host);
   }
 
   /** `/alias/<host>[/<path>]`: the alias named in the path. */
   async alias(req: http.IncomingMessage, res: http.ServerResponse, host: string, path: string, url: URL): Promise<void> {
-    const alias = this.findAlias(host);
+    const alias = await this.findAlias(host);
     if (!alias) {
       sendError(res, 404, 'NotFound', `no alias for the host ${host}`);
       return;
@@ -179,18 +174,8 @@ export class Triggers {
 
   /** Routes a request for an alias host by its environment's patterns. */
   async serveAlias(req: http.IncomingMessage, res: http.ServerResponse, alias: Alias, path: string, url: URL): Promise<void> {
-    const state = this.platform.store.state;
     const method = (req.method ?? 'GET').toUpperCase();
-    let best: MatchedPattern | undefined;
-    for (const pattern of Object.values(state.patterns)) {
-      if (pattern.environmentId !== alias.environmentId) continue;
-      if (pattern.method !== 'ALL' && pattern.method !== method) continue;
-      const score = matchPath(pattern.pattern, path);
-      if (score === undefined) continue;
-      const total = score * 2 + (pattern.method === 'ALL' ? 0 : 1);
-      if (!best || total > best.score) best = { pattern, score: total };
-    }
-    const fn = best ? state.functions[best.pattern.functionId] : undefined;
+    const fn = await this.deps.patterns.route(alias.environmentId, method, path);
     if (!fn) {
       sendError(res, 404, 'NotFound', `no endpoint pattern of ${alias.host} matches ${method} ${path}`);
       return;
@@ -213,7 +198,7 @@ export class Triggers {
       req.resume();
       return;
     }
-    if (fn.access === 'private' && !sameSecret(bearerToken(req), this.platform.config.token)) {
+    if (fn.access === 'private' && !sameSecret(bearerToken(req), this.deps.token)) {
       closeAfterReply(res);
       sendError(res, 401, 'Unauthorized', 'this function is private: send Authorization: Bearer <token>', {
         ...cors,
@@ -244,7 +229,7 @@ export class Triggers {
       method,
       path,
     };
-    const invocation = await this.platform.invoker.invoke(fn, event);
+    const invocation = await this.deps.invoker.invoke(fn, event);
     sendInvocation(res, invocation, cors);
   }
 }

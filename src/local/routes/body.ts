@@ -1,4 +1,4 @@
-import { badRequest } from './envelope';
+import { badRequest } from '../envelope';
 
 /**
  * Readers for request bodies: each returns the typed value or throws the 400 the real API
@@ -70,6 +70,7 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fi
  */
 export function checkName(value: string, field: string): string {
   if (value.trim() === '') throw badRequest(`${field} must not be empty`, field);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest(`${field} must not contain control characters`, field);
   return value;
 }

@@ -1,10 +1,9 @@
-import type { CronJob, CronJobConfig, QueryParam } from '../../spec/wire';
+import type { CronJobConfig, QueryParam } from '../../spec/wire';
 import { badRequest } from '../envelope';
-import { newId } from '../ids';
-import type { Platform } from '../platform';
 import type { Route } from '../router';
 import { cronProblem } from '../scheduler';
-import { isObject, JsonObject, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from '../validate';
+import type { JobService } from '../services';
+import { isObject, JsonObject, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from './body';
 
 const KIND = 'spotinst:spectrum:events:job';
 
@@ -18,6 +17,8 @@ function checkCron(expression: string): string {
   return expression.trim();
 }
 
+function readAction(input: JsonObject, required: true): 'INVOKE_FUNCTION';
+function readAction(input: JsonObject, required: false): 'INVOKE_FUNCTION' | undefined;
 function readAction(input: JsonObject, required: boolean): 'INVOKE_FUNCTION' | undefined {
   const action = required ? requiredString(input, 'action', 'job.action', 64) : optionalString(input, 'action', 'job.action', 64);
   if (action !== undefined && action !== 'INVOKE_FUNCTION')
@@ -41,106 +42,88 @@ function readConfig(input: JsonObject): CronJobConfig | undefined {
       const field = `job.config.queryParams[${index}]`;
       if (!isObject(param) || typeof param.key !== 'string' || param.key === '')
         throw badRequest(`${field} must be {key, value} with a non-empty key`, field);
-      return { key: param.key, value: param.value === undefined || param.value === null ? '' : String(param.value) };
+      const value = param.value;
+      return {
+        key: param.key,
+        value: value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value),
+      };
     });
   }
   return result;
 }
 
-/** Cron jobs ("spectrum event jobs"): the scheduler is told of every change. */
-export function jobRoutes(platform: Platform): Route[] {
+export function jobRoutes(jobs: JobService): Route[] {
   return [
     {
       method: 'GET',
       template: '/spectrum/events/job',
       kind: KIND,
-      handle: ({ query }) => {
-        const resourceId = query.get('resourceId');
-        const action = query.get('action');
-        const environmentId = query.get('environmentId');
-        return Object.values(platform.store.state.jobs).filter(
-          (candidate) =>
-            (!resourceId || candidate.resourceId === resourceId) &&
-            (!action || candidate.action === action) &&
-            (!environmentId || candidate.environmentId === environmentId),
-        );
-      },
+      handle: ({ query }) =>
+        jobs.list({
+          environmentId: query.get('environmentId') || undefined,
+          resourceId: query.get('resourceId') || undefined,
+          action: query.get('action') || undefined,
+        }),
     },
     {
       method: 'POST',
       template: '/spectrum/events/job',
       kind: KIND,
-      handle: ({ body }) => {
+      handle: async ({ body }) => {
         const input = unwrap(body, 'job');
         const environmentId = requiredString(input, 'environmentId', 'job.environmentId', 64);
-        platform.requireEnvironment(environmentId, 'job.environmentId');
-        const action = readAction(input, true) as 'INVOKE_FUNCTION';
+        const action = readAction(input, true);
         const resourceId = requiredString(input, 'resourceId', 'job.resourceId', 64);
-        platform.requireFunctionIn(resourceId, environmentId, 'job.resourceId');
         const cronExpression = checkCron(requiredString(input, 'cronExpression', 'job.cronExpression', 256));
-        const isEnabled = optionalBoolean(input, 'isEnabled', 'job.isEnabled') ?? true;
+        const isEnabled = optionalBoolean(input, 'isEnabled', 'job.isEnabled');
         const config = readConfig(input);
-        const now = new Date().toISOString();
-        const created: CronJob = {
-          id: newId('job', (id) => id in platform.store.state.jobs),
-          environmentId,
-          action,
-          resourceId,
-          isEnabled,
-          cronExpression,
-          ...(config ? { config } : {}),
-          createdAt: now,
-          updatedAt: now,
-        };
-        platform.store.put('jobs', created);
-        platform.scheduler.schedule(created);
-        return [created];
+        return [
+          await jobs.create({
+            environmentId,
+            action,
+            resourceId,
+            cronExpression,
+            ...(isEnabled === undefined ? {} : { isEnabled }),
+            ...(config ? { config } : {}),
+          }),
+        ];
       },
     },
     {
       method: 'GET',
       template: '/spectrum/events/job/{id}',
       kind: KIND,
-      handle: ({ params }) => [platform.job(params[0])],
+      handle: async ({ params }) => [await jobs.get(params[0])],
     },
     {
       method: 'PUT',
       template: '/spectrum/events/job/{id}',
       kind: KIND,
-      handle: ({ params, body }) => {
-        const current = platform.job(params[0]);
+      handle: async ({ params, body }) => {
         const input = unwrap(body, 'job');
         const environmentId = optionalString(input, 'environmentId', 'job.environmentId', 64);
-        if (environmentId !== undefined && environmentId !== current.environmentId)
-          throw badRequest('job.environmentId cannot change', 'job.environmentId');
         readAction(input, false);
-        const resourceId = optionalString(input, 'resourceId', 'job.resourceId', 64) ?? current.resourceId;
-        platform.requireFunctionIn(resourceId, current.environmentId, 'job.resourceId');
+        const resourceId = optionalString(input, 'resourceId', 'job.resourceId', 64);
         const expression = optionalString(input, 'cronExpression', 'job.cronExpression', 256);
+        const isEnabled = optionalBoolean(input, 'isEnabled', 'job.isEnabled');
         const config = readConfig(input);
-        const updated: CronJob = {
-          ...current,
-          resourceId,
-          cronExpression: expression === undefined ? current.cronExpression : checkCron(expression),
-          isEnabled: optionalBoolean(input, 'isEnabled', 'job.isEnabled') ?? current.isEnabled,
-          ...(config ? { config } : {}),
-          updatedAt: new Date().toISOString(),
-        };
-        platform.store.put('jobs', updated);
-        platform.scheduler.schedule(updated);
-        return [updated];
+        return [
+          await jobs.update(params[0], {
+            ...(environmentId === undefined ? {} : { environmentId }),
+            ...(resourceId === undefined ? {} : { resourceId }),
+            ...(expression === undefined ? {} : { cronExpression: checkCron(expression) }),
+            ...(isEnabled === undefined ? {} : { isEnabled }),
+            ...(config ? { config } : {}),
+          }),
+        ];
       },
     },
     {
       method: 'DELETE',
       template: '/spectrum/events/job/{id}',
       kind: KIND,
-      handle: ({ params }) => {
-        const current = platform.job(params[0]);
-        platform.store.mutate((state) => {
-          delete state.jobs[current.id];
-        });
-        platform.scheduler.unschedule(current.id);
+      handle: async ({ params }) => {
+        await jobs.delete(params[0]);
         return [];
       },
     },

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { ActiveVersion, InvocationLog } from '../../spec/wire';
+import type { InvocationOutcome } from '../../runtimes';
+import { runtimeFamily } from '../../spec/runtimes';
+import { platformVariables, type FunctionEvent } from '../../spec/contract';
+import type { StoredFunction } from '../records';
+import type { StatsCounter } from '../stats';
+import type { WorkerPools } from './worker-pools';
+
+export interface Invocation {
+  invocationId: string;
+  version: number;
+  outcome: InvocationOutcome;
+}
+
+/** What the invoker needs from the platform around it. */
+export interface InvokerDeps {
+  /** the unpacked code of a stored upload */
+  code: { ensureUnpacked(sha256: string): Promise<string> };
+  /** keeps an invocation's log (the log service) */
+  logs: { record(functionId: string, entry: InvocationLog): Promise<void> };
+  /** answers context.getDoc (the document service) */
+  documents: { value(environmentId: string, key: string): Promise<unknown> };
+  stats: StatsCounter;
+  pools: WorkerPools;
+}
+
+export interface InvokerOptions {
+  /** where compiled runtime helpers are cached */
+  cacheDir: string;
+  /** multiplies `limits.timeout`: lets tests exercise timeouts without waiting 30 s */
+  timeoutScale: number;
+}
+
+/** Picks the version a request runs, by the weights of `activeVersions`. */
+export function pickVersion(activeVersions: ActiveVersion[], latestVersion: number, random = Math.random): number {
+  const total = activeVersions.reduce((sum, entry) => sum + entry.percentage, 0);
+  let roll = random() * total;
+  for (const entry of activeVersions) {
+    roll -= entry.percentage;
+    if (roll < 0) return entry.version === '$LATEST' ? latestVersion : entry.version;
+  }
+  const last = activeVersions[activeVersions.length - 1];
+  return last === undefined || last.version === '$LATEST' ? latestVersion : last.version;
+}
+
+/**
+ * Runs functions: picks the version a call runs, hands the call to that version's pool of
+ * warm workers, counts it, and records its log. It also knows when no call is running, so
+ * the platform can close without cutting one off.
+ */
+export class Invoker {
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly deps: InvokerDeps,
+    private readonly options: InvokerOptions,
+  ) {}
+
+  async invoke(fn: StoredFunction, event: FunctionEvent): Promise<Invocation> {
+    // a worker started after close() would outlive the platform
+    if (this.closed) throw new Error('spotinst-local is stopping: no new invocations');
+    const picked = pickVersion(fn.activeVersions, fn.latestVersion);
+    this.inFlight += 1;
+    try {
+      const invocationId = randomUUID();
+      const version = fn.versions.find((candidate) => candidate.version === picked) ?? fn.versions[fn.versions.length - 1];
+      const codeDir = await this.deps.code.ensureUnpacked(version.sha256);
+      const environmentId = fn.environmentId;
+      const pool = this.deps.pools.pool(
+        { functionId: fn.id, version: version.version },
+        {
+          family: runtimeFamily(fn.runtime) ?? 'nodejs',
+          runtime: fn.runtime,
+          codeDir,
+          handler: version.handler,
+          env: platformVariables(fn.environmentVariables, { functionId: fn.id, environmentId, version: version.version }),
+          memoryMb: fn.limits.memory,
+          timeoutS: fn.limits.timeout * this.options.timeoutScale,
+          cacheDir: this.options.cacheDir,
+          getDocument: (key) => this.deps.documents.value(environmentId, key),
+        },
+      );
+      const outcome = await pool.invoke(event, {
+        requestId: invocationId,
+        functionId: fn.id,
+        functionName: fn.name,
+        environmentId,
+        version: version.version,
+      });
+      this.deps.stats.countInvocation(outcome.coldStart);
+      await this.deps.logs.record(fn.id, {
+        invocationId,
+        content: outcome.logs,
+        version: version.version,
+        status: outcome.status,
+        durationMs: outcome.durationMs,
+        startedAt: outcome.startedAt,
+      });
+      return { invocationId, version: version.version, outcome };
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no invocation runs (each ends by itself or by its timeout). */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  disposeFunction(functionId: string): Promise<void> {
+    return this.deps.pools.disposeFunction(functionId);
+  }
+
+  disposeAll(): Promise<void> {
+    return this.deps.pools.disposeAll();
+  }
+
+  /** No new invocations from now on; stops every worker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.deps.pools.close();
+  }
+}
