@@ -6,7 +6,6 @@ import { RuntimeUnavailableError } from './types';
 import { WorkerProcess, type LaunchSpec, type Launcher } from './worker-process';
 
 // the launchers describe their worker with these; node/launcher.ts imports them from here
-export type { LaunchSpec, Launcher } from './worker-process';
 
 /**
  * Runs a function in one long-lived worker process: started on first use (a cold start),

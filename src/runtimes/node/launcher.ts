@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { defaultCacheDir } from '../cache';
 import { writeFileAtomic } from '../../util/atomic-file';
-import type { LaunchSpec } from '../process-runner';
+import type { LaunchSpec } from '../worker-process';
 import type { RunnerOptions } from '../types';
 import { DEFAULT_MAX_LOG_BYTES } from '../log-collector';
 import { handlerCandidates } from '../../spec/handlers';
