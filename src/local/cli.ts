@@ -98,7 +98,7 @@ function localCredentials(dataDir: string): StoredCredentials {
   } catch {
     // absent (or unreadable): generate
   }
-  const created = { token: randomBytes(24).toString('hex'), account: newId('act') };
+  const created = { token: randomBytes(24).toString('hex'), account: newId('account') };
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(file, JSON.stringify(created, null, 2));
   return created;

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { ID_PREFIXES, type IdKind } from '../spec/ids';
 
-/** Prefixes of the resource ids the real API hands out (SPEC §1). */
-export type IdPrefix = 'app' | 'env' | 'fx' | 'job' | 'pat' | 'al' | 'act';
-
-/** `fx-1a2b3c4d`: the prefix and 8 hex digits, like the real platform's ids (whoever stores one checks it is free). */
-export function newId(prefix: IdPrefix): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
+/** `fx-1a2b3c4d`: the kind's prefix and 8 hex digits, like the real platform's ids (whoever stores one checks it is free). */
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}${randomBytes(4).toString('hex')}`;
 }

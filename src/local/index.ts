@@ -82,7 +82,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));
   const token = options.token ?? randomBytes(24).toString('hex');
-  const account = options.account ?? newId('act');
+  const account = options.account ?? newId('account');
 
   const platform = await Platform.open({
     dataDir,

@@ -1,25 +1,9 @@
 import { parseExpression } from 'cron-parser';
+import { checkCronExpression } from '../spec/cron';
 import type { CronJob } from '../spec/wire';
 
 /** setTimeout cannot wait longer than this; longer waits are done in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * Validates a cron expression: the standard 5 fields, or 6 with seconds first. Returns a
- * reason when it is not valid.
- */
-export function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) {
-    return `must have 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), not ${fields.length}`;
-  }
-  try {
-    parseExpression(expression, { utc: true }).next();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 /**
  * Fires enabled cron jobs on time. One timer per job, armed for its next occurrence (in
@@ -38,8 +22,9 @@ export class CronScheduler {
 
   schedule(job: CronJob): void {
     this.unschedule(job.id);
-    if (!job.isEnabled || cronProblem(job.cronExpression) !== undefined) return;
-    this.expressions.set(job.id, job.cronExpression);
+    const checked = checkCronExpression(job.cronExpression);
+    if (!job.isEnabled || !checked.ok) return;
+    this.expressions.set(job.id, checked.expression);
     this.arm(job.id, Date.now());
   }
 

@@ -236,10 +236,3 @@ export interface UserDocument extends Timestamps {
   key: string;
   value: unknown;
 }
-
-// ---- moved ---------------------------------------------------------------------------
-
-// These moved to the rule modules; src/local still imports them from here until it is
-// wired to the spec rules. Remove this block then.
-export { MEMORY_RULE, TIMEOUT_RULE, inStepRange, type StepRange } from './limits';
-export { ENV_NAME_PATTERN } from './environment-variables';

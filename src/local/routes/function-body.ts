@@ -4,22 +4,14 @@
  * percentages); what needs the stored state (names taken, versions that exist) is the
  * service's.
  */
-import {
-  ENV_NAME_PATTERN,
-  MEMORY_RULE,
-  TIMEOUT_RULE,
-  inStepRange,
-  type Access,
-  type ActiveVersion,
-  type CorsConfig,
-  type FunctionLimits,
-  type IamRoleConfig,
-  type StepRange,
-} from '../../spec/wire';
-import { parseRuntime } from '../../spec/runtimes';
+import type { Access, ActiveVersion, CorsConfig, FunctionLimits, IamRoleConfig } from '../../spec/wire';
+import { checkActiveVersions } from '../../spec/active-versions';
+import { checkEnvironmentVariableName } from '../../spec/environment-variables';
+import { ACCESS_LEVELS, MEMORY_RULE, TIMEOUT_RULE, checkStepRange, type StepRange } from '../../spec/limits';
+import { checkWireRuntime } from '../../spec/runtimes';
 import { badRequest } from '../envelope';
 import type { CodeUpload, FunctionChanges, NewFunction } from '../services';
-import { checkName, isObject, JsonObject, oneOf, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from './body';
+import { checkName, JsonObject, oneOf, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from './body';
 
 function readRuntime(input: JsonObject, required: true): string;
 function readRuntime(input: JsonObject, required: false): string | undefined;
@@ -28,15 +20,10 @@ function readRuntime(input: JsonObject, required: boolean): string | undefined {
     ? requiredString(input, 'runtime', 'function.runtime', 32)
     : optionalString(input, 'runtime', 'function.runtime', 32);
   if (runtime === undefined) return undefined;
-  if (runtime.includes('.')) {
-    throw badRequest(`function.runtime "${runtime}" must be sent without dots (e.g. nodejs8.3 → nodejs83)`, 'function.runtime');
-  }
-  // wire names are family and version digits without dots (`nodejs83`, `python27`, `java8`)
-  if (parseRuntime(runtime) === undefined) {
-    throw badRequest(
-      `function.runtime "${runtime}" is not a runtime of the platform (nodejs…, python…, ruby…, java…; e.g. nodejs83, python27, ruby241, java8)`,
-      'function.runtime',
-    );
+  const checked = checkWireRuntime(runtime);
+  if (!checked.ok) {
+    const instead = checked.reason.nearest === undefined ? 'e.g. nodejs83, python27, ruby241, java8' : `e.g. ${checked.reason.nearest}`;
+    throw badRequest(`function.runtime "${runtime}" ${checked.reason.problem} (${instead})`, 'function.runtime');
   }
   return runtime;
 }
@@ -45,16 +32,12 @@ function readAccess(input: JsonObject, required: true): Access;
 function readAccess(input: JsonObject, required: false): Access | undefined;
 function readAccess(input: JsonObject, required: boolean): Access | undefined {
   const access = required ? requiredString(input, 'access', 'function.access', 16) : optionalString(input, 'access', 'function.access', 16);
-  return access === undefined ? undefined : oneOf(access, ['private', 'public'] as const, 'function.access');
+  return access === undefined ? undefined : oneOf(access, ACCESS_LEVELS, 'function.access');
 }
 
-function checkStepRange(key: 'memory' | 'timeout', value: number, rule: StepRange, unit: string): void {
-  if (!inStepRange(value, rule)) {
-    throw badRequest(
-      `function.limits.${key} must be a multiple of ${rule.step} between ${rule.min} and ${rule.max} ${unit} (got ${value})`,
-      `function.limits.${key}`,
-    );
-  }
+function checkLimit(key: 'memory' | 'timeout', value: number, rule: StepRange): void {
+  const refused = checkStepRange(value, rule);
+  if (refused) throw badRequest(`function.limits.${key} ${refused.problem} (got ${value})`, `function.limits.${key}`);
 }
 
 /** The limits of a body; on a create both are required, on an update each is optional. */
@@ -72,14 +55,13 @@ function readLimits(input: JsonObject, required: boolean): Partial<FunctionLimit
       if (required) throw badRequest(`function.limits.${key} is required`, `function.limits.${key}`);
       return undefined;
     }
-    if (typeof value !== 'number' || !Number.isInteger(value))
-      throw badRequest(`function.limits.${key} must be a whole number`, `function.limits.${key}`);
+    if (typeof value !== 'number') throw badRequest(`function.limits.${key} must be a number`, `function.limits.${key}`);
     return value;
   };
   const memory = read('memory');
   const timeout = read('timeout');
-  if (memory !== undefined) checkStepRange('memory', memory, MEMORY_RULE, 'MB');
-  if (timeout !== undefined) checkStepRange('timeout', timeout, TIMEOUT_RULE, 'seconds');
+  if (memory !== undefined) checkLimit('memory', memory, MEMORY_RULE);
+  if (timeout !== undefined) checkLimit('timeout', timeout, TIMEOUT_RULE);
   return { ...(memory === undefined ? {} : { memory }), ...(timeout === undefined ? {} : { timeout }) };
 }
 
@@ -104,8 +86,8 @@ function readEnvironmentVariables(input: JsonObject): Record<string, string> | u
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(vars)) {
     const field = `function.environmentVariables.${key}`;
-    if (!ENV_NAME_PATTERN.test(key))
-      throw badRequest(`${field}: "${key}" is not a valid variable name (letters, digits, _; not starting with a digit)`, field);
+    const refused = checkEnvironmentVariableName(key);
+    if (refused) throw badRequest(`${field}: "${key}" ${refused.problem}`, field);
     if (typeof value !== 'string') throw badRequest(`${field} must be a string (send "100", not 100)`, field);
     result[key] = value;
   }
@@ -117,34 +99,15 @@ function readActiveVersions(input: JsonObject): ActiveVersion[] | undefined {
   const value = input.activeVersions;
   if (value === undefined || value === null) return undefined;
   const field = 'function.activeVersions';
-  if (!Array.isArray(value) || value.length === 0) throw badRequest(`${field} must be a non-empty list of {version, percentage}`, field);
-  const seen = new Set<string>();
-  let total = 0;
-  const result = value.map((entry, index): ActiveVersion => {
-    const at = `${field}[${index}]`;
-    if (!isObject(entry)) throw badRequest(`${at} must be {version, percentage}`, at);
-    let version: ActiveVersion['version'];
-    if (entry.version === '$LATEST') version = '$LATEST';
-    else if (typeof entry.version === 'number' || (typeof entry.version === 'string' && /^\d+$/.test(entry.version))) {
-      version = Number(entry.version);
-      if (!Number.isInteger(version) || version < 0)
-        throw badRequest(`${at}.version must be "$LATEST" or a version number`, `${at}.version`);
-    } else throw badRequest(`${at}.version must be "$LATEST" or a version number`, `${at}.version`);
-    if (seen.has(String(version))) throw badRequest(`${at}.version ${version} is listed twice`, `${at}.version`);
-    seen.add(String(version));
-    const percentage = entry.percentage;
-    if (typeof percentage !== 'number' || !Number.isFinite(percentage) || percentage <= 0 || percentage > 100) {
-      throw badRequest(`${at}.percentage must be a number above 0 and at most 100`, `${at}.percentage`);
-    }
-    if (Math.abs(Math.round(percentage * 100) - percentage * 100) > 1e-6) {
-      throw badRequest(`${at}.percentage must have at most 2 decimals (got ${percentage})`, `${at}.percentage`);
-    }
-    total += percentage;
-    return { version, percentage };
-  });
-  if (Math.abs(total - 100) > 0.001)
-    throw badRequest(`${field} percentages must add up to 100 (they add up to ${Number(total.toFixed(2))})`, field);
-  return result;
+  if (!Array.isArray(value)) throw badRequest(`${field} must be a non-empty list of {version, percentage}`, field);
+  const checked = checkActiveVersions(value);
+  const [first] = checked.problems;
+  if (first) {
+    const at = first.index === undefined ? field : `${field}[${first.index}]${first.key ? `.${first.key}` : ''}`;
+    throw badRequest(`${at} ${first.reason.problem}`, at);
+  }
+  if (!checked.activeVersions) throw badRequest(`${field} must be a non-empty list of {version, percentage}`, field);
+  return checked.activeVersions;
 }
 
 function readCors(input: JsonObject): CorsConfig | undefined {

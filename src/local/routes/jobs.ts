@@ -1,20 +1,18 @@
 import type { CronJobConfig, QueryParam } from '../../spec/wire';
 import { badRequest } from '../envelope';
 import type { Route } from '../router';
-import { cronProblem } from '../scheduler';
+import { checkCronExpression } from '../../spec/cron';
 import type { JobService } from '../services';
 import { isObject, JsonObject, optionalBoolean, optionalObject, optionalString, requiredString, unwrap } from './body';
 
 const KIND = 'spotinst:spectrum:events:job';
 
+/** The expression to schedule: as sent, or normalised (`/1 * * * *` runs as `*\/1 * * * *`). */
 function checkCron(expression: string): string {
-  const problem = cronProblem(expression);
-  if (problem)
-    throw badRequest(
-      `job.cronExpression "${expression}" ${problem.startsWith('must') ? problem : `is not valid: ${problem}`}`,
-      'job.cronExpression',
-    );
-  return expression.trim();
+  const checked = checkCronExpression(expression);
+  if (checked.ok) return checked.expression;
+  const instead = checked.reason.nearest === undefined ? '' : `; e.g. ${checked.reason.nearest}`;
+  throw badRequest(`job.cronExpression "${expression}" ${checked.reason.problem}${instead}`, 'job.cronExpression');
 }
 
 function readAction(input: JsonObject, required: true): 'INVOKE_FUNCTION';

@@ -42,7 +42,7 @@ export class AliasService {
       }
       const stamp = now();
       const created: Alias = {
-        id: await freshId('al', (id) => tx.alias(id)),
+        id: await freshId('alias', (id) => tx.alias(id)),
         host: input.host,
         environmentId: input.environmentId,
         createdAt: stamp,

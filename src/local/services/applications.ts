@@ -34,7 +34,7 @@ export class ApplicationService {
       await assertNameFree(tx, input.name);
       const stamp = now();
       const application: Application = {
-        id: await freshId('app', (id) => tx.application(id)),
+        id: await freshId('application', (id) => tx.application(id)),
         name: input.name,
         ...(input.description === undefined ? {} : { description: input.description }),
         createdAt: stamp,

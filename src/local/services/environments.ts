@@ -58,7 +58,7 @@ export class EnvironmentService {
       await assertNameFree(tx, input.applicationId, input.name);
       const stamp = now();
       const environment: StoredEnvironment = {
-        id: await freshId('env', (id) => tx.environment(id)),
+        id: await freshId('environment', (id) => tx.environment(id)),
         name: input.name,
         applicationId: input.applicationId,
         providers: input.providers ?? DEFAULT_PROVIDERS,

@@ -1,4 +1,5 @@
 import type { Access, ActiveVersion, CorsConfig, FunctionLimits, IamRoleConfig } from '../../spec/wire';
+import { DEFAULT_ACTIVE_VERSIONS } from '../../spec/defaults';
 import { badRequest, conflict, notFound } from '../envelope';
 import type { StoredFunction, StoredVersion } from '../records';
 import type { CronScheduler } from '../scheduler';
@@ -42,8 +43,6 @@ export interface FunctionServiceDeps {
   logs: LogService;
   workers: FunctionWorkers;
 }
-
-const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
 
 async function assertNameFree(reader: StoreReader, environmentId: string, name: string, exceptId?: string): Promise<void> {
   const taken = await reader.functionNamed(environmentId, name);
@@ -108,14 +107,14 @@ export class FunctionService {
       await assertNameFree(tx, input.environmentId, input.name);
       const stamp = now();
       const fn: StoredFunction = {
-        id: await freshId('fx', (id) => tx.function(id)),
+        id: await freshId('function', (id) => tx.function(id)),
         name: input.name,
         environmentId: input.environmentId,
         runtime: input.runtime,
         access: input.access,
         limits: input.limits,
         environmentVariables: input.environmentVariables ?? {},
-        activeVersions: input.activeVersions ?? DEFAULT_ACTIVE_VERSIONS,
+        activeVersions: input.activeVersions ?? DEFAULT_ACTIVE_VERSIONS.map((entry) => ({ ...entry })),
         ...(input.cors ? { cors: input.cors } : {}),
         ...(input.iamRoleConfig ? { iamRoleConfig: input.iamRoleConfig } : {}),
         latestVersion: 0,

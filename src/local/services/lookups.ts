@@ -1,6 +1,7 @@
 /** Rules several services share: what a missing record means, and fresh ids. */
 import { badRequest, notFound } from '../envelope';
-import { newId, type IdPrefix } from '../ids';
+import type { IdKind } from '../../spec/ids';
+import { newId } from '../ids';
 import type { StoredEnvironment, StoredFunction } from '../records';
 import type { StoreReader } from '../store';
 
@@ -32,10 +33,10 @@ export async function referencedFunction(
   return found;
 }
 
-/** An id of the kind's prefix that no record has (ids are random: a clash is rare, not impossible). */
-export async function freshId(prefix: IdPrefix, lookup: (id: string) => Promise<unknown>): Promise<string> {
+/** An id of this kind that no record has (ids are random: a clash is rare, not impossible). */
+export async function freshId(kind: IdKind, lookup: (id: string) => Promise<unknown>): Promise<string> {
   for (;;) {
-    const id = newId(prefix);
+    const id = newId(kind);
     if ((await lookup(id)) === undefined) return id;
   }
 }

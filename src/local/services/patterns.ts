@@ -64,7 +64,7 @@ export class PatternService {
       await assertFree(tx, input);
       const stamp = now();
       const created: Pattern = {
-        id: await freshId('pat', (id) => tx.pattern(id)),
+        id: await freshId('pattern', (id) => tx.pattern(id)),
         environmentId: input.environmentId,
         functionId: input.functionId,
         pattern: input.pattern,
