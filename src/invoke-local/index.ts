@@ -50,7 +50,7 @@ function failure(key: string, runtime: string, outcome: InvocationOutcome): Spot
 export async function invokeLocal(context: FunctionCommandContext, settings: InvokeLocalSettings = {}): Promise<void> {
   const { options, log } = context;
   const service = context.provider.getService();
-  const fn = selectFunction(service, options, 'SPOTINST_INVOKE_LOCAL');
+  const fn = selectFunction(service, options);
   const family = runtimeFamily(fn.runtime);
   if (!family) {
     throw new SpotinstError(
