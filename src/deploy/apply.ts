@@ -251,7 +251,7 @@ class Applier {
       for (const { kind, action } of writes) this.skip(kind, name, action, 'its function was not deployed');
       return;
     }
-    await Promise.all(writes.map(({ run }) => run(functionId)));
+    await Promise.all(writes.map((write) => write.run(functionId)));
   }
 
   private async applyAlias(plan: DeployPlan): Promise<void> {

@@ -81,12 +81,12 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
     timeoutS: fn.timeout,
     cacheDir: settings.cacheDir ?? defaultCacheDir(),
     // The document store lives in a deployed environment; invoke local reads no credentials.
-    getDocument: async (key) => {
+    getDocument: (key) => {
       if (!warnedAboutDocuments) {
         warnedAboutDocuments = true;
         log.warning(`context.getDoc("${key}") returns nothing under invoke local: documents live in a deployed environment.`);
       }
-      return undefined;
+      return Promise.resolve(undefined);
     },
   });
   let outcome: InvocationOutcome;

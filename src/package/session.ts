@@ -66,7 +66,7 @@ export class ServiceSession {
 
   private functionDefinition(key: string): { package?: PackageSettings } | undefined {
     const definition = this.serverless.service.functions[key];
-    return typeof definition === 'object' && definition !== null ? (definition as { package?: PackageSettings }) : undefined;
+    return typeof definition === 'object' && definition !== null ? definition : undefined;
   }
 
   /**

@@ -265,7 +265,7 @@ describe('deploy against spotinst-local', () => {
     const all = (await dir.run(service(local, base), ['info:info'])).out;
     expect(all).toMatch(/^service: shop\nstage: dev\napplication: shop \(app-\w+\)\nenvironment: dev \(env-\w+\)\nfunctions:/);
     for (const name of ['hello', 'orders', 'report']) expect(all).toContain(`  ${name}:\n    id: fx-`);
-    expect(all).toMatch(/orders:\n(.*\n){2}    memory: 256 MB/);
+    expect(all).toMatch(/orders:\n(.*\n){2} {4}memory: 256 MB/);
     const one = (await dir.run(service(local, base), ['info:info'], { function: 'report' })).out;
     expect(one).toContain('report:');
     expect(one).not.toContain('orders:');

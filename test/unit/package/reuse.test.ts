@@ -17,10 +17,10 @@ function framework(dir: string, pkg: Record<string, unknown> = {}, functionPacka
     configSchemaHandler: { defineProvider: () => undefined },
     setProvider: () => undefined,
     getProvider: () => undefined,
-    pluginManager: { spawn: async () => undefined },
+    pluginManager: { spawn: () => Promise.resolve() },
     processedInput: { commands: [], options: {} },
     configurationInput: {},
-  } as unknown as ServerlessLike;
+  };
 }
 
 /** What the framework does when it packages: a zip in .serverless and package.artifact set. */

@@ -1,5 +1,5 @@
 import { selectFunction } from '../../../src/remote/function';
-import { functionModel, serviceModel } from '../../helpers/command-context';
+import { functionModel, serviceModel, thrown } from '../../helpers/command-context';
 
 const service = serviceModel([functionModel('hello'), functionModel('other', { name: 'custom-remote' })]);
 
@@ -10,23 +10,17 @@ describe('selectFunction', () => {
   });
 
   it('says the same thing, with the same code, whichever command asks', () => {
-    expect(() => selectFunction(service, { function: 'nope' })).toThrow(
-      expect.objectContaining({
-        code: 'SPOTINST_FUNCTION_NOT_IN_FILE',
-        message: 'Function "nope" is not in serverless.yml. Functions of this service: hello, other.',
-      }),
-    );
-    expect(() => selectFunction(service, {})).toThrow(
-      expect.objectContaining({
-        code: 'SPOTINST_FUNCTION_REQUIRED',
-        message: 'Name the function with --function (-f). Functions of this service: hello, other.',
-      }),
-    );
-    expect(() => selectFunction(serviceModel([]), { function: '' })).toThrow(
-      expect.objectContaining({
-        code: 'SPOTINST_FUNCTION_REQUIRED',
-        message: 'Name the function with --function (-f). This service defines no functions.',
-      }),
-    );
+    expect(thrown(() => selectFunction(service, { function: 'nope' }))).toMatchObject({
+      code: 'SPOTINST_FUNCTION_NOT_IN_FILE',
+      message: 'Function "nope" is not in serverless.yml. Functions of this service: hello, other.',
+    });
+    expect(thrown(() => selectFunction(service, {}))).toMatchObject({
+      code: 'SPOTINST_FUNCTION_REQUIRED',
+      message: 'Name the function with --function (-f). Functions of this service: hello, other.',
+    });
+    expect(thrown(() => selectFunction(serviceModel([]), { function: '' }))).toMatchObject({
+      code: 'SPOTINST_FUNCTION_REQUIRED',
+      message: 'Name the function with --function (-f). This service defines no functions.',
+    });
   });
 });
