@@ -34,14 +34,12 @@ export interface ResourceCalls<Remote, Input, Update = Input> {
 }
 
 /** What every kind says of itself. */
-interface Descriptor<Kind extends ResourceKind, Desired> {
+interface Descriptor<Kind extends ResourceKind> {
   kind: Kind;
   /** the word for one of them in plan lines and reports */
   label: string;
   /** one of them in plan lines and reports, by the step's name (`function hello`, `cron of hello`) */
   subject(name: string): string;
-  /** how a created one is shown in the plan */
-  show(desired: Desired): string;
 }
 
 const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
@@ -50,7 +48,7 @@ const DEFAULT_CORS: CorsConfig = { enabled: false };
 /** A function's configuration as the API takes it, without its code; `runtime` in the file's form (the client converts it). */
 export type FunctionConfiguration = Omit<FunctionInput, 'code'>;
 
-export interface FunctionDescriptor extends Descriptor<'function', FunctionModel> {
+export interface FunctionDescriptor extends Descriptor<'function'> {
   /**
    * Differences between the configuration the file wants and what the API reports. The
    * handler is compared only when its deployed value is known (`remoteHandler`).
@@ -64,7 +62,6 @@ export const FUNCTION: FunctionDescriptor = {
   kind: 'function',
   label: 'function',
   subject: (name) => `function ${name}`,
-  show: (model) => model.name,
   differences(remote, model, remoteHandler) {
     return [
       ...changeOf('runtime', toApiRuntime(remote.runtime), toApiRuntime(model.runtime)),
@@ -99,10 +96,14 @@ export const FUNCTION: FunctionDescriptor = {
 };
 
 /** A kind that belongs to one function (cron job, endpoint pattern): at most one per function. */
-export interface TriggerDescriptor<Kind extends 'cron' | 'endpoint', Remote extends { id: string }, Desired, Input> extends Descriptor<
-  Kind,
-  Desired
-> {
+export interface TriggerDescriptor<
+  Kind extends 'cron' | 'endpoint',
+  Remote extends { id: string },
+  Desired,
+  Input,
+> extends Descriptor<Kind> {
+  /** how a created one is shown in the plan: its expression, its route */
+  show(desired: Desired): string;
   /** what the file asks for, read from the function's model */
   wanted(model: FunctionModel): Desired | undefined;
   /** the ones the API reports */
@@ -165,7 +166,7 @@ export const ENDPOINT: TriggerDescriptor<'endpoint', Pattern, EndpointTrigger, P
   }),
 };
 
-export interface AliasDescriptor extends Descriptor<'alias', string> {
+export interface AliasDescriptor extends Descriptor<'alias'> {
   /** the deployed alias of this host, if any */
   deployed(state: ActualState, host: string): Alias | undefined;
   input(host: string, environmentId: string): AliasInput;
@@ -177,7 +178,6 @@ export const ALIAS: AliasDescriptor = {
   kind: 'alias',
   label: 'alias',
   subject: (host) => `alias ${host}`,
-  show: (host) => host,
   deployed: (state, host) => state.aliases.find((alias) => alias.host === host),
   input: (host, environmentId) => ({ host, environmentId }),
   calls: (client, environmentId) => ({
