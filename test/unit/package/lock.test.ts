@@ -35,11 +35,11 @@ describe('the service lock', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
     const serverlessDir = path.join(dir, '.serverless');
     fs.mkdirSync(serverlessDir, { recursive: true });
-    const debris = `spotinst-deploy.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
-    const live = `spotinst-deploy.json${TEMP_MARKER}${process.pid}-1795335694467-9f3a`;
-    for (const name of [debris, live, 'spotinst-deploy.json', 'hello.zip']) fs.writeFileSync(path.join(serverlessDir, name), '{');
+    const debris = `spotinst-state.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
+    const live = `spotinst-state.json${TEMP_MARKER}${process.pid}-1795335694467-9f3a`;
+    for (const name of [debris, live, 'spotinst-state.json', 'hello.zip']) fs.writeFileSync(path.join(serverlessDir, name), '{');
     lockService(dir, 'deploy').release();
-    expect(fs.readdirSync(serverlessDir).sort()).toEqual(['hello.zip', live, 'spotinst-deploy.json'].sort());
+    expect(fs.readdirSync(serverlessDir).sort()).toEqual(['hello.zip', live, 'spotinst-state.json'].sort());
   });
 
   it('takes over a lock left by a process that died', () => {
