@@ -32,7 +32,7 @@ describe('the service lock', () => {
   });
 
   it('clears temporary files of writes cut short by a dead process, and only those', () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const serverlessDir = path.join(dir, '.serverless');
     fs.mkdirSync(serverlessDir, { recursive: true });
     const debris = `spotinst-state.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
@@ -43,10 +43,10 @@ describe('the service lock', () => {
   });
 
   it('takes over a lock left by a process that died', () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     writeLock({ pid: dead, host: os.hostname(), command: 'deploy', startedAt: 'earlier' });
     const lock = lockService(dir, 'deploy');
-    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid).toBe(process.pid);
+    expect((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { pid: number }).pid).toBe(process.pid);
     lock.release();
   });
 
