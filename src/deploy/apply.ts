@@ -1,28 +1,19 @@
 /**
  * Apply: carry out a plan against the API. Every function is attempted even when another
  * fails; a function's triggers are written after it (they need its id) and deleted before
- * it; creates that may have reached the server before failing look the name up first, so
- * a rerun converges without duplicates.
+ * it; creates that may have reached the server before failing look the resource up first,
+ * so a rerun converges without duplicates. What each kind's calls are comes from its
+ * descriptor (resources.ts).
  */
 import { createOnce, type SpotinstClient } from '../api';
-import type {
-  ActiveVersion,
-  Alias,
-  CorsConfig,
-  CronJob,
-  CronJobInput,
-  FunctionCodeInfo,
-  Pattern,
-  PatternInput,
-  SpotinstFunction,
-} from '../spec/wire';
-import type { FunctionModel } from '../framework/service-model';
+import type { Alias, CronJob, FunctionCodeInfo, Pattern, SpotinstFunction } from '../spec/wire';
 import type { Artifact } from '../package/artifacts';
 import type { AdaptiveLimiter } from './limiter';
-import type { DeployPlan, FunctionStep, JobStep, PatternStep, StepAction } from './plan';
+import type { DeployPlan, FunctionStep, JobStep, PatternStep, Step, StepAction } from './plan';
+import { ALIAS, CRON, ENDPOINT, FUNCTION, type ResourceKind, type TriggerDescriptor } from './resources';
 import type { ActualState } from '../remote/state';
 
-export type ResourceKind = 'function' | 'cron' | 'endpoint' | 'alias';
+export type { ResourceKind } from './resources';
 
 export interface StepResult {
   kind: ResourceKind;
@@ -35,7 +26,7 @@ export interface StepResult {
 
 export interface ApplyResult {
   results: StepResult[];
-  /** the code this deploy uploaded, by function id, for the local cache */
+  /** the code this deploy uploaded, by function id, for the memory file */
   uploaded: Map<string, FunctionCodeInfo>;
   /** function ids this deploy deleted */
   deleted: string[];
@@ -57,51 +48,22 @@ export interface ApplyContext {
   onStep?: (result: StepResult) => void;
 }
 
-/** The calls a kind of trigger needs; a found one ends a create that may have happened. */
-interface TriggerApi<Input, Resource extends { id: string }> {
-  create(input: Input): Promise<Resource>;
-  update(id: string, input: Input): Promise<Resource>;
-  delete(id: string): Promise<boolean>;
-  findForFunction(functionId: string): Promise<Resource | undefined>;
-  /** where the trigger's remote state is kept, by id */
-  state: Map<string, Resource>;
+type Write<S extends Step<ResourceKind, unknown>> = Extract<S, { action: 'create' | 'update' }>;
+type Removal<S extends Step<ResourceKind, unknown>> = Extract<S, { action: 'delete' }>;
+
+function isWrite<S extends Step<ResourceKind, unknown>>(step: S): step is Write<S> {
+  return step.action === 'create' || step.action === 'update';
 }
 
-const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
-const DEFAULT_CORS: CorsConfig = { enabled: false };
-
-/** The function's configuration as the API takes it; `runtime` in the file's form (the client converts it). */
-function functionConfiguration(model: FunctionModel, environmentId: string) {
-  return {
-    environmentId,
-    name: model.name,
-    runtime: model.runtime,
-    access: model.access,
-    limits: { memory: model.memory, timeout: model.timeout },
-    environmentVariables: model.environmentVariables,
-    // plugin 1.x sent these defaults; sending them keeps a redeploy from resetting them
-    activeVersions: model.activeVersions ?? DEFAULT_ACTIVE_VERSIONS,
-    cors: model.cors ?? DEFAULT_CORS,
-    ...(model.iamRoleConfig ? { iamRoleConfig: model.iamRoleConfig } : {}),
-  };
+function isRemoval<S extends Step<ResourceKind, unknown>>(step: S): step is Removal<S> {
+  return step.action === 'delete';
 }
 
-function jobInput(step: JobStep, functionId: string, environmentId: string): CronJobInput {
-  const cron = step.wanted!;
-  return {
-    environmentId,
-    action: 'INVOKE_FUNCTION',
-    resourceId: functionId,
-    isEnabled: cron.active,
-    cronExpression: cron.expression,
-    // the shape the Spotinst SDK sends for "no body, no query"
-    config: { body: '', queryParams: [] },
-  };
-}
-
-function patternInput(step: PatternStep, functionId: string, environmentId: string): PatternInput {
-  const endpoint = step.wanted!;
-  return { environmentId, functionId, pattern: endpoint.path, method: endpoint.method };
+/** A trigger write of one function's chain, run once the function's id is known. */
+interface TriggerWrite {
+  kind: ResourceKind;
+  action: StepAction;
+  run(functionId: string): Promise<boolean>;
 }
 
 class Applier {
@@ -149,7 +111,9 @@ class Applier {
   }
 
   /** base64 of an artifact, read and encoded once however many functions share it. */
-  private source(artifact: Artifact): Promise<string> {
+  private source(name: string): Promise<string> {
+    const artifact = this.context.artifacts.get(name);
+    if (!artifact) return Promise.reject(new Error(`no artifact was read for function ${name}`));
     let encoded = this.base64.get(artifact.path);
     if (encoded === undefined) {
       encoded = artifact.bytes().then((bytes) => bytes.toString('base64'));
@@ -158,73 +122,61 @@ class Applier {
     return encoded;
   }
 
-  private async code(step: FunctionStep): Promise<{ handler: string; source: string }> {
-    const artifact = this.context.artifacts.get(step.name);
-    if (!artifact) throw new Error(`no artifact was read for function ${step.name}`);
-    return { handler: step.desired!.model.handler, source: await this.source(artifact) };
-  }
-
-  private async applyFunction(step: FunctionStep): Promise<void> {
+  private async applyFunction(step: Write<FunctionStep> | Removal<FunctionStep>): Promise<void> {
     const { client, environmentId } = this.context;
-    const model = step.desired?.model;
-    if (step.action === 'create' && model) {
-      const spec = { ...functionConfiguration(model, environmentId), code: await this.code(step) };
-      const created = await createOnce(
-        () => this.write(() => client.functions.create(spec)),
-        () => client.functions.findByName(environmentId, step.name),
-      );
-      this.functions.set(step.name, created);
-      this.uploaded.set(created.id, { handler: model.handler, sha256: step.desired!.codeSha256 });
-    } else if (step.action === 'update' && model && step.id) {
-      const spec = { ...functionConfiguration(model, environmentId), ...(step.uploadCode ? { code: await this.code(step) } : {}) };
-      const updated = await this.write(() => client.functions.update(step.id!, spec));
-      this.functions.set(step.name, updated);
-      if (step.uploadCode) this.uploaded.set(updated.id, { handler: model.handler, sha256: step.desired!.codeSha256 });
-    } else if (step.action === 'delete' && step.id) {
-      await this.write(() => client.functions.delete(step.id!));
+    const calls = FUNCTION.calls(client, environmentId);
+    if (step.action === 'delete') {
+      await this.write(() => calls.delete(step.id));
       this.functions.delete(step.name);
       this.deleted.push(step.id);
+      return;
     }
-  }
-
-  /** Writes one cron job or pattern; both kinds differ only in their API and input. */
-  private async applyTrigger<Input, Resource extends { id: string }>(
-    step: { action: StepAction; id?: string },
-    functionId: string | undefined,
-    api: TriggerApi<Input, Resource>,
-    input: (functionId: string) => Input,
-  ): Promise<void> {
-    if (step.action === 'delete' && step.id) {
-      await this.write(() => api.delete(step.id!));
-      api.state.delete(step.id);
-    } else if (step.action === 'update' && step.id && functionId) {
-      const updated = await this.write(() => api.update(step.id!, input(functionId)));
-      api.state.set(updated.id, updated);
-    } else if (step.action === 'create' && functionId) {
-      const body = input(functionId);
-      const created = await createOnce(
-        () => this.write(() => api.create(body)),
-        () => api.findForFunction(functionId),
+    const { model, code } = step.desired;
+    const configuration = FUNCTION.input(model, environmentId);
+    let written: SpotinstFunction;
+    if (step.action === 'create') {
+      const input = { ...configuration, code: { handler: model.handler, source: await this.source(step.name) } };
+      written = await createOnce(
+        () => this.write(() => calls.create(input)),
+        () => calls.find(input),
       );
-      api.state.set(created.id, created);
+    } else {
+      // The handler travels with the code: without an upload, both stay as deployed.
+      const upload = code ? { code: { handler: model.handler, source: await this.source(step.name) } } : {};
+      written = await this.write(() => calls.update(step.id, { ...configuration, ...upload }));
     }
+    this.functions.set(step.name, written);
+    if (code) this.uploaded.set(written.id, { handler: model.handler, sha256: code.sha256 });
   }
 
-  private async applyJob(step: JobStep, functionId: string | undefined): Promise<void> {
-    const { client, environmentId } = this.context;
-    await this.applyTrigger<CronJobInput, CronJob>(
-      step,
-      functionId,
-      {
-        create: (input) => client.cronJobs.create(input),
-        update: (id, input) => client.cronJobs.update(id, input),
-        delete: (id) => client.cronJobs.delete(id),
-        findForFunction: async (id) => (await client.cronJobs.listByFunction(id))[0],
-        state: this.jobs,
-      },
-      (id) => jobInput(step, id, environmentId),
-    );
-    if (step.action === 'create' && functionId) this.jobCreatedFor.add(functionId);
+  /** Writes one cron job or pattern of a function that exists: `functionId` is its id. */
+  private async writeTrigger<Kind extends 'cron' | 'endpoint', Remote extends { id: string }, Desired, Input>(
+    kind: TriggerDescriptor<Kind, Remote, Desired, Input>,
+    step: Write<Step<Kind, Desired>>,
+    functionId: string,
+    state: Map<string, Remote>,
+  ): Promise<void> {
+    const calls = kind.calls(this.context.client, this.context.environmentId);
+    const input = kind.input(step.desired, functionId, this.context.environmentId);
+    const written =
+      step.action === 'create'
+        ? await createOnce(
+            () => this.write(() => calls.create(input)),
+            () => calls.find(input),
+          )
+        : await this.write(() => calls.update(step.id, input));
+    state.set(written.id, written);
+    if (kind.kind === 'cron' && step.action === 'create') this.jobCreatedFor.add(functionId);
+  }
+
+  private async deleteTrigger<Kind extends 'cron' | 'endpoint', Remote extends { id: string }, Desired, Input>(
+    kind: TriggerDescriptor<Kind, Remote, Desired, Input>,
+    step: Removal<Step<Kind, Desired>>,
+    state: Map<string, Remote>,
+  ): Promise<void> {
+    const calls = kind.calls(this.context.client, this.context.environmentId);
+    await this.write(() => calls.delete(step.id));
+    state.delete(step.id);
   }
 
   /**
@@ -236,13 +188,14 @@ class Applier {
    */
   private async removeDuplicateJobs(): Promise<void> {
     if (this.jobCreatedFor.size === 0) return;
-    const { client } = this.context;
+    const { client, environmentId } = this.context;
+    const calls = CRON.calls(client, environmentId);
     try {
       const jobs = await client.cronJobs.list({ action: 'INVOKE_FUNCTION' });
       const extras = [...this.jobCreatedFor].flatMap((functionId) => jobs.filter((job) => job.resourceId === functionId).slice(1));
       await Promise.all(
         extras.map(async (extra) => {
-          await this.write(() => client.cronJobs.delete(extra.id));
+          await this.write(() => calls.delete(extra.id));
           this.jobs.delete(extra.id);
         }),
       );
@@ -253,60 +206,67 @@ class Applier {
     }
   }
 
-  private applyPattern(step: PatternStep, functionId: string | undefined): Promise<void> {
-    const { client, environmentId } = this.context;
-    return this.applyTrigger<PatternInput, Pattern>(
-      step,
-      functionId,
-      {
-        create: (input) => client.patterns.create(input),
-        update: (id, input) => client.patterns.update(id, input),
-        delete: (id) => client.patterns.delete(id),
-        findForFunction: async (id) =>
-          (await client.patterns.listByEnvironment(environmentId)).find((pattern) => pattern.functionId === id),
-        state: this.patterns,
-      },
-      (id) => patternInput(step, id, environmentId),
-    );
-  }
-
-  private triggerSteps(jobs: JobStep[], patterns: PatternStep[], functionId: () => string | undefined) {
-    return [
-      ...jobs.map((step) => ({
-        kind: 'cron' as const,
-        step: step as JobStep | PatternStep,
-        run: () => this.step('cron', step.functionName, step.action, () => this.applyJob(step, functionId())),
-      })),
-      ...patterns.map((step) => ({
-        kind: 'endpoint' as const,
-        step: step as JobStep | PatternStep,
-        run: () => this.step('endpoint', step.functionName, step.action, () => this.applyPattern(step, functionId())),
-      })),
-    ];
+  /** The trigger steps of one function: the writes need its id, the deletes go before it. */
+  private triggerSteps(jobs: JobStep[], patterns: PatternStep[]): { writes: TriggerWrite[]; deletes: Array<() => Promise<boolean>> } {
+    const writes: TriggerWrite[] = [];
+    const deletes: Array<() => Promise<boolean>> = [];
+    const queue = <Kind extends 'cron' | 'endpoint', Remote extends { id: string }, Desired, Input>(
+      kind: TriggerDescriptor<Kind, Remote, Desired, Input>,
+      steps: Array<Step<Kind, Desired>>,
+      state: Map<string, Remote>,
+    ): void => {
+      for (const step of steps) {
+        if (isWrite(step)) {
+          writes.push({
+            kind: kind.kind,
+            action: step.action,
+            run: (functionId) => this.step(kind.kind, step.name, step.action, () => this.writeTrigger(kind, step, functionId, state)),
+          });
+        } else if (isRemoval(step)) {
+          deletes.push(() => this.step(kind.kind, step.name, step.action, () => this.deleteTrigger(kind, step, state)));
+        }
+      }
+    };
+    queue(CRON, jobs, this.jobs);
+    queue(ENDPOINT, patterns, this.patterns);
+    return { writes, deletes };
   }
 
   /** One function and its triggers, in the order their dependencies need. */
   private async applyChain(fnStep: FunctionStep, jobs: JobStep[], patterns: PatternStep[]): Promise<void> {
     const name = fnStep.name;
-    const functionId = (): string | undefined => this.functions.get(name)?.id ?? fnStep.id;
-    const triggers = this.triggerSteps(jobs, patterns, functionId);
-    const writes = triggers.filter(({ step }) => step.action === 'create' || step.action === 'update');
-    const deletes = triggers.filter(({ step }) => step.action === 'delete');
+    const { writes, deletes } = this.triggerSteps(jobs, patterns);
 
     // Triggers go before the function they point at, so none is left pointing at nothing.
-    const deletesDone = await Promise.all(deletes.map(({ run }) => run()));
+    const deletesDone = await Promise.all(deletes.map((run) => run()));
     let functionDone = true;
     if (fnStep.action === 'delete' && deletesDone.includes(false)) {
       functionDone = false;
       this.skip('function', name, fnStep.action, 'a trigger of this function could not be deleted');
-    } else if (fnStep.action === 'create' || fnStep.action === 'update' || fnStep.action === 'delete') {
+    } else if (isWrite(fnStep) || isRemoval(fnStep)) {
       functionDone = await this.step('function', name, fnStep.action, () => this.applyFunction(fnStep));
     }
-    if (!functionDone || functionId() === undefined) {
-      for (const { kind, step } of writes) this.skip(kind, name, step.action, 'its function was not deployed');
+    const functionId = this.functions.get(name)?.id;
+    if (!functionDone || functionId === undefined) {
+      for (const { kind, action } of writes) this.skip(kind, name, action, 'its function was not deployed');
       return;
     }
-    await Promise.all(writes.map(({ run }) => run()));
+    await Promise.all(writes.map((write) => write.run(functionId)));
+  }
+
+  private async applyAlias(plan: DeployPlan): Promise<void> {
+    const step = plan.alias;
+    if (step?.action !== 'create') return;
+    const { client, environmentId } = this.context;
+    const calls = ALIAS.calls(client, environmentId);
+    const input = ALIAS.input(step.desired, environmentId);
+    await this.step('alias', step.name, 'create', async () => {
+      const alias = await createOnce(
+        () => this.write(() => calls.create(input)),
+        () => calls.find(input),
+      );
+      this.aliases.push(alias);
+    });
   }
 
   async apply(plan: DeployPlan): Promise<ApplyResult> {
@@ -317,8 +277,8 @@ class Applier {
       ...plan.functions.map((fnStep) =>
         this.applyChain(
           fnStep,
-          plan.jobs.filter((job) => job.functionName === fnStep.name),
-          plan.patterns.filter((pattern) => pattern.functionName === fnStep.name),
+          plan.jobs.filter((job) => job.name === fnStep.name),
+          plan.patterns.filter((pattern) => pattern.name === fnStep.name),
         ),
       ),
     ]);
@@ -335,19 +295,6 @@ class Applier {
         knownCode: this.context.actual.knownCode,
       },
     };
-  }
-
-  private async applyAlias(plan: DeployPlan): Promise<void> {
-    if (plan.alias?.action !== 'create') return;
-    const { client, environmentId } = this.context;
-    const host = plan.alias.host;
-    await this.step('alias', host, 'create', async () => {
-      const alias = await createOnce(
-        () => this.write(() => client.aliases.create({ host, environmentId })),
-        async () => (await client.aliases.listByEnvironment(environmentId)).find((found) => found.host === host),
-      );
-      this.aliases.push(alias);
-    });
   }
 }
 

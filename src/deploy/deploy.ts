@@ -1,19 +1,20 @@
 /**
- * `serverless deploy` and `serverless deploy function`: read the artifacts, read what is
- * deployed, plan, print the plan, apply it, remember what was uploaded, report.
+ * `serverless deploy` and `serverless deploy function`: take the checked artifacts, read
+ * what is deployed, plan, print the plan, apply it, remember what was uploaded, report.
  */
 import { SpotinstError } from '../framework/errors';
-import { flagOption, serviceDirOf } from '../framework/options';
+import { flagOption } from '../framework/options';
 import type { SpotinstClient } from '../api';
 import type { ServiceCommandContext } from '../provider/port';
-import { findFunction, type FunctionModel, type ServiceModel } from '../framework/service-model';
+import type { FunctionModel, ServiceModel } from '../framework/service-model';
 import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
-import { ArtifactMemo, readArtifacts, type Artifact } from '../package/artifacts';
-import { DeployCache } from '../package/deploy-cache';
+import type { Artifact } from '../package/artifacts';
+import type { ServiceMemory } from '../package/memory';
+import type { ServiceSession } from '../package/session';
 import { ensurePlacement } from './environment';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { artifactPathOf } from '../package/packaging';
 import { isNoop, planDeploy, summarize, type DeployPlan, type DesiredFunction } from './plan';
+import { selectFunction } from '../remote/function';
 import type { ActualState } from '../remote/state';
 import {
   deployedEnvironment,
@@ -61,8 +62,8 @@ export function deployOptions(context: ServiceCommandContext, service: ServiceMo
 
 function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): DesiredFunction[] {
   return models.map((model) => {
-    const artifact = artifacts.get(model.name)!;
-    return { model, codeSha256: artifact.sha256, codeSize: artifact.size };
+    const artifact = artifacts.get(model.name);
+    return { model, ...(artifact ? { code: { sha256: artifact.sha256, size: artifact.size } } : {}) };
   });
 }
 
@@ -75,7 +76,7 @@ async function applyWithProgress(
   actual: ActualState,
   artifacts: Map<string, Artifact>,
   options: DeployOptions,
-  cache: DeployCache,
+  memory: ServiceMemory,
 ): Promise<ApplyResult> {
   const limiter = new AdaptiveLimiter(options.concurrency);
   const stopListening = context.provider.onRetry((event) => {
@@ -104,9 +105,9 @@ async function applyWithProgress(
     progress.remove();
   }
   // Saved even when something failed: what did upload need not upload again.
-  for (const [id, code] of result.uploaded) cache.remember(id, code);
-  for (const id of result.deleted) cache.forget(id);
-  cache.save();
+  for (const [id, code] of result.uploaded) memory.rememberCode(id, code);
+  for (const id of result.deleted) memory.forgetCode(id);
+  memory.save();
   if (limiter.lowest < options.concurrency) {
     context.log.info(`The API asked to slow down (429); concurrency went down to ${limiter.lowest}.`);
   }
@@ -151,16 +152,16 @@ async function readDeployed(
   context: ServiceCommandContext,
   client: SpotinstClient,
   service: ServiceModel,
-  cache: DeployCache,
+  memory: ServiceMemory,
   hintKey: string | undefined,
 ): Promise<{ placement: Placement; actual: ActualState }> {
   const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
   try {
-    const hint = hintKey ? cache.placement(hintKey) : undefined;
-    const known = hint ? await readByHint(client, service, hint, cache.known()) : undefined;
+    const hint = hintKey ? memory.placement(hintKey) : undefined;
+    const known = hint ? await readByHint(client, service, hint, memory.knownCode()) : undefined;
     if (known) return known;
     const placement = await findPlacement(client, service);
-    const actual = placement.environment ? await readEnvironment(client, placement.environment.id, cache.known()) : emptyState();
+    const actual = placement.environment ? await readEnvironment(client, placement.environment.id, memory.knownCode()) : emptyState();
     return { placement, actual };
   } finally {
     reading.remove();
@@ -168,19 +169,15 @@ async function readDeployed(
 }
 
 /** `serverless deploy` */
-export async function deployService(context: ServiceCommandContext): Promise<void> {
+export async function deployService(context: ServiceCommandContext, session: ServiceSession): Promise<void> {
   const service = context.provider.getService();
   const options = deployOptions(context, service);
-  const artifacts = await readArtifacts(
-    service.functions,
-    (model) => artifactPathOf(context.serverless, model.key),
-    ArtifactMemo.load(serviceDirOf(context.serverless)),
-  );
+  const artifacts = await session.artifactsFor(service.functions);
   const client = context.provider.getClient();
 
-  const cache = DeployCache.load(serviceDirOf(context.serverless));
+  const { memory } = session;
   const hintKey = placementKey(context, service);
-  const { placement, actual } = await readDeployed(context, client, service, cache, hintKey);
+  const { placement, actual } = await readDeployed(context, client, service, memory, hintKey);
 
   const plan = planDeploy(desiredOf(service.functions, artifacts), actual, {
     force: options.force,
@@ -194,52 +191,37 @@ export async function deployService(context: ServiceCommandContext): Promise<voi
   }
   context.log.notice(planText.join('\n'));
 
-  const environmentReady = placement.environment && (placement.environmentAction === 'keep' || placement.environmentAction === 'use');
-  if (environmentReady && isNoop(plan)) {
+  const ready = placement.environmentAction === 'keep' || placement.environmentAction === 'use' ? placement.environment : undefined;
+  if (ready && isNoop(plan)) {
     if (hintKey) {
-      cache.rememberPlacement(hintKey, hintOf(placement.application, placement.environment));
-      cache.save();
+      memory.rememberPlacement(hintKey, hintOf(placement.application, ready));
+      memory.save();
     }
     context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed()}).`);
-    context.writeText(renderInfo(deployedService(service, placement, placement.environment!.id, actual)));
+    context.writeText(renderInfo(deployedService(service, placement, ready.id, actual, context.provider.apiUrl)));
     return;
   }
 
   const ensured = await ensurePlacement(client, service, placement);
   const environmentId = ensured.environment.id;
   const settled = { ...placement, application: ensured.application, environment: ensured.environment };
-  if (hintKey) cache.rememberPlacement(hintKey, hintOf(ensured.application, ensured.environment));
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
+  if (hintKey) memory.rememberPlacement(hintKey, hintOf(ensured.application, ensured.environment));
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, memory);
   context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`);
-  context.writeText(renderInfo(deployedService(service, settled, environmentId, result.state)));
-}
-
-/** The function `--function` names (see findFunction), or an error listing the ones that exist. */
-export function functionOf(service: ServiceModel, key: unknown): FunctionModel {
-  const model = typeof key === 'string' ? findFunction(service, key) : undefined;
-  if (!model) {
-    const known = service.functions.map((candidate) => candidate.key).join(', ') || '(none)';
-    throw new SpotinstError(
-      `Function "${String(key)}" is not in serverless.yml. Functions of this service: ${known}.`,
-      'SPOTINST_FUNCTION_NOT_IN_FILE',
-    );
-  }
-  return model;
+  context.writeText(renderInfo(deployedService(service, settled, environmentId, result.state, context.provider.apiUrl)));
 }
 
 /** `serverless deploy function -f NAME [--update-config]` */
-export async function deployOneFunction(context: ServiceCommandContext): Promise<void> {
+export async function deployOneFunction(context: ServiceCommandContext, session: ServiceSession): Promise<void> {
   const service = context.provider.getService();
-  const model = functionOf(service, context.options.function);
+  const model = selectFunction(service, context.options);
   const options = { ...deployOptions(context, service), prune: false };
   const updateConfig = flagOption(context.options, 'update-config');
-  const artifacts = updateConfig
-    ? new Map<string, Artifact>()
-    : await readArtifacts([model], (fn) => artifactPathOf(context.serverless, fn.key), ArtifactMemo.load(serviceDirOf(context.serverless)));
+  const artifacts = updateConfig ? new Map<string, Artifact>() : await session.artifactsFor([model]);
   const client = context.provider.getClient();
 
-  const cache = DeployCache.load(serviceDirOf(context.serverless));
-  const { placement, actual: everything } = await readDeployed(context, client, service, cache, placementKey(context, service));
+  const { memory } = session;
+  const { placement, actual: everything } = await readDeployed(context, client, service, memory, placementKey(context, service));
   const environmentId = deployedEnvironment(placement, service, 'SPOTINST_NOT_DEPLOYED').id;
   const remote = everything.functions.find((fn) => fn.name === model.name);
   if (updateConfig && !remote) {
@@ -255,9 +237,8 @@ export async function deployOneFunction(context: ServiceCommandContext): Promise
     jobs: remote ? everything.jobs.filter((job) => job.resourceId === remote.id) : [],
     patterns: remote ? everything.patterns.filter((pattern) => pattern.functionId === remote.id) : [],
   };
-  const artifact = artifacts.get(model.name);
-  const desired: DesiredFunction = { model, codeSha256: artifact?.sha256 ?? '', codeSize: artifact?.size ?? 0 };
-  const plan = planDeploy([desired], actual, { force: options.force, prune: false, configurationOnly: updateConfig });
+  // Without an artifact (--update-config) only the configuration is planned.
+  const plan = planDeploy(desiredOf([model], artifacts), actual, { force: options.force, prune: false });
 
   const planText = renderPlan(service, placement, plan, options.verbose);
   if (options.dryRun) {
@@ -269,7 +250,7 @@ export async function deployOneFunction(context: ServiceCommandContext): Promise
     context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed()}).`);
     return;
   }
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, cache);
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, memory);
   const deployed = result.state.functions.find((fn) => fn.name === model.name);
   context.log.success(`Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`);
 }

@@ -28,14 +28,11 @@ function writtenSettings(
 
 export async function ensurePlacement(client: SpotinstClient, service: ServiceModel, placement: Placement): Promise<EnsuredPlacement> {
   const target = service.environment;
-  if (target.kind === 'id' || (placement.environment && placement.environmentAction === 'keep')) {
-    return {
-      application: placement.application,
-      environment: placement.environment!,
-      createdApplication: false,
-      createdEnvironment: false,
-    };
+  const existing = placement.environment;
+  if (existing && (target.kind === 'id' || placement.environmentAction === 'keep' || placement.environmentAction === 'use')) {
+    return { application: placement.application, environment: existing, createdApplication: false, createdEnvironment: false };
   }
+  if (target.kind === 'id') throw new Error(`environment ${target.id} was not read before it was used`);
   if (placement.environment && placement.environmentAction === 'update') {
     const environment = await client.environments.update(placement.environment.id, {
       name: placement.environment.name,

@@ -3,48 +3,54 @@
  * function, cron job, endpoint pattern and the alias, whether to create, update, keep or
  * delete it. Pure: no I/O, so every decision is unit-tested and `--dry-run` is exact.
  */
-import { toApiRuntime } from '../spec/runtimes';
-import type { ActiveVersion, CorsConfig, CronJob, Pattern, SpotinstFunction } from '../spec/wire';
 import type { CronTrigger, EndpointTrigger, FunctionModel } from '../framework/service-model';
-import { changeOf, type ActualState } from '../remote/state';
+import type { ActualState } from '../remote/state';
+import { ALIAS, CRON, ENDPOINT, FUNCTION, type ResourceKind, type TriggerDescriptor } from './resources';
+
+export type { ResourceKind } from './resources';
 
 export type StepAction = 'create' | 'update' | 'keep' | 'delete' | 'leave';
 
-/** What the file asks for one function, with the code it would upload. */
-export interface DesiredFunction {
-  model: FunctionModel;
-  codeSha256: string;
-  codeSize: number;
-}
-
-export interface FunctionStep {
-  action: StepAction;
+/**
+ * One decision of the plan; each action carries what applying it needs: a create the
+ * desired state, an update the id and the desired state, a delete (and keep, leave) the id.
+ */
+export type Step<Kind extends ResourceKind, Created, Updated = Created> = {
+  kind: Kind;
+  /** the function the step belongs to (its own name for a function; the host for the alias) */
   name: string;
-  id?: string;
-  desired?: DesiredFunction;
   /** human-readable differences, e.g. `memory 128 → 256` */
   changes: string[];
-  /** true when the code differs (or cannot be known to be equal) and must be uploaded */
-  uploadCode: boolean;
+} & (
+  | { action: 'create'; desired: Created }
+  | { action: 'update'; id: string; desired: Updated }
+  | { action: 'keep'; id: string }
+  | { action: 'delete'; id: string }
+  | { action: 'leave'; id: string }
+);
+
+/** The hash and size of the code a function would upload. */
+export interface CodeRef {
+  sha256: string;
+  size: number;
 }
 
-/** A cron job or endpoint pattern: each belongs to one function. */
-export interface TriggerStep<Wanted> {
-  action: StepAction;
-  functionName: string;
-  id?: string;
-  wanted?: Wanted;
-  changes: string[];
+/**
+ * What the file asks for one function, with the code it would upload. Without `code` only
+ * the configuration is deployed (`deploy function --update-config`): code and handler stay
+ * as deployed, so the function must exist.
+ */
+export interface DesiredFunction {
+  model: FunctionModel;
+  code?: CodeRef;
 }
 
-export type JobStep = TriggerStep<CronTrigger>;
-export type PatternStep = TriggerStep<EndpointTrigger>;
-
-export interface AliasStep {
-  action: StepAction;
-  host: string;
-  id?: string;
-}
+/** A function write: `code` is uploaded when present, else the deployed code stays. */
+export type FunctionStep = Step<'function', { model: FunctionModel; code: CodeRef }, DesiredFunction>;
+export type JobStep = Step<'cron', CronTrigger>;
+export type PatternStep = Step<'endpoint', EndpointTrigger>;
+export type AliasStep = Step<'alias', string>;
+export type AnyStep = FunctionStep | JobStep | PatternStep | AliasStep;
 
 export interface DeployPlan {
   functions: FunctionStep[];
@@ -59,193 +65,131 @@ export interface PlanOptions {
   /** delete remote functions that are not in the file */
   prune: boolean;
   alias?: string;
-  /** send configuration only, code and handler as deployed (`deploy function --update-config`) */
-  configurationOnly?: boolean;
 }
 
-const DEFAULT_ACTIVE_VERSIONS: ActiveVersion[] = [{ version: '$LATEST', percentage: 100 }];
-const DEFAULT_CORS: CorsConfig = { enabled: false };
-
-/**
- * Differences between the configuration the file wants and what the API reports. The
- * handler is compared only when its deployed value is known (`remoteHandler`).
- */
-function configChanges(model: FunctionModel, remote: SpotinstFunction, remoteHandler?: string): string[] {
-  const changes: string[] = [];
-  const compare = (field: string, wanted: unknown, actual: unknown): void => {
-    changes.push(...changeOf(field, actual, wanted));
+function planFunction(wanted: DesiredFunction, actual: ActualState, options: PlanOptions): FunctionStep {
+  const { model, code } = wanted;
+  const name = model.name;
+  const remote = actual.functions.find((fn) => fn.name === name);
+  if (!remote) {
+    if (!code) throw new Error(`function ${name} is not deployed, so it cannot be deployed without its code`);
+    return { kind: 'function', action: 'create', name, desired: { model, code }, changes: [] };
+  }
+  const decide = (changes: string[], upload: boolean): FunctionStep => {
+    if (options.force && changes.length === 0) changes.push('forced');
+    return changes.length > 0
+      ? { kind: 'function', action: 'update', name, id: remote.id, desired: { model, ...(upload && code ? { code } : {}) }, changes }
+      : { kind: 'function', action: 'keep', name, id: remote.id, changes };
   };
-  compare('runtime', toApiRuntime(model.runtime), toApiRuntime(remote.runtime));
-  if (remoteHandler !== undefined) compare('handler', model.handler, remoteHandler);
-  compare('memory', model.memory, remote.limits?.memory);
-  compare('timeout', model.timeout, remote.limits?.timeout);
-  compare('access', model.access, remote.access);
-  compare('environmentVariables', model.environmentVariables, remote.environmentVariables ?? {});
-  compare('activeVersions', model.activeVersions ?? DEFAULT_ACTIVE_VERSIONS, remote.activeVersions ?? DEFAULT_ACTIVE_VERSIONS);
-  compare('cors', model.cors ?? DEFAULT_CORS, remote.cors ?? DEFAULT_CORS);
-  compare('iamRoleConfig', model.iamRoleConfig, remote.iamRoleConfig ?? undefined);
-  return changes;
+  // Configuration only: code and handler stay as deployed (the handler travels with the code).
+  if (!code) return decide(FUNCTION.differences(remote, model), false);
+
+  const known = actual.knownCode[remote.id];
+  const remoteSha = remote.code?.sha256 ?? known?.sha256;
+  const codeChanged = remoteSha !== code.sha256;
+  // Without the server's or this machine's record of the handler it cannot be compared;
+  // the code is then uploaded anyway (its hash is unknown too), handler included.
+  const remoteHandler = remote.code?.handler ?? known?.handler;
+  const handlerChanged = remoteHandler !== undefined && remoteHandler !== model.handler;
+  const changes = FUNCTION.differences(remote, model, remoteHandler);
+  if (codeChanged) {
+    changes.unshift(
+      remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${code.sha256.slice(0, 12)}`,
+    );
+  }
+  // The handler travels with the code (code.handler), so changing it means an upload.
+  return decide(changes, codeChanged || handlerChanged || options.force);
 }
 
 function planFunctions(desired: DesiredFunction[], actual: ActualState, options: PlanOptions): FunctionStep[] {
-  const remoteByName = new Map(actual.functions.map((fn) => [fn.name, fn]));
-  const steps: FunctionStep[] = desired.map((wanted) => {
-    const remote = remoteByName.get(wanted.model.name);
-    if (!remote) {
-      return { action: 'create', name: wanted.model.name, desired: wanted, changes: [], uploadCode: true };
-    }
-    const known = actual.knownCode[remote.id];
-    if (options.configurationOnly) {
-      // Code and handler stay as deployed (the handler travels with the code).
-      const changes = configChanges(wanted.model, remote);
-      if (options.force && changes.length === 0) changes.push('forced');
-      return {
-        action: changes.length > 0 ? 'update' : 'keep',
-        name: wanted.model.name,
-        id: remote.id,
-        desired: wanted,
-        changes,
-        uploadCode: false,
-      };
-    }
-    const remoteSha = remote.code?.sha256 ?? known?.sha256;
-    const codeChanged = remoteSha !== wanted.codeSha256;
-    // Without the server's or this machine's record of the handler it cannot be compared;
-    // the code is then uploaded anyway (its hash is unknown too), handler included.
-    const remoteHandler = remote.code?.handler ?? known?.handler;
-    const handlerChanged = remoteHandler !== undefined && remoteHandler !== wanted.model.handler;
-    const changes = configChanges(wanted.model, remote, remoteHandler);
-    if (codeChanged) {
-      changes.unshift(
-        remoteSha === undefined ? 'code (remote hash unknown)' : `code ${remoteSha.slice(0, 12)} → ${wanted.codeSha256.slice(0, 12)}`,
-      );
-    }
-    if (options.force && changes.length === 0) changes.push('forced');
-    const action: StepAction = changes.length > 0 ? 'update' : 'keep';
-    // The handler travels with the code (code.handler), so changing it means an upload.
-    return {
-      action,
-      name: wanted.model.name,
-      id: remote.id,
-      desired: wanted,
-      changes,
-      uploadCode: codeChanged || handlerChanged || options.force,
-    };
-  });
-
+  const steps = desired.map((wanted) => planFunction(wanted, actual, options));
   const wantedNames = new Set(desired.map((wanted) => wanted.model.name));
   for (const remote of actual.functions) {
     if (wantedNames.has(remote.name)) continue;
-    steps.push({
-      action: options.prune ? 'delete' : 'leave',
-      name: remote.name,
-      id: remote.id,
-      changes: [options.prune ? 'not in the file' : 'not in the file; --prune deletes it'],
-      uploadCode: false,
-    });
+    const base = { kind: 'function', name: remote.name, id: remote.id } as const;
+    steps.push(
+      options.prune
+        ? { ...base, action: 'delete', changes: ['not in the file'] }
+        : { ...base, action: 'leave', changes: ['not in the file; --prune deletes it'] },
+    );
   }
   return steps;
 }
 
-/** How one kind of trigger is read from the file and compared with the API's. */
-interface TriggerKind<Remote extends { id: string }, Wanted> {
-  /** the file's word for it, for messages */
-  label: string;
-  remote: Remote[];
-  ownerId(remote: Remote): string;
-  wanted(model: FunctionModel): Wanted | undefined;
-  differences(current: Remote, wanted: Wanted): string[];
-}
-
-function planTriggers<Remote extends { id: string }, Wanted>(
-  kind: TriggerKind<Remote, Wanted>,
+function planTriggers<Kind extends 'cron' | 'endpoint', Remote extends { id: string }, Desired, Input>(
+  kind: TriggerDescriptor<Kind, Remote, Desired, Input>,
   desired: DesiredFunction[],
   actual: ActualState,
   functionSteps: FunctionStep[],
-): Array<TriggerStep<Wanted>> {
-  const steps: Array<TriggerStep<Wanted>> = [];
-  const deletedFunctions = new Set(functionSteps.filter((step) => step.action === 'delete').map((step) => step.id));
+): Array<Step<Kind, Desired>> {
+  const steps: Array<Step<Kind, Desired>> = [];
+  const deletedFunctions = new Set(functionSteps.flatMap((step) => (step.action === 'delete' ? [step.id] : [])));
   const remoteByName = new Map(actual.functions.map((fn) => [fn.name, fn]));
+  const deployed = kind.deployed(actual);
   const claimed = new Set<string>();
+  const remove = (name: string, id: string, why: string): void => {
+    steps.push({ kind: kind.kind, action: 'delete', name, id, changes: [why] });
+  };
 
   for (const { model } of desired) {
     const remoteFunction = remoteByName.get(model.name);
-    const existing = remoteFunction ? kind.remote.filter((item) => kind.ownerId(item) === remoteFunction.id) : [];
+    const existing = remoteFunction ? deployed.filter((item) => kind.ownerId(item) === remoteFunction.id) : [];
     existing.forEach((item) => claimed.add(item.id));
     const [current, ...duplicates] = existing;
     const wanted = kind.wanted(model);
-    const functionName = model.name;
+    const name = model.name;
     if (wanted !== undefined && !current) {
-      steps.push({ action: 'create', functionName, wanted, changes: [] });
+      steps.push({ kind: kind.kind, action: 'create', name, desired: wanted, changes: [] });
     } else if (wanted !== undefined && current) {
       const changes = kind.differences(current, wanted);
-      steps.push({ action: changes.length ? 'update' : 'keep', functionName, id: current.id, wanted, changes });
+      steps.push(
+        changes.length > 0
+          ? { kind: kind.kind, action: 'update', name, id: current.id, desired: wanted, changes }
+          : { kind: kind.kind, action: 'keep', name, id: current.id, changes },
+      );
     } else if (current) {
-      steps.push({ action: 'delete', functionName, id: current.id, changes: [`${kind.label} removed from the file`] });
+      remove(name, current.id, `${kind.label} removed from the file`);
     }
     // A create whose reply was lost can leave a second one behind; the plan removes it.
-    for (const duplicate of duplicates) {
-      steps.push({ action: 'delete', functionName, id: duplicate.id, changes: [`duplicate ${kind.label}`] });
-    }
+    for (const duplicate of duplicates) remove(name, duplicate.id, `duplicate ${kind.label}`);
   }
   // Triggers of deleted functions go with them; those of functions left alone stay.
-  for (const item of kind.remote) {
+  for (const item of deployed) {
     const ownerId = kind.ownerId(item);
     if (claimed.has(item.id) || !deletedFunctions.has(ownerId)) continue;
     const owner = actual.functions.find((fn) => fn.id === ownerId);
-    steps.push({ action: 'delete', functionName: owner?.name ?? ownerId, id: item.id, changes: ['its function is deleted'] });
+    remove(owner?.name ?? ownerId, item.id, 'its function is deleted');
   }
   return steps;
-}
-
-function cronKind(actual: ActualState): TriggerKind<CronJob, CronTrigger> {
-  return {
-    label: 'cron',
-    remote: actual.jobs,
-    ownerId: (job) => job.resourceId,
-    wanted: (model) => model.cron,
-    differences: (job, cron) => [
-      ...changeOf('expression', job.cronExpression, cron.expression),
-      ...changeOf('active', job.isEnabled, cron.active),
-    ],
-  };
-}
-
-function endpointKind(actual: ActualState): TriggerKind<Pattern, EndpointTrigger> {
-  return {
-    label: 'endpoint',
-    remote: actual.patterns,
-    ownerId: (pattern) => pattern.functionId,
-    wanted: (model) => model.endpoint,
-    differences: (pattern, endpoint) => [
-      ...changeOf('path', pattern.pattern, endpoint.path),
-      ...changeOf('method', pattern.method, endpoint.method),
-    ],
-  };
 }
 
 function planAlias(actual: ActualState, host: string | undefined): AliasStep | undefined {
   if (!host) return undefined;
-  const existing = actual.aliases.find((alias) => alias.host === host);
-  return existing ? { action: 'keep', host, id: existing.id } : { action: 'create', host };
+  const existing = ALIAS.deployed(actual, host);
+  return existing
+    ? { kind: 'alias', action: 'keep', name: host, id: existing.id, changes: [] }
+    : { kind: 'alias', action: 'create', name: host, desired: host, changes: [] };
 }
 
 export function planDeploy(desired: DesiredFunction[], actual: ActualState, options: PlanOptions): DeployPlan {
   const functions = planFunctions(desired, actual, options);
   return {
     functions,
-    jobs: planTriggers(cronKind(actual), desired, actual, functions),
-    patterns: planTriggers(endpointKind(actual), desired, actual, functions),
+    jobs: planTriggers(CRON, desired, actual, functions),
+    patterns: planTriggers(ENDPOINT, desired, actual, functions),
     alias: planAlias(actual, options.alias),
   };
+}
+
+/** Every step of the plan, functions first. */
+export function stepsOf(plan: DeployPlan): AnyStep[] {
+  return [...plan.functions, ...plan.jobs, ...plan.patterns, ...(plan.alias ? [plan.alias] : [])];
 }
 
 /** Counts of each action, for the summary line. */
 export function summarize(plan: DeployPlan): Record<StepAction, number> {
   const counts: Record<StepAction, number> = { create: 0, update: 0, keep: 0, delete: 0, leave: 0 };
-  const steps: Array<{ action: StepAction }> = [...plan.functions, ...plan.jobs, ...plan.patterns];
-  if (plan.alias) steps.push(plan.alias);
-  for (const step of steps) counts[step.action] += 1;
+  for (const step of stepsOf(plan)) counts[step.action] += 1;
   return counts;
 }
 

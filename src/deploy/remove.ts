@@ -5,12 +5,12 @@
  * another machine deployed; what is already gone is not an error.
  */
 import { SpotinstError } from '../framework/errors';
-import { serviceDirOf } from '../framework/options';
 import type { SpotinstClient } from '../api';
+import type { Environment } from '../spec/wire';
 import type { ServiceCommandContext } from '../provider/port';
 import type { ServiceModel } from '../framework/service-model';
 import { applyPlan, failuresOf, type ApplyResult } from './apply';
-import { DeployCache } from '../package/deploy-cache';
+import type { ServiceMemory } from '../package/memory';
 import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
 import { planDeploy } from './plan';
 import type { ActualState } from '../remote/state';
@@ -28,12 +28,12 @@ function plural(count: number, word: string): string {
 async function removeContainers(
   client: SpotinstClient,
   service: ServiceModel,
-  placement: Placement,
+  placement: Placement & { environment: Environment },
   state: ActualState,
   deletedFunctionIds: Set<string>,
   removed: string[],
 ): Promise<string[]> {
-  const environment = placement.environment!;
+  const { environment } = placement;
   const kept: string[] = [];
   const functions = state.functions.filter((fn) => !deletedFunctionIds.has(fn.id));
   const patterns = state.patterns.filter((pattern) => !deletedFunctionIds.has(pattern.functionId));
@@ -46,7 +46,8 @@ async function removeContainers(
     aliases = aliases.filter((alias) => alias.host !== service.alias);
   }
 
-  const ours = placement.managed && placement.application?.description === CREATED_BY;
+  const { application } = placement;
+  const ours = placement.managed && application?.description === CREATED_BY;
   if (!ours) return kept;
   if (functions.length > 0) {
     kept.push(`environment ${environment.name} (${environment.id}) still has ${plural(functions.length, 'function')} not in this file`);
@@ -58,7 +59,6 @@ async function removeContainers(
   }
   if (await client.environments.delete(environment.id)) removed.push(`environment ${environment.name}`);
 
-  const application = placement.application!;
   const others = await client.environments.listByApplication(application.id);
   if (others.length > 0) {
     kept.push(`application ${application.name} (${application.id}) still has ${plural(others.length, 'environment')}`);
@@ -68,15 +68,17 @@ async function removeContainers(
   return kept;
 }
 
-export async function removeService(context: ServiceCommandContext): Promise<void> {
+export async function removeService(context: ServiceCommandContext, memory: ServiceMemory): Promise<void> {
   const service = context.provider.getService();
   const client = context.provider.getClient();
-  const placement = await findPlacement(client, service);
-  if (!placement.environment || placement.environmentAction === 'create') {
+  const found = await findPlacement(client, service);
+  const { environment } = found;
+  if (!environment || found.environmentAction === 'create') {
     context.log.notice(`Nothing to remove: service ${service.service} (stage ${service.stage}) is not deployed.`);
     return;
   }
-  const environmentId = placement.environment.id;
+  const placement = { ...found, environment };
+  const environmentId = environment.id;
   const state = await readEnvironment(client, environmentId, {});
   const names = new Set(service.functions.map((model) => model.name));
   const mine = state.functions.filter((fn) => names.has(fn.name));
@@ -96,9 +98,8 @@ export async function removeService(context: ServiceCommandContext): Promise<voi
   } finally {
     progress.remove();
   }
-  const cache = DeployCache.load(serviceDirOf(context.serverless));
-  for (const id of result.deleted) cache.forget(id);
-  cache.save();
+  for (const id of result.deleted) memory.forgetCode(id);
+  memory.save();
 
   const failures = failuresOf(result);
   if (failures.length > 0) {

@@ -5,9 +5,9 @@
 import type { CronJob, Pattern, SpotinstFunction } from '../spec/wire';
 import type { ServiceModel } from '../framework/service-model';
 import type { StepResult } from './apply';
-import type { DeployPlan, StepAction, TriggerStep } from './plan';
+import { stepsOf, summarize, type AnyStep, type DeployPlan, type StepAction } from './plan';
+import { CRON, ENDPOINT, RESOURCES } from './resources';
 import type { ActualState } from '../remote/state';
-import { summarize } from './plan';
 import type { Placement } from '../remote/placement';
 
 const MARKS: Record<StepAction, string> = { create: '+', update: '~', keep: '=', delete: '-', leave: '·' };
@@ -17,9 +17,16 @@ function line(action: StepAction, what: string, detail: string[] = []): string {
   return detail.length > 0 ? `${head}: ${detail.join(', ')}` : head;
 }
 
-function describeTrigger<W>(kind: string, step: TriggerStep<W>, show: (wanted: W) => string): string {
-  const wanted = step.wanted === undefined ? '' : ` ${show(step.wanted)}`;
-  return line(step.action, `${kind} of ${step.functionName}${step.action === 'create' ? wanted : ''}`, step.changes);
+/** What a trigger is created as (its expression, its route), shown on its create line. */
+function createdAs(step: AnyStep): string {
+  if (step.action !== 'create') return '';
+  if (step.kind === 'cron') return ` ${CRON.show(step.desired)}`;
+  if (step.kind === 'endpoint') return ` ${ENDPOINT.show(step.desired)}`;
+  return '';
+}
+
+function stepLine(step: AnyStep): string {
+  return line(step.action, `${RESOURCES[step.kind].subject(step.name)}${createdAs(step)}`, step.changes);
 }
 
 function placementLines(service: ServiceModel, placement: Placement): string[] {
@@ -48,19 +55,10 @@ function plural(count: number, word: string): string {
 /** One line per step, unchanged functions folded into a count unless `verbose`. */
 export function renderPlan(service: ServiceModel, placement: Placement, plan: DeployPlan, verbose = false): string[] {
   const lines = [`Plan for service ${service.service}, stage ${service.stage}:`, ...placementLines(service, placement)];
-  for (const step of plan.functions) {
+  for (const step of stepsOf(plan)) {
     if (step.action === 'keep' && !verbose) continue;
-    lines.push(line(step.action, `function ${step.name}`, step.changes));
+    lines.push(stepLine(step));
   }
-  for (const step of plan.jobs) {
-    if (step.action === 'keep' && !verbose) continue;
-    lines.push(describeTrigger('cron', step, (cron) => `${cron.expression}${cron.active ? '' : ' (inactive)'}`));
-  }
-  for (const step of plan.patterns) {
-    if (step.action === 'keep' && !verbose) continue;
-    lines.push(describeTrigger('endpoint', step, (endpoint) => `${endpoint.method} ${endpoint.path}`));
-  }
-  if (plan.alias && (plan.alias.action !== 'keep' || verbose)) lines.push(line(plan.alias.action, `alias ${plan.alias.host}`));
 
   const counts = summarize(plan);
   // The application and environment lines count too: they are writes like the others.
@@ -85,7 +83,7 @@ export function renderPlan(service: ServiceModel, placement: Placement, plan: De
 }
 
 function stepLabel(step: StepResult): string {
-  return step.kind === 'function' ? `function ${step.name}` : `${step.kind} of ${step.name}`;
+  return RESOURCES[step.kind].subject(step.name);
 }
 
 /** Every step's outcome, failures with their reason, for the report of a partial deploy. */
@@ -109,10 +107,18 @@ export interface DeployedService {
   jobs: CronJob[];
   patterns: Pattern[];
   aliasHost?: string;
+  /** the API the service is deployed on: an http:// one is taken for spotinst-local */
+  apiUrl?: string;
 }
 
 /** What `renderInfo` shows, from the placement and the environment's contents. */
-export function deployedService(service: ServiceModel, placement: Placement, environmentId: string, state: ActualState): DeployedService {
+export function deployedService(
+  service: ServiceModel,
+  placement: Placement,
+  environmentId: string,
+  state: ActualState,
+  apiUrl?: string,
+): DeployedService {
   return {
     service,
     applicationName: placement.application?.name,
@@ -123,8 +129,28 @@ export function deployedService(service: ServiceModel, placement: Placement, env
     jobs: state.jobs,
     patterns: state.patterns,
     aliasHost: service.alias,
+    apiUrl,
   };
 }
+
+/**
+ * The URL an endpoint answers on. Patterns route only through an alias host; spotinst-local
+ * (any http:// API: the cloud is https) also serves each alias under `/alias/<host>`.
+ */
+function endpointLine(deployed: DeployedService, pattern: Pattern): string {
+  const route = `${pattern.method} ${pattern.pattern}`;
+  const host = deployed.aliasHost;
+  if (!host) return `    endpoint: ${route} (unreachable: no provider.spotinst.alias)`;
+  const url = `http://${host}${pattern.pattern}`;
+  const api = deployed.apiUrl?.replace(/\/+$/, '');
+  const local = api?.startsWith('http://') ? ` (on spotinst-local: ${api}/alias/${host}${pattern.pattern})` : '';
+  return `    endpoint: ${route} → ${url}${local}`;
+}
+
+/** Said once under the functions when an endpoint has no host to answer on. */
+const ALIAS_HINT =
+  'Endpoints answer only on the host named by provider.spotinst.alias, which is not set. ' +
+  'Add it under provider.spotinst in serverless.yml (e.g. `alias: api.example.com`, a host name you control) and deploy again.';
 
 /** The service as deployed, in the framework's `key: value` style. */
 export function renderInfo(deployed: DeployedService, only?: string): string[] {
@@ -138,6 +164,7 @@ export function renderInfo(deployed: DeployedService, only?: string): string[] {
   ];
   const byName = new Map(deployed.functions.map((fn) => [fn.name, fn]));
   const models = service.functions.filter((model) => only === undefined || model.key === only);
+  let unreachable = false;
   for (const model of models) {
     const fn = byName.get(model.name);
     lines.push(`  ${model.key}:${model.name === model.key ? '' : ` (${model.name})`}`);
@@ -158,10 +185,10 @@ export function renderInfo(deployed: DeployedService, only?: string): string[] {
       lines.push(`    cron: ${job.cronExpression}${job.isEnabled ? '' : ' (inactive)'}`);
     }
     for (const pattern of deployed.patterns.filter((candidate) => candidate.functionId === fn.id)) {
-      lines.push(
-        `    endpoint: ${pattern.method} ${pattern.pattern}${deployed.aliasHost ? ` (http://${deployed.aliasHost}${pattern.pattern})` : ''}`,
-      );
+      lines.push(endpointLine(deployed, pattern));
+      unreachable ||= !deployed.aliasHost;
     }
   }
+  if (unreachable) lines.push(ALIAS_HINT);
   return lines;
 }

@@ -50,7 +50,7 @@ function failure(key: string, runtime: string, outcome: InvocationOutcome): Spot
 export async function invokeLocal(context: FunctionCommandContext, settings: InvokeLocalSettings = {}): Promise<void> {
   const { options, log } = context;
   const service = context.provider.getService();
-  const fn = selectFunction(service, options, 'SPOTINST_INVOKE_LOCAL');
+  const fn = selectFunction(service, options);
   const family = runtimeFamily(fn.runtime);
   if (!family) {
     throw new SpotinstError(
@@ -81,12 +81,12 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
     timeoutS: fn.timeout,
     cacheDir: settings.cacheDir ?? defaultCacheDir(),
     // The document store lives in a deployed environment; invoke local reads no credentials.
-    getDocument: async (key) => {
+    getDocument: (key) => {
       if (!warnedAboutDocuments) {
         warnedAboutDocuments = true;
         log.warning(`context.getDoc("${key}") returns nothing under invoke local: documents live in a deployed environment.`);
       }
-      return undefined;
+      return Promise.resolve(undefined);
     },
   });
   let outcome: InvocationOutcome;

@@ -169,13 +169,13 @@ async function printInvocationLog(
 /** The `invoke:invoke` hook. */
 export async function invoke(context: FunctionCommandContext): Promise<void> {
   const service = context.provider.getService();
-  const fn = selectFunction(service, context.options, 'SPOTINST_INVOKE');
+  const fn = selectFunction(service, context.options);
   warnIgnoredOptions(context, IGNORED_OPTIONS);
   const data = eventData(fn, context.options, serviceDirOf(context.serverless), 'SPOTINST_INVOKE');
   if (data.note) context.log.warning(data.note);
   context.log.verbose(`Event data: ${data.source}.`);
 
-  const remote = await findDeployedFunction(context.provider.getClient(), service, fn, 'SPOTINST_INVOKE');
+  const remote = await findDeployedFunction(context.provider.getClient(), service, fn);
   const credentials = context.provider.getCredentials();
   const redact = redactor(credentials.token);
   const sentAt = Date.now();

@@ -36,7 +36,7 @@ export async function logs(context: FunctionCommandContext, dependencies: LogsDe
   const { options, log } = context;
   const now = dependencies.now ?? Date.now;
   const service = context.provider.getService();
-  const fn = selectFunction(service, options, 'SPOTINST_LOGS');
+  const fn = selectFunction(service, options);
   // options first: a typo is reported before any API call
   const startTime = startTimeOption(options, now());
   const intervalMs = intervalOption(options);
@@ -44,7 +44,7 @@ export async function logs(context: FunctionCommandContext, dependencies: LogsDe
   const follow = flagOption(options, 'tail');
 
   const client = context.provider.getClient();
-  const remote = await findDeployedFunction(client, service, fn, 'SPOTINST_LOGS');
+  const remote = await findDeployedFunction(client, service, fn);
   const formatter = createFormatter(dependencies.colors ?? stdoutWantsColors(), redactor(context.provider.getCredentials().token));
 
   const print = (batches: NewLines[]): void => {

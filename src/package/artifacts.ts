@@ -1,17 +1,16 @@
 /**
  * The code each function uploads: which file it is, its hash, and a check — before any
- * API call — that it holds the handler and fits the platform's limit.
+ * API call — that it holds the handler and fits the platform's limit. What a check learns
+ * is remembered (memory.ts), so an unchanged archive is not read, hashed or unzipped again.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import isEqual from 'lodash/isEqual';
 import type JSZip from 'jszip';
 import { SpotinstError } from '../framework/errors';
-import { writeFileAtomic } from '../util/atomic-file';
 import { handlerCandidates as candidatesOf } from '../spec/handlers';
 import type { FunctionModel } from '../framework/service-model';
+import { ServiceMemory, type FileIdentity } from './memory';
 
 /** The platform refuses larger uploads (the base64 request body must stay under its cap). */
 export const MAX_ARTIFACT_BYTES = 50 * 1024 * 1024;
@@ -31,88 +30,6 @@ export function sha256(bytes: Buffer): string {
 /** The files a handler may live in, inside the archive (the spec's list: src/spec/handlers.ts). */
 export function handlerCandidates(model: Pick<FunctionModel, 'runtime' | 'handler'>): string[] {
   return candidatesOf(model.runtime, model.handler);
-}
-
-interface FileIdentity {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-}
-
-interface CheckedArtifact extends FileIdentity {
-  sha256: string;
-  /** archive entry name → whether the archive holds it, for every name a check looked up */
-  entries: Record<string, boolean>;
-}
-
-export const ARTIFACT_MEMO_FILE = 'spotinst-artifacts.json';
-const MEMO_FORMAT = 1;
-
-function sameFile(a: FileIdentity, b: FileIdentity): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
-}
-
-/**
- * What earlier deploys learnt of each artifact (`.serverless/spotinst-artifacts.json`): its
- * hash, and which handler files it holds, valid while the file is the very same one
- * (size, mtime, ctime, inode). An unchanged service then deploys without reading, hashing
- * or unzipping its archives, which for a large node_modules is most of a no-op deploy.
- * A missing or foreign file only costs the full check.
- */
-export class ArtifactMemo {
-  /** whether anything was learnt since load: an unchanged memo is not written again */
-  private dirty = false;
-
-  private constructor(
-    private readonly file: string | undefined,
-    private readonly checked: Record<string, CheckedArtifact>,
-  ) {}
-
-  /** A memo that remembers nothing and writes nothing. */
-  static none(): ArtifactMemo {
-    return new ArtifactMemo(undefined, {});
-  }
-
-  static load(serviceDir: string): ArtifactMemo {
-    const file = path.join(serviceDir, '.serverless', ARTIFACT_MEMO_FILE);
-    const checked: Record<string, CheckedArtifact> = {};
-    try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown; artifacts?: Record<string, Partial<CheckedArtifact>> };
-      if (parsed.format === MEMO_FORMAT && typeof parsed.artifacts === 'object' && parsed.artifacts !== null) {
-        for (const [artifact, entry] of Object.entries(parsed.artifacts)) {
-          const numbers = [entry.size, entry.mtimeMs, entry.ctimeMs, entry.ino].every((value) => typeof value === 'number');
-          if (numbers && typeof entry.sha256 === 'string' && typeof entry.entries === 'object' && entry.entries !== null) {
-            checked[artifact] = entry as CheckedArtifact;
-          }
-        }
-      }
-    } catch {
-      // absent or unreadable: everything is checked in full
-    }
-    return new ArtifactMemo(file, checked);
-  }
-
-  lookup(artifact: string, identity: FileIdentity): CheckedArtifact | undefined {
-    const entry = this.checked[artifact];
-    return entry && sameFile(entry, identity) ? entry : undefined;
-  }
-
-  remember(artifact: string, entry: CheckedArtifact): void {
-    if (isEqual(this.checked[artifact], entry)) return;
-    this.checked[artifact] = { ...entry, entries: { ...entry.entries } };
-    this.dirty = true;
-  }
-
-  save(): void {
-    if (!this.file || !this.dirty) return;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileAtomic(this.file, `${JSON.stringify({ format: MEMO_FORMAT, artifacts: this.checked })}\n`);
-    } catch {
-      // only a shortcut for the next deploy: an unwritable .serverless costs a full check then
-    }
-  }
 }
 
 async function identityOf(file: string): Promise<FileIdentity> {
@@ -135,9 +52,24 @@ async function identityOf(file: string): Promise<FileIdentity> {
   return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
 }
 
+async function readHashed(file: string): Promise<{ hash: string; first: Buffer }> {
+  const first = await fs.readFile(file);
+  return { hash: sha256(first), first };
+}
+
+async function unzip(file: string, bytes: Buffer): Promise<JSZip> {
+  // jszip is loaded only when an archive has to be opened: not on an unchanged redeploy
+  const Zip = require('jszip') as typeof JSZip;
+  try {
+    return await Zip.loadAsync(bytes);
+  } catch {
+    throw new SpotinstError(`The artifact ${file} is not a zip or jar archive. Rebuild it.`, 'SPOTINST_ARTIFACT_INVALID');
+  }
+}
+
 interface OpenedArtifact {
   artifact: Artifact;
-  /** whether the archive holds `name`; undefined when the memo cannot tell and the archive is unopened */
+  /** whether the archive holds `name`; undefined when the memory cannot tell and the archive is unopened */
   holds(name: string): boolean | undefined;
   /** opens the archive (once) so that `holds` can tell */
   open(): Promise<void>;
@@ -147,7 +79,7 @@ interface OpenedArtifact {
 export class ArtifactReader {
   private readonly loaded = new Map<string, Promise<OpenedArtifact>>();
 
-  constructor(private readonly memo: ArtifactMemo = ArtifactMemo.none()) {}
+  constructor(private readonly memory: ServiceMemory = ServiceMemory.none()) {}
 
   private read(file: string): Promise<OpenedArtifact> {
     let pending = this.loaded.get(file);
@@ -167,16 +99,19 @@ export class ArtifactReader {
         'SPOTINST_ARTIFACT_TOO_LARGE',
       );
     }
-    const known = this.memo.lookup(file, identity);
+    const known = this.memory.checkedArtifact(file, identity);
     const entries: Record<string, boolean> = { ...(known?.entries ?? {}) };
-    let zip: JSZip | undefined;
-    let hash = known?.sha256;
-    // the bytes an open() read, kept for the upload; a memo hit reads them only then
-    let opened: Buffer | undefined;
+    // An archive the memory does not know is read, hashed and opened now; a known one is
+    // read only when it is uploaded (or a handler it never looked up is asked for).
+    const { hash, first } = known ? { hash: known.sha256, first: undefined } : await readHashed(file);
+    let opened = first;
+    let zip = first && (await unzip(file, first));
+    const remember = (): void => this.memory.rememberArtifact(file, { ...identity, sha256: hash, entries });
+    if (zip) remember();
     const bytes = async (): Promise<Buffer> => {
       if (opened) return opened;
       const read = await fs.readFile(file);
-      if (hash !== undefined && sha256(read) !== hash) {
+      if (sha256(read) !== hash) {
         throw new SpotinstError(
           `The artifact ${file} changed while the deploy was running. Run the command again.`,
           'SPOTINST_ARTIFACT_CHANGED',
@@ -184,23 +119,13 @@ export class ArtifactReader {
       }
       return read;
     };
-    const remember = (): void => this.memo.remember(file, { ...identity, sha256: hash!, entries });
     const open = async (): Promise<void> => {
       if (zip) return;
       opened = await bytes();
-      hash ??= sha256(opened);
-      // jszip is loaded only when an archive has to be opened: not on an unchanged redeploy
-      const Zip = require('jszip') as typeof JSZip;
-      try {
-        zip = await Zip.loadAsync(opened);
-      } catch {
-        throw new SpotinstError(`The artifact ${file} is not a zip or jar archive. Rebuild it.`, 'SPOTINST_ARTIFACT_INVALID');
-      }
-      remember();
+      zip = await unzip(file, opened);
     };
-    if (!known) await open();
     return {
-      artifact: { path: file, sha256: hash!, size: identity.size, bytes },
+      artifact: { path: file, sha256: hash, size: identity.size, bytes },
       holds: (name) => {
         if (!(name in entries) && zip) {
           entries[name] = zip.file(name) !== null;
@@ -230,14 +155,15 @@ export class ArtifactReader {
 
 /**
  * Reads and checks the artifact of every function, reporting every problem at once
- * (before any API call) instead of stopping at the first.
+ * (before any API call) instead of stopping at the first. What is learnt goes into
+ * `memory`; saving it is its owner's part.
  */
 export async function readArtifacts(
   models: FunctionModel[],
   artifactOf: (model: FunctionModel) => string,
-  memo: ArtifactMemo = ArtifactMemo.none(),
+  memory: ServiceMemory = ServiceMemory.none(),
 ): Promise<Map<string, Artifact>> {
-  const reader = new ArtifactReader(memo);
+  const reader = new ArtifactReader(memory);
   const artifacts = new Map<string, Artifact>();
   const problems: SpotinstError[] = [];
   await Promise.all(
@@ -256,6 +182,5 @@ export async function readArtifacts(
     const messages = [...new Set(problems.map((problem) => problem.message))];
     throw new SpotinstError(messages.join('\n'), problems[0].code);
   }
-  memo.save();
   return artifacts;
 }

@@ -4,7 +4,8 @@
  * packaging configuration); when the fingerprint equals the one recorded with the last
  * zips and those zips are intact, the framework is handed them as `package.artifact` and
  * zips nothing. Any added, removed or changed file (a change always moves ctime), or any
- * change to the packaging keys, gives another fingerprint and a fresh zip.
+ * change to the packaging keys, gives another fingerprint and a fresh zip. The record is
+ * kept in the service's memory file (memory.ts).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,26 +13,10 @@ import path from 'node:path';
 import { PACKAGE_VERSION } from '../util/version';
 import type { ServerlessLike } from '../framework/serverless';
 import { sha256 } from './artifacts';
-import { writeFileAtomic } from '../util/atomic-file';
 import { serviceDirOf } from '../framework/options';
-
-export const REUSE_FILE = 'spotinst-package.json';
-const FORMAT = 1;
+import type { PackageRecord, RecordedArtifact, ServiceMemory } from './memory';
 /** Directories whose content never goes into an artifact made here. */
 const SKIPPED_AT_ROOT = new Set(['.serverless', '.git']);
-
-interface RecordedArtifact {
-  /** relative to the service directory */
-  path: string;
-  sha256: string;
-}
-
-interface ReuseRecord {
-  format: number;
-  fingerprint: string;
-  service?: RecordedArtifact;
-  functions: Record<string, RecordedArtifact>;
-}
 
 interface FunctionPackage {
   artifact?: string;
@@ -106,19 +91,6 @@ export function fingerprint(serverless: ServerlessLike): string {
   return hash.digest('hex');
 }
 
-function recordFile(serviceDir: string): string {
-  return path.join(serviceDir, '.serverless', REUSE_FILE);
-}
-
-function readRecord(serviceDir: string): ReuseRecord | undefined {
-  try {
-    const record = JSON.parse(fs.readFileSync(recordFile(serviceDir), 'utf8')) as ReuseRecord;
-    return record.format === FORMAT && typeof record.fingerprint === 'string' ? record : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function intact(serviceDir: string, artifact: RecordedArtifact): boolean {
   try {
     return sha256(fs.readFileSync(path.resolve(serviceDir, artifact.path))) === artifact.sha256;
@@ -151,12 +123,12 @@ export interface ReuseDecision {
  * Called before the framework packages: hands it the previous zips when nothing they were
  * made from has changed.
  */
-export function reusePreviousArtifacts(serverless: ServerlessLike): ReuseDecision {
+export function reusePreviousArtifacts(serverless: ServerlessLike, memory: ServiceMemory): ReuseDecision {
   if (serverless.service.package?.artifact) return { reused: false, reason: 'package.artifact is set' };
   if (reachesOutside(serverless)) return { reused: false, reason: 'a package pattern reaches outside the service directory' };
   const serviceDir = serviceDirOf(serverless);
   const current = fingerprint(serverless);
-  const record = readRecord(serviceDir);
+  const record = memory.packaged();
   if (!record) return { reused: false, reason: 'no earlier package to reuse', fingerprint: current };
   if (record.fingerprint !== current) return { reused: false, reason: 'files or packaging settings changed', fingerprint: current };
   const recorded = [...(record.service ? [record.service] : []), ...Object.values(record.functions)];
@@ -173,9 +145,15 @@ export function reusePreviousArtifacts(serverless: ServerlessLike): ReuseDecisio
 
 /**
  * Called after the framework packaged: records the zips it made (those in .serverless/),
- * with the fingerprint taken before, so the next run can reuse them.
+ * with the fingerprint taken before, so the next run can reuse them. `hashes` (absolute
+ * path → sha256) spares hashing a zip the artifact check has hashed already.
  */
-export function recordArtifacts(serverless: ServerlessLike, decision: ReuseDecision): void {
+export function recordArtifacts(
+  serverless: ServerlessLike,
+  decision: ReuseDecision,
+  memory: ServiceMemory,
+  hashes: ReadonlyMap<string, string> = new Map(),
+): void {
   if (decision.reused || !decision.fingerprint) return;
   const serviceDir = serviceDirOf(serverless);
   const outputDir = path.join(serviceDir, '.serverless');
@@ -183,16 +161,14 @@ export function recordArtifacts(serverless: ServerlessLike, decision: ReuseDecis
     if (!file) return undefined;
     const absolute = path.resolve(serviceDir, file);
     if (path.dirname(absolute) !== outputDir || !fs.existsSync(absolute)) return undefined;
-    return { path: path.relative(serviceDir, absolute), sha256: sha256(fs.readFileSync(absolute)) };
+    return { path: path.relative(serviceDir, absolute), sha256: hashes.get(absolute) ?? sha256(fs.readFileSync(absolute)) };
   };
-  const record: ReuseRecord = { format: FORMAT, fingerprint: decision.fingerprint, functions: {} };
+  const record: PackageRecord = { fingerprint: decision.fingerprint, functions: {} };
   const service = made(serverless.service.package?.artifact);
   if (service) record.service = service;
   for (const key of Object.keys(serverless.service.functions ?? {})) {
     const artifact = made(functionPackage(serverless, key)?.artifact);
     if (artifact) record.functions[key] = artifact;
   }
-  const file = recordFile(serviceDir);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+  memory.rememberPackage(record);
 }

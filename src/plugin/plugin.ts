@@ -3,7 +3,7 @@ import { providerSchema } from '../provider/schema';
 import { isSpotinstError } from '../framework/errors';
 import { consoleWriters } from '../framework/writers';
 import { flagOption, serviceDirOf } from '../framework/options';
-import type { ReuseDecision } from '../package/reuse';
+import type { ServiceSession } from '../package/session';
 import type { CliOptions, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from '../framework/serverless';
 import type { ServiceCommandContext } from '../provider/port';
 
@@ -18,9 +18,9 @@ const load = {
   deploy: () => require('../deploy/deploy') as typeof import('../deploy/deploy'),
   info: () => require('../deploy/info') as typeof import('../deploy/info'),
   remove: () => require('../deploy/remove') as typeof import('../deploy/remove'),
-  packaging: () => require('../package/packaging') as typeof import('../package/packaging'),
-  reuse: () => require('../package/reuse') as typeof import('../package/reuse'),
+  session: () => require('../package/session') as typeof import('../package/session'),
   lock: () => require('../package/lock') as typeof import('../package/lock'),
+  remoteFunction: () => require('../remote/function') as typeof import('../remote/function'),
   invoke: () => require('../invoke') as typeof import('../invoke'),
   invokeLocal: () => require('../invoke-local') as typeof import('../invoke-local'),
   logs: () => require('../logs') as typeof import('../logs'),
@@ -50,7 +50,8 @@ export class SpotinstPlugin {
   private readonly log: PluginLog;
   private readonly writeText: (text: string | string[]) => void;
   private readonly progress: ProgressFactory;
-  private reuse?: ReuseDecision;
+  /** what this command knows of the service directory, from the package hooks to deploy */
+  private serviceSession?: ServiceSession;
 
   constructor(
     private readonly serverless: ServerlessLike,
@@ -109,7 +110,7 @@ export class SpotinstPlugin {
       'spotinst:help': () => this.writeText(SPOTINST_HELP),
       // Before the framework packages: two deploys of one directory would race on the zips too.
       initialize: () => {
-        const command = this.serverless.processedInput.commands.join(' ');
+        const command = this.command();
         if (LOCKED_COMMANDS.has(command)) load.lock().lockService(serviceDirOf(this.serverless), command);
       },
       'spotinst:credentials:save': () => this.saveCredentials(),
@@ -117,40 +118,40 @@ export class SpotinstPlugin {
       'before:package:initialize': () => {
         this.provider.getService();
       },
-      'before:package:createDeploymentArtifacts': () => {
-        load.packaging().checkConfiguredArtifacts(this.serverless, this.provider.getService());
-        load.packaging().assignJavaArtifacts(this.serverless, this.provider.getService());
-        this.reuse = load.reuse().reusePreviousArtifacts(this.serverless);
-        if (this.reuse.reused) this.log.notice('Packaging skipped: no file changed since the last package, so its zips are reused.');
-        else this.log.verbose(`Packaging: ${this.reuse.reason}.`);
-      },
-      'after:package:createDeploymentArtifacts': () => {
-        if (this.reuse) load.reuse().recordArtifacts(this.serverless, this.reuse);
-      },
-      'before:package:function:package': () => {
-        const key = String(this.options.function);
-        const packaging = load.packaging();
-        packaging.preparePackageFunction(this.serverless, key);
-        packaging.checkConfiguredArtifacts(this.serverless, this.provider.getService(), key);
-        packaging.assignJavaArtifacts(this.serverless, this.provider.getService(), key);
-      },
-      'deploy:deploy': () => load.deploy().deployService(this.context()),
+      'before:package:createDeploymentArtifacts': () => this.session().beforePackage(this.provider.getService()),
+      'after:package:createDeploymentArtifacts': () =>
+        this.session().afterPackage(this.provider.getService(), this.command() === 'package'),
+      'before:package:function:package': () =>
+        this.session().beforePackageFunction(this.provider.getService(), String(this.options.function)),
+      'after:package:function:package': () =>
+        this.session().afterPackageFunction(this.provider.getService(), String(this.options.function)),
+      'deploy:deploy': () => load.deploy().deployService(this.context(), this.session()),
       'deploy:function:initialize': () => {
-        load.deploy().functionOf(this.provider.getService(), this.options.function);
+        load.remoteFunction().selectFunction(this.provider.getService(), this.options);
       },
       'deploy:function:packageFunction': async () => {
         // A configuration-only update uploads no code, so there is nothing to package.
         if (flagOption(this.options, 'update-config')) return;
         await this.serverless.pluginManager.spawn('package:function');
       },
-      'deploy:function:deploy': () => load.deploy().deployOneFunction(this.context()),
+      'deploy:function:deploy': () => load.deploy().deployOneFunction(this.context(), this.session()),
       // These use part of serverless.yml: an error elsewhere is a warning, not a stop.
       'info:info': () => load.info().showInfo(this.context('info')),
-      'remove:remove': () => load.remove().removeService(this.context('remove')),
+      'remove:remove': () => load.remove().removeService(this.context('remove'), this.session().memory),
       'invoke:invoke': () => load.invoke().invoke(this.context('invoke')),
       'invoke:local:invoke': () => load.invokeLocal().invokeLocal(this.context('invoke local')),
       'logs:logs': () => load.logs().logs(this.context('logs')),
     });
+  }
+
+  /** The command as typed, e.g. `deploy function`. */
+  private command(): string {
+    return this.serverless.processedInput.commands.join(' ');
+  }
+
+  /** One per command: the memory file is read once, however many hooks use it. */
+  private session(): ServiceSession {
+    return (this.serviceSession ??= new (load.session().ServiceSession)(this.serverless, this.log));
   }
 
   private context(partial?: PartialCommand): ServiceCommandContext {

@@ -1,12 +1,21 @@
 /**
  * The published package: `npm pack` holds what a user needs and nothing else of weight,
- * and that tarball, installed into a fresh service, deploys, invokes and removes.
+ * and that tarball, installed into a fresh service, deploys, invokes and removes. And
+ * `serverless package`, through the framework's own packager: it says what it made, and
+ * never zips the plugin or what only the plugin needs.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import JSZip from 'jszip';
 import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { REPO_ROOT, createWorkspace, runCli, writeService, type Workspace } from '../helpers/cli';
+import { REPO_ROOT, createWorkspace, runCli, writeService, type CliName, type Workspace } from '../helpers/cli';
+
+const PLUGIN = 'serverless-spotinst-functions';
+
+async function zipEntries(file: string): Promise<string[]> {
+  return Object.keys((await JSZip.loadAsync(fs.readFileSync(file))).files).sort();
+}
 
 interface PackResult {
   filename: string;
@@ -92,5 +101,102 @@ plugins:
     expect(JSON.parse(invoked.stdout)).toEqual({ packaged: true, got: { n: 1 } });
     const removed = await runCli('osls', ['remove'], { cwd: dir, workspace, env });
     expect(removed.code).toBe(0);
+    // installed with the service's dependencies, as the old docs said: none of it was uploaded
+    const shipped = await zipEntries(path.join(dir, '.serverless', 'fresh.zip'));
+    expect(shipped).toContain('handler.js');
+    expect(shipped.filter((entry) => /^node_modules\/(serverless-spotinst-functions|axios|jszip|lodash)\//.test(entry))).toEqual([]);
+  });
+});
+
+/**
+ * A service with its own node_modules: the plugin (a stand-in that loads this checkout's
+ * dist/, with the dependencies it names), lodash (which the service needs too), and
+ * left-pad with its own dependency (which only the plugin needs).
+ */
+function writeServiceWithPlugin(workspace: Workspace, name: string, section: 'dependencies' | 'devDependencies'): string {
+  const handler = 'const pad = require("lodash");\nexports.main = async () => ({ statusCode: 200, body: String(typeof pad) });\n';
+  const files: Record<string, string> = {
+    'handler.js': handler,
+    'package.json': JSON.stringify({
+      name,
+      version: '1.0.0',
+      private: true,
+      dependencies: { lodash: '*', ...(section === 'dependencies' ? { [PLUGIN]: '*' } : {}) },
+      ...(section === 'devDependencies' ? { devDependencies: { [PLUGIN]: '*' } } : {}),
+    }),
+    [`node_modules/${PLUGIN}/package.json`]: JSON.stringify({
+      name: PLUGIN,
+      version: '9.9.9',
+      main: 'index.js',
+      bin: { 'spotinst-local': 'cli.js' },
+      dependencies: { lodash: '*', 'left-pad': '*' },
+    }),
+    [`node_modules/${PLUGIN}/index.js`]: `module.exports = require(${JSON.stringify(path.join(REPO_ROOT, 'dist'))});\n`,
+    [`node_modules/${PLUGIN}/cli.js`]: '',
+    'node_modules/.bin/spotinst-local': '',
+    'node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.0.0' }),
+    'node_modules/lodash/index.js': 'module.exports = {};\n',
+    'node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.0.0', dependencies: { 'pad-core': '*' } }),
+    'node_modules/left-pad/index.js': 'module.exports = require("pad-core");\n',
+    'node_modules/pad-core/package.json': JSON.stringify({ name: 'pad-core', version: '1.0.0' }),
+    'node_modules/pad-core/index.js': 'module.exports = 1;\n',
+  };
+  return writeService(workspace, name, {
+    config: `service: ${name}
+frameworkVersion: '>=3'
+provider:
+  name: spotinst
+functions:
+  hello:
+    runtime: nodejs8.3
+    handler: handler.main
+plugins:
+  - ${PLUGIN}
+`,
+    files,
+  });
+}
+
+describe.each([
+  ['serverless', 'dependencies'],
+  ['osls', 'devDependencies'],
+] as Array<[CliName, 'dependencies' | 'devDependencies']>)('%s package, with the plugin in %s', (cli, section) => {
+  let workspace: Workspace;
+  beforeAll(() => {
+    workspace = createWorkspace();
+  });
+  afterAll(() => workspace.cleanup());
+
+  it('says what it made and leaves out the plugin and what only it needs', async () => {
+    const dir = writeServiceWithPlugin(workspace, `svc-${cli}`, section);
+    const zip = path.join(dir, '.serverless', `svc-${cli}.zip`);
+    const packaged = await runCli(cli, ['package', '--verbose'], { cwd: dir, workspace });
+    if (packaged.code !== 0) throw new Error(`${packaged.stdout}\n${packaged.stderr}`);
+    const size = fs.statSync(zip).size;
+    expect(packaged.stderr).toMatch(new RegExp(`\\.serverless/svc-${cli}\\.zip +${size} B {2}hello\\n`));
+    expect(packaged.stderr).toContain(`Service svc-${cli} packaged: 1 artifact.`);
+    expect(packaged.stderr).toContain(
+      `Left out of the artifacts, as only this plugin needs them: node_modules/left-pad, node_modules/pad-core, node_modules/${PLUGIN}.`,
+    );
+    expect(packaged.stderr).toContain("Kept in, as the service's dependencies need them too: node_modules/lodash.");
+
+    const entries = await zipEntries(zip);
+    expect(entries).toEqual(expect.arrayContaining(['handler.js', 'node_modules/lodash/index.js', 'package.json']));
+    expect(entries.filter((entry) => /^node_modules\/(serverless-spotinst-functions|left-pad|pad-core|\.bin)\//.test(entry))).toEqual([]);
+
+    const again = await runCli(cli, ['package'], { cwd: dir, workspace });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`\\.serverless/svc-${cli}\\.zip +${size} B {2}hello \\(reused, unchanged\\)`));
+    expect(fs.statSync(zip).size).toBe(size);
+  });
+
+  it('reports a zip without its handler, as deploy would', async () => {
+    const dir = writeServiceWithPlugin(workspace, `broken-${cli}`, section);
+    fs.renameSync(path.join(dir, 'handler.js'), path.join(dir, 'main.js'));
+    const packaged = await runCli(cli, ['package'], { cwd: dir, workspace });
+    expect(packaged.code).not.toBe(0);
+    expect(`${packaged.stdout}\n${packaged.stderr}`).toContain(
+      `functions.hello.handler is "handler.main", but broken-${cli}.zip has no handler.js or handler.cjs or handler.mjs.`,
+    );
   });
 });

@@ -415,7 +415,7 @@ const CASES: BadInput[] = [
   {
     name: 'invoke -f of an unknown function',
     args: ['invoke', '-f', 'goodbye'],
-    expect: ['There is no function "goodbye" under functions: in serverless.yml. Functions in this service: hello.'],
+    expect: ['Function "goodbye" is not in serverless.yml. Functions of this service: hello.'],
   },
   {
     name: 'invoke --path to a missing file',

@@ -18,7 +18,7 @@ const report = functionModel('report', { access: 'private', cron: { active: true
 
 async function artifactOf(): Promise<Artifact> {
   const bytes = await zipFiles({ 'handler.js': 'exports.main = async () => ({ statusCode: 200 });\n' });
-  return { path: 'report.zip', sha256: sha256(bytes), size: bytes.length, bytes: async () => bytes };
+  return { path: 'report.zip', sha256: sha256(bytes), size: bytes.length, bytes: () => Promise.resolve(bytes) };
 }
 
 it('leaves one cron job per function when another deploy created one after this one read the state', async () => {
@@ -35,7 +35,7 @@ it('leaves one cron job per function when another deploy created one after this 
     code: { handler: 'handler.main', source: (await artifact.bytes()).toString('base64') },
   });
   const actual = await readEnvironment(local.client, environmentId, {});
-  const plan = planDeploy([{ model: report, codeSha256: fn.code?.sha256 ?? artifact.sha256, codeSize: artifact.size }], actual, {
+  const plan = planDeploy([{ model: report, code: { sha256: fn.code?.sha256 ?? artifact.sha256, size: artifact.size } }], actual, {
     force: false,
     prune: false,
   });
@@ -67,7 +67,7 @@ it('leaves one cron job per function when another deploy created one after this 
 it('reports the state it wrote without reading it back', async () => {
   const { environmentId } = await createEnvironment(local.client);
   const artifact = await artifactOf();
-  const plan = planDeploy([{ model: report, codeSha256: artifact.sha256, codeSize: artifact.size }], emptyState(), {
+  const plan = planDeploy([{ model: report, code: { sha256: artifact.sha256, size: artifact.size } }], emptyState(), {
     force: false,
     prune: false,
     alias: 'report.example.test',

@@ -2,11 +2,16 @@
  * deploy, deploy function, info and remove, in-process against spotinst-local: every
  * assertion on what was written is read from the platform's own request counters.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { SpotinstClient } from '../../../src/api';
+import { MEMORY_FILE, ServiceMemory } from '../../../src/package/memory';
 import { startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
 import { callsBetween, helloFiles, ServiceDir, writesBetween, type ServiceSpec } from './harness';
 
 const DEPLOY = ['deploy:deploy'];
+/** The package hooks around the framework's zip step (the harness has zipped already). */
+const PACKAGE = ['before:package:createDeploymentArtifacts', 'after:package:createDeploymentArtifacts'];
 
 function service(platform: TestPlatform, functions: ServiceSpec['functions'], spotinst: Record<string, unknown> = {}): ServiceSpec {
   return { service: 'shop', spotinst: { apiUrl: platform.platform.url, ...spotinst }, functions };
@@ -265,7 +270,7 @@ describe('deploy against spotinst-local', () => {
     const all = (await dir.run(service(local, base), ['info:info'])).out;
     expect(all).toMatch(/^service: shop\nstage: dev\napplication: shop \(app-\w+\)\nenvironment: dev \(env-\w+\)\nfunctions:/);
     for (const name of ['hello', 'orders', 'report']) expect(all).toContain(`  ${name}:\n    id: fx-`);
-    expect(all).toMatch(/orders:\n(.*\n){2}    memory: 256 MB/);
+    expect(all).toMatch(/orders:\n(.*\n){2} {4}memory: 256 MB/);
     const one = (await dir.run(service(local, base), ['info:info'], { function: 'report' })).out;
     expect(one).toContain('report:');
     expect(one).not.toContain('orders:');
@@ -284,6 +289,40 @@ describe('deploy against spotinst-local', () => {
       'update-config': true,
     });
     expect(writesBetween(before, local.platform.stats())).toEqual({ 'PUT /functions/function/{id}': 1 });
+  });
+
+  it('shows the URL each endpoint answers on, and on spotinst-local it answers there', async () => {
+    const output = await dir.run(service(local, base, { alias: 'shop.example.test' }), DEPLOY);
+    const line = /endpoint: GET \/hello → http:\/\/shop\.example\.test\/hello \(on spotinst-local: (\S+)\)/.exec(output.out);
+    expect(line?.[1]).toBe(`${local.platform.url}/alias/shop.example.test/hello`);
+    const reply = await fetch(line?.[1] ?? '', { method: 'GET' });
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toMatchObject({ hello: expect.anything() as unknown });
+  });
+
+  it('says that endpoints need provider.spotinst.alias, and how to set it', async () => {
+    const output = await dir.run(service(local, base), DEPLOY);
+    expect(output.out).toContain('    endpoint: GET /hello (unreachable: no provider.spotinst.alias)');
+    expect(output.out.split('\n').filter((text) => text.includes('alias: api.example.com'))).toHaveLength(1);
+    const info = (await dir.run(service(local, base), ['info:info'])).out;
+    expect(info).toMatch(
+      /Endpoints answer only on the host named by provider\.spotinst\.alias, which is not set\. Add it under provider\.spotinst/,
+    );
+  });
+
+  it('package checks every artifact before any API call, and deploy in the same command uses that check', async () => {
+    const load = jest.spyOn(ServiceMemory, 'load');
+    const before = local.platform.stats();
+    const broken = { ...base, orders: { ...base.orders, files: { 'index.js': 'exports.main = () => 1;\n' } } };
+    await expect(dir.run(service(local, broken), PACKAGE)).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
+    expect(local.platform.stats().requests).toEqual(before.requests);
+
+    load.mockClear();
+    const output = await dir.run(service(local, base), [...PACKAGE, ...DEPLOY]);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(output.err).toMatch(/Service shop packaged: 3 artifacts\.\n {2}\.serverless\/hello\.zip +\d+ B {2}hello/);
+    expect(fs.readdirSync(path.join(dir.dir, '.serverless')).filter((name) => name.endsWith('.json'))).toEqual([MEMORY_FILE]);
+    load.mockRestore();
   });
 
   it('info of a service that is not deployed says so and how to fix it', async () => {

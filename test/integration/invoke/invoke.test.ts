@@ -161,7 +161,7 @@ describe('invoke', () => {
   it('a function that is not deployed gets an error that names it and the fix', async () => {
     const { context } = command({ function: 'absent' });
     await expect(invoke(context)).rejects.toMatchObject({
-      code: 'SPOTINST_INVOKE_NOT_DEPLOYED',
+      code: 'SPOTINST_NOT_DEPLOYED',
       message: expect.stringContaining('Function "absent" is not deployed'),
     });
     await expect(invoke(command({ function: 'absent' }).context)).rejects.toThrow('serverless deploy --stage dev');
@@ -169,8 +169,8 @@ describe('invoke', () => {
 
   it('an unknown --function lists the functions of the service', async () => {
     await expect(invoke(command({ function: 'helo' }).context)).rejects.toMatchObject({
-      code: 'SPOTINST_INVOKE_UNKNOWN_FUNCTION',
-      message: expect.stringContaining('Functions in this service: hello, echo, inspect, secret, fails, absent.'),
+      code: 'SPOTINST_FUNCTION_NOT_IN_FILE',
+      message: expect.stringContaining('Functions of this service: hello, echo, inspect, secret, fails, absent.'),
     });
   });
 });

@@ -1,4 +1,4 @@
-import { planDeploy, summarize, isNoop, DesiredFunction } from '../../../src/deploy/plan';
+import { planDeploy, summarize, isNoop, type DesiredFunction, type FunctionStep } from '../../../src/deploy/plan';
 import type { ActualState } from '../../../src/remote/state';
 import type { FunctionModel } from '../../../src/framework/service-model';
 import type { CronJob, Pattern, SpotinstFunction } from '../../../src/spec/wire';
@@ -21,7 +21,17 @@ function model(name: string, extra: Partial<FunctionModel> = {}): FunctionModel 
 }
 
 function desired(name: string, extra: Partial<FunctionModel> = {}, sha = SHA_A): DesiredFunction {
-  return { model: model(name, extra), codeSha256: sha, codeSize: 100 };
+  return { model: model(name, extra), code: { sha256: sha, size: 100 } };
+}
+
+/** The same, without code: configuration only (`deploy function --update-config`). */
+function configuration(name: string, extra: Partial<FunctionModel> = {}): DesiredFunction {
+  return { model: model(name, extra) };
+}
+
+/** Whether applying the step uploads code. */
+function uploads(step: FunctionStep): boolean {
+  return step.action === 'create' || (step.action === 'update' && step.desired.code !== undefined);
 }
 
 /** What the API would report after deploying `model(name)` with code `sha` (null: a server that reports no hash). */
@@ -66,21 +76,22 @@ const pattern = (fn: string, path = '/hello', method: Pattern['method'] = 'GET',
 const defaults = { force: false, prune: false };
 
 describe('planDeploy: functions', () => {
-  it('creates what is missing and uploads its code', () => {
-    const plan = planDeploy([desired('hello')], state({}), defaults);
-    expect(plan.functions).toEqual([expect.objectContaining({ action: 'create', name: 'hello', uploadCode: true })]);
+  it('creates what is missing, carrying the function and its code', () => {
+    const wanted = desired('hello');
+    const plan = planDeploy([wanted], state({}), defaults);
+    expect(plan.functions).toEqual([{ kind: 'function', action: 'create', name: 'hello', desired: wanted, changes: [] }]);
     expect(isNoop(plan)).toBe(false);
   });
 
   it('keeps an unchanged function: no write, no upload', () => {
     const plan = planDeploy([desired('hello')], state({ functions: [remote('hello')] }), defaults);
-    expect(plan.functions).toEqual([expect.objectContaining({ action: 'keep', uploadCode: false, changes: [] })]);
+    expect(plan.functions).toEqual([{ kind: 'function', action: 'keep', name: 'hello', id: 'fx-hello', changes: [] }]);
     expect(isNoop(plan)).toBe(true);
   });
 
   it('uploads code when the hash differs, and says so', () => {
     const plan = planDeploy([desired('hello', {}, SHA_B)], state({ functions: [remote('hello')] }), defaults);
-    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, id: 'fx-hello' });
+    expect(plan.functions[0]).toMatchObject({ action: 'update', id: 'fx-hello', desired: { code: { sha256: SHA_B } } });
     expect(plan.functions[0].changes).toEqual([`code ${SHA_A.slice(0, 12)} → ${SHA_B.slice(0, 12)}`]);
   });
 
@@ -90,7 +101,8 @@ describe('planDeploy: functions', () => {
       state({ functions: [remote('hello')] }),
       defaults,
     );
-    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: false });
+    expect(plan.functions[0]).toMatchObject({ action: 'update', id: 'fx-hello' });
+    expect(uploads(plan.functions[0])).toBe(false);
     expect(plan.functions[0].changes).toEqual(['memory 128 → 256', 'environmentVariables {} → {"A":"1"}']);
   });
 
@@ -106,38 +118,40 @@ describe('planDeploy: functions', () => {
         .functions[0].action,
     ).toBe('keep');
     const unknown = planDeploy([desired('hello')], state({ functions }), defaults).functions[0];
-    expect(unknown).toMatchObject({ action: 'update', uploadCode: true, changes: ['code (remote hash unknown)'] });
+    expect(unknown).toMatchObject({ action: 'update', changes: ['code (remote hash unknown)'] });
+    expect(uploads(unknown)).toBe(true);
   });
 
   it('uploads the code when only the handler changed, since the handler travels with it', () => {
     const plan = planDeploy([desired('hello', { handler: 'other.main' })], state({ functions: [remote('hello')] }), defaults);
-    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['handler handler.main → other.main'] });
+    expect(plan.functions[0]).toMatchObject({ action: 'update', changes: ['handler handler.main → other.main'] });
+    expect(uploads(plan.functions[0])).toBe(true);
   });
 
   it('compares the remembered handler when the server reports no code at all', () => {
     const functions = [remote('hello', {}, null)];
     const knownCode = { 'fx-hello': { handler: 'old.main', sha256: SHA_A } };
     const plan = planDeploy([desired('hello')], state({ functions, knownCode }), defaults);
-    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['handler old.main → handler.main'] });
+    expect(plan.functions[0]).toMatchObject({ action: 'update', changes: ['handler old.main → handler.main'] });
+    expect(uploads(plan.functions[0])).toBe(true);
   });
 
   it('configuration only (deploy function --update-config) leaves code and handler as deployed', () => {
     const functions = [remote('hello')];
-    const changed = planDeploy([desired('hello', { handler: 'other.main', memory: 256 }, SHA_B)], state({ functions }), {
-      ...defaults,
-      configurationOnly: true,
-    });
-    expect(changed.functions[0]).toMatchObject({ action: 'update', uploadCode: false, changes: ['memory 128 → 256'] });
-    const same = planDeploy([desired('hello', { handler: 'other.main' }, SHA_B)], state({ functions }), {
-      ...defaults,
-      configurationOnly: true,
-    });
-    expect(same.functions[0]).toMatchObject({ action: 'keep', uploadCode: false, changes: [] });
+    const changed = planDeploy([configuration('hello', { handler: 'other.main', memory: 256 })], state({ functions }), defaults);
+    expect(changed.functions[0]).toMatchObject({ action: 'update', changes: ['memory 128 → 256'] });
+    expect(uploads(changed.functions[0])).toBe(false);
+    const same = planDeploy([configuration('hello', { handler: 'other.main' })], state({ functions }), defaults);
+    expect(same.functions[0]).toMatchObject({ action: 'keep', changes: [] });
+    const forced = planDeploy([configuration('hello')], state({ functions }), { ...defaults, force: true });
+    expect(forced.functions[0]).toMatchObject({ action: 'update', changes: ['forced'] });
+    expect(uploads(forced.functions[0])).toBe(false);
   });
 
   it('--force updates and uploads everything', () => {
     const plan = planDeploy([desired('hello')], state({ functions: [remote('hello')] }), { ...defaults, force: true });
-    expect(plan.functions[0]).toMatchObject({ action: 'update', uploadCode: true, changes: ['forced'] });
+    expect(plan.functions[0]).toMatchObject({ action: 'update', changes: ['forced'] });
+    expect(uploads(plan.functions[0])).toBe(true);
   });
 
   it('leaves functions that are not in the file unless pruning', () => {
@@ -156,8 +170,8 @@ describe('planDeploy: cron jobs and patterns', () => {
 
   it('creates triggers with a new function and keeps unchanged ones', () => {
     const created = planDeploy([desired('hello', { cron, endpoint })], state({}), defaults);
-    expect(created.jobs).toEqual([{ action: 'create', functionName: 'hello', wanted: cron, changes: [] }]);
-    expect(created.patterns).toEqual([{ action: 'create', functionName: 'hello', wanted: endpoint, changes: [] }]);
+    expect(created.jobs).toEqual([{ kind: 'cron', action: 'create', name: 'hello', desired: cron, changes: [] }]);
+    expect(created.patterns).toEqual([{ kind: 'endpoint', action: 'create', name: 'hello', desired: endpoint, changes: [] }]);
 
     const kept = planDeploy(
       [desired('hello', { cron, endpoint })],
@@ -201,7 +215,7 @@ describe('planDeploy: cron jobs and patterns', () => {
   it('deletes the triggers of pruned functions, and leaves those of functions left alone', () => {
     const actual = state({ functions: [remote('old')], jobs: [job('old')], patterns: [pattern('old')] });
     const pruned = planDeploy([], actual, { ...defaults, prune: true });
-    expect(pruned.jobs).toEqual([expect.objectContaining({ action: 'delete', id: 'job-old', functionName: 'old' })]);
+    expect(pruned.jobs).toEqual([expect.objectContaining({ action: 'delete', id: 'job-old', name: 'old' })]);
     expect(pruned.patterns).toEqual([expect.objectContaining({ action: 'delete', id: 'pat-old' })]);
     const left = planDeploy([], actual, defaults);
     expect(left.jobs).toEqual([]);
@@ -210,14 +224,19 @@ describe('planDeploy: cron jobs and patterns', () => {
 
   it('creates the alias once', () => {
     expect(planDeploy([], state({}), { ...defaults, alias: 'api.example.com' }).alias).toEqual({
+      kind: 'alias',
       action: 'create',
-      host: 'api.example.com',
+      name: 'api.example.com',
+      desired: 'api.example.com',
+      changes: [],
     });
     const existing = state({ aliases: [{ id: 'al-1', host: 'api.example.com', environmentId: 'env-1' }] });
     expect(planDeploy([], existing, { ...defaults, alias: 'api.example.com' }).alias).toEqual({
+      kind: 'alias',
       action: 'keep',
-      host: 'api.example.com',
+      name: 'api.example.com',
       id: 'al-1',
+      changes: [],
     });
   });
 });

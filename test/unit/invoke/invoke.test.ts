@@ -132,8 +132,8 @@ describe('invoke (HTTP)', () => {
   it('asks for --function when it is missing', async () => {
     const { context } = setup({ function: undefined as unknown as string });
     await expect(invoke(context)).rejects.toMatchObject({
-      code: 'SPOTINST_INVOKE_FUNCTION_REQUIRED',
-      message: 'Name the function with --function (-f). Functions in this service: hello.',
+      code: 'SPOTINST_FUNCTION_REQUIRED',
+      message: 'Name the function with --function (-f). Functions of this service: hello.',
     });
   });
 });

@@ -169,7 +169,7 @@ describe('logs', () => {
     mockDeployed();
     const { context } = setup({});
     await expect(logs(context, { now: () => NOW })).rejects.toMatchObject({
-      code: 'SPOTINST_LOGS_NOT_DEPLOYED',
+      code: 'SPOTINST_NOT_DEPLOYED',
       message: `Function "hello" is not deployed: environment dev (${ENV_ID}) has no function named "hello". Deploy it with \`serverless deploy --stage dev\`.`,
     });
   });

@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import {
-  ArtifactMemo,
   ArtifactReader,
-  ARTIFACT_MEMO_FILE,
   handlerCandidates,
   readArtifacts,
   sha256,
   MAX_ARTIFACT_BYTES,
+  type Artifact,
 } from '../../../src/package/artifacts';
+import { MEMORY_FILE, ServiceMemory } from '../../../src/package/memory';
 import type { FunctionModel } from '../../../src/framework/service-model';
 
 function model(runtime: string, handler: string): FunctionModel {
@@ -58,10 +58,9 @@ describe('artifacts', () => {
 
   it('refuses an artifact without the handler file, naming key, handler and archive', async () => {
     const file = await writeZip(dir, 'svc.zip', { 'index.js': 'x' });
-    await expect(new ArtifactReader().forFunction(model('nodejs8.3', 'handler.main'), file)).rejects.toMatchObject({
-      code: 'SPOTINST_HANDLER_NOT_PACKAGED',
-      message: expect.stringMatching(/functions\.hello\.handler is "handler\.main", but svc\.zip has no handler\.js/),
-    });
+    const failure = new ArtifactReader().forFunction(model('nodejs8.3', 'handler.main'), file);
+    await expect(failure).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
+    await expect(failure).rejects.toThrow(/functions\.hello\.handler is "handler\.main", but svc\.zip has no handler\.js/);
   });
 
   it('refuses a missing, a non-zip and an oversized artifact', async () => {
@@ -82,29 +81,36 @@ describe('artifacts', () => {
     });
     const big = path.join(dir, 'big.zip');
     fs.writeFileSync(big, Buffer.alloc(MAX_ARTIFACT_BYTES + 1));
-    await expect(reader.forFunction(model('nodejs8.3', 'handler.main'), big)).rejects.toMatchObject({
-      code: 'SPOTINST_ARTIFACT_TOO_LARGE',
-      message: expect.stringContaining('package.patterns'),
-    });
+    const tooLarge = reader.forFunction(model('nodejs8.3', 'handler.main'), big);
+    await expect(tooLarge).rejects.toMatchObject({ code: 'SPOTINST_ARTIFACT_TOO_LARGE' });
+    await expect(tooLarge).rejects.toThrow('package.patterns');
   });
 
-  describe('memo of checked artifacts', () => {
+  describe('memory of checked artifacts', () => {
     const node = model('nodejs8.3', 'handler.main');
     const readsOf = (spy: jest.SpyInstance, file: string): number => spy.mock.calls.filter(([target]) => target === file).length;
+    const memoFile = (): string => path.join(dir, '.serverless', MEMORY_FILE);
+
+    /** One command's check: the memory file loaded, used and saved, as the plugin does. */
+    async function check(models: FunctionModel[], file: string): Promise<Map<string, Artifact>> {
+      const memory = ServiceMemory.load(dir);
+      const artifacts = await readArtifacts(models, () => file, memory);
+      memory.save();
+      return artifacts;
+    }
 
     it('skips reading, hashing and unzipping an artifact that is the very same file as last time', async () => {
       const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
-      const first = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
-      const memoFile = path.join(dir, '.serverless', ARTIFACT_MEMO_FILE);
+      const first = await check([node], file);
       const past = new Date(Date.now() - 60000);
-      fs.utimesSync(memoFile, past, past);
-      const written = fs.statSync(memoFile).mtimeMs;
+      fs.utimesSync(memoFile(), past, past);
+      const written = fs.statSync(memoFile()).mtimeMs;
       const spy = jest.spyOn(fs.promises, 'readFile');
       try {
-        const again = await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+        const again = await check([node], file);
         expect(readsOf(spy, file)).toBe(0);
         // nothing new was learnt, so the memo is not rewritten either
-        expect(fs.statSync(memoFile).mtimeMs).toBe(written);
+        expect(fs.statSync(memoFile()).mtimeMs).toBe(written);
         expect(again.get('hello')?.sha256).toBe(first.get('hello')?.sha256);
         // the bytes are read when they are uploaded, and are the file's
         expect(await again.get('hello')?.bytes()).toEqual(fs.readFileSync(file));
@@ -115,38 +121,37 @@ describe('artifacts', () => {
 
     it('checks a rewritten artifact in full, and a handler it never looked up', async () => {
       const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
-      await readArtifacts([node], () => file, ArtifactMemo.load(dir));
+      await check([node], file);
       await writeZip(dir, 'svc.zip', { 'other.js': 'x' });
-      await expect(readArtifacts([node], () => file, ArtifactMemo.load(dir))).rejects.toMatchObject({
+      await expect(check([node], file)).rejects.toMatchObject({
         code: 'SPOTINST_HANDLER_NOT_PACKAGED',
       });
 
       const kept = await writeZip(dir, 'kept.zip', { 'handler.js': 'x', 'lib/users.js': 'y' });
-      await readArtifacts([node], () => kept, ArtifactMemo.load(dir));
+      await check([node], kept);
       const users = { ...model('nodejs8.3', 'lib/users.list'), key: 'users', name: 'users' };
       const missing = { ...model('nodejs8.3', 'lib/none.list'), key: 'none', name: 'none' };
-      await expect(readArtifacts([users], () => kept, ArtifactMemo.load(dir))).resolves.toHaveProperty('size', 1);
-      await expect(readArtifacts([missing], () => kept, ArtifactMemo.load(dir))).rejects.toMatchObject({
+      await expect(check([users], kept)).resolves.toHaveProperty('size', 1);
+      await expect(check([missing], kept)).rejects.toMatchObject({
         code: 'SPOTINST_HANDLER_NOT_PACKAGED',
       });
     });
 
     it('refuses to upload bytes that are not the ones it checked', async () => {
       const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
-      await readArtifacts([node], () => file, ArtifactMemo.load(dir));
-      const memoFile = path.join(dir, '.serverless', ARTIFACT_MEMO_FILE);
-      const memo = JSON.parse(fs.readFileSync(memoFile, 'utf8')) as { artifacts: Record<string, { sha256: string }> };
+      await check([node], file);
+      const memo = JSON.parse(fs.readFileSync(memoFile(), 'utf8')) as { artifacts: Record<string, { sha256: string }> };
       memo.artifacts[file].sha256 = sha256(Buffer.from('something else'));
-      fs.writeFileSync(memoFile, JSON.stringify(memo));
-      const artifact = (await readArtifacts([node], () => file, ArtifactMemo.load(dir))).get('hello')!;
+      fs.writeFileSync(memoFile(), JSON.stringify(memo));
+      const artifact = (await check([node], file)).get('hello')!;
       await expect(artifact.bytes()).rejects.toMatchObject({ code: 'SPOTINST_ARTIFACT_CHANGED' });
     });
 
     it('ignores a corrupt memo', async () => {
       const file = await writeZip(dir, 'svc.zip', { 'handler.js': 'x' });
       fs.mkdirSync(path.join(dir, '.serverless'));
-      fs.writeFileSync(path.join(dir, '.serverless', ARTIFACT_MEMO_FILE), '{"format": 1, "artifacts": ');
-      const artifact = (await readArtifacts([node], () => file, ArtifactMemo.load(dir))).get('hello')!;
+      fs.writeFileSync(memoFile(), '{"format": 1, "artifacts": ');
+      const artifact = (await check([node], file)).get('hello')!;
       expect(artifact.sha256).toBe(sha256(fs.readFileSync(file)));
     });
   });

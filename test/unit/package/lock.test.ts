@@ -32,21 +32,21 @@ describe('the service lock', () => {
   });
 
   it('clears temporary files of writes cut short by a dead process, and only those', () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const serverlessDir = path.join(dir, '.serverless');
     fs.mkdirSync(serverlessDir, { recursive: true });
-    const debris = `spotinst-deploy.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
-    const live = `spotinst-deploy.json${TEMP_MARKER}${process.pid}-1795335694467-9f3a`;
-    for (const name of [debris, live, 'spotinst-deploy.json', 'hello.zip']) fs.writeFileSync(path.join(serverlessDir, name), '{');
+    const debris = `spotinst-state.json${TEMP_MARKER}${dead}-1795335694467-832247eca22d4`;
+    const live = `spotinst-state.json${TEMP_MARKER}${process.pid}-1795335694467-9f3a`;
+    for (const name of [debris, live, 'spotinst-state.json', 'hello.zip']) fs.writeFileSync(path.join(serverlessDir, name), '{');
     lockService(dir, 'deploy').release();
-    expect(fs.readdirSync(serverlessDir).sort()).toEqual(['hello.zip', live, 'spotinst-deploy.json'].sort());
+    expect(fs.readdirSync(serverlessDir).sort()).toEqual(['hello.zip', live, 'spotinst-state.json'].sort());
   });
 
   it('takes over a lock left by a process that died', () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     writeLock({ pid: dead, host: os.hostname(), command: 'deploy', startedAt: 'earlier' });
     const lock = lockService(dir, 'deploy');
-    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid).toBe(process.pid);
+    expect((JSON.parse(fs.readFileSync(lockFile, 'utf8')) as { pid: number }).pid).toBe(process.pid);
     lock.release();
   });
 

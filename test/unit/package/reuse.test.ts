@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { recordArtifacts, reusePreviousArtifacts } from '../../../src/package/reuse';
+import { MEMORY_FILE, ServiceMemory } from '../../../src/package/memory';
 import type { ServerlessLike } from '../../../src/framework/serverless';
 
 /** The parts of the framework the reuse check reads, for a service in `dir`. */
@@ -16,10 +17,10 @@ function framework(dir: string, pkg: Record<string, unknown> = {}, functionPacka
     configSchemaHandler: { defineProvider: () => undefined },
     setProvider: () => undefined,
     getProvider: () => undefined,
-    pluginManager: { spawn: async () => undefined },
+    pluginManager: { spawn: () => Promise.resolve() },
     processedInput: { commands: [], options: {} },
     configurationInput: {},
-  } as unknown as ServerlessLike;
+  };
 }
 
 /** What the framework does when it packages: a zip in .serverless and package.artifact set. */
@@ -33,14 +34,16 @@ function packageService(serverless: ServerlessLike): void {
 /** One full `serverless package`: returns whether the earlier zip was reused. */
 function packageRun(dir: string, pkg?: Record<string, unknown>, functionPackage?: Record<string, unknown>): boolean {
   const serverless = framework(dir, pkg, functionPackage);
-  const decision = reusePreviousArtifacts(serverless);
+  const memory = ServiceMemory.load(dir);
+  const decision = reusePreviousArtifacts(serverless, memory);
   if (decision.reused) {
     expect(serverless.service.package?.artifact).toBe(path.join('.serverless', 'svc.zip'));
   } else {
     expect(serverless.service.package?.artifact).toBeUndefined();
     packageService(serverless);
   }
-  recordArtifacts(serverless, decision);
+  recordArtifacts(serverless, decision, memory);
+  memory.save();
   return decision.reused;
 }
 
@@ -95,14 +98,14 @@ describe('reusing the previous package', () => {
   it('never reuses when the user names the artifact or a pattern reaches outside the service', () => {
     packageRun(dir);
     const named = framework(dir, { artifact: 'my.zip' });
-    expect(reusePreviousArtifacts(named)).toMatchObject({ reused: false, reason: 'package.artifact is set' });
+    expect(reusePreviousArtifacts(named, ServiceMemory.load(dir))).toMatchObject({ reused: false, reason: 'package.artifact is set' });
     const outside = framework(dir, { patterns: ['../shared/**'] });
-    expect(reusePreviousArtifacts(outside)).toMatchObject({ reused: false });
+    expect(reusePreviousArtifacts(outside, ServiceMemory.load(dir))).toMatchObject({ reused: false });
   });
 
   it('ignores a corrupt record', () => {
     packageRun(dir);
-    fs.writeFileSync(path.join(dir, '.serverless', 'spotinst-package.json'), '{"format":1,"fingerpr');
+    fs.writeFileSync(path.join(dir, '.serverless', MEMORY_FILE), '{"format":1,"package":{"fingerpr');
     expect(packageRun(dir)).toBe(false);
     expect(packageRun(dir)).toBe(true);
   });
