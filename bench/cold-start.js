@@ -9,7 +9,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { REPO_ROOT, PRIMARY_CLI, createWorkspace, runCli, startPlatform, figure, checked, runWhenMain, progress } = require('./lib');
+const { REPO_ROOT, PRIMARY_CLI, createWorkspace, runCli, startPlatform, figure, runWhenMain, progress } = require('./lib');
 
 const RUNTIMES = /** @type {const} */ ([
   ['node', 'spotinst-nodejs'],

@@ -39,7 +39,7 @@ process.stdout.write(`\nReliability figures (npm run chaos, ${minutes} min, ${ne
 for (const { item, figure } of recorded) process.stdout.write(`- ${item}: ${figure}\n`);
 // a partial run (file names given) replaces the figures of its items and keeps the others
 const kept = path.join(root, 'test', 'reliability', 'chaos-figures.json');
-let previous = [];
+let previous;
 try {
   previous = process.argv.length > 2 ? JSON.parse(fs.readFileSync(kept, 'utf8')).figures : [];
 } catch {

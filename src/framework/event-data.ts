@@ -53,7 +53,7 @@ export function readDataFile(file: string, serviceDir: string, prefix: CodePrefi
   }
   const isYaml = /\.ya?ml$/i.test(absolute);
   try {
-    return isYaml ? (yaml.load(text) as unknown) : (JSON.parse(text) as unknown);
+    return isYaml ? yaml.load(text) : (JSON.parse(text) as unknown);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     throw new SpotinstError(

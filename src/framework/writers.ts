@@ -9,7 +9,7 @@ export function consoleWriters(): Required<PluginWriters> {
     process.stderr.write(`${text.join(' ')}\n`);
   };
   const quiet = (): void => undefined;
-  const log = Object.assign(toStderr, {
+  const log: PluginLog = Object.assign(toStderr, {
     error: toStderr,
     warning: toStderr,
     notice: toStderr,
@@ -17,7 +17,7 @@ export function consoleWriters(): Required<PluginWriters> {
     debug: quiet,
     verbose: quiet,
     success: toStderr,
-  }) as PluginLog;
+  });
   const writeText = (text: string | string[]): void => {
     process.stdout.write(`${Array.isArray(text) ? text.join('\n') : text}\n`);
   };

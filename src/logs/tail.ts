@@ -89,11 +89,11 @@ export interface ReadLogsOptions {
   /** how long after its start an invocation's log may still appear */
   lookbackMs: number;
   filter?: string;
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  now: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   signal: AbortSignal;
   /** a poll failed for a reason that may pass (network, 5xx, 429); following goes on */
-  onTransientError(error: Error): void;
+  onTransientError: (error: Error) => void;
 }
 
 /** Resolves after `ms`, or as soon as the signal aborts. */
@@ -121,20 +121,14 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T |
     promise.catch(() => undefined);
     return Promise.resolve(ABORTED);
   }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    onAbort = () => resolve(ABORTED);
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
+  // once aborted, nobody awaits the promise: its rejection must not go unhandled
+  promise.catch(() => undefined);
+  return Promise.race([promise.finally(() => signal.removeEventListener('abort', onAbort)), aborted]);
 }
 
 export function isTransient(error: unknown): boolean {

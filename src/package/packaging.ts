@@ -20,7 +20,7 @@ interface PackageConfig {
 function packageOf(definition: unknown): PackageConfig {
   if (typeof definition !== 'object' || definition === null) return {};
   const pkg = (definition as { package?: unknown }).package;
-  return typeof pkg === 'object' && pkg !== null ? (pkg as PackageConfig) : {};
+  return typeof pkg === 'object' && pkg !== null ? pkg : {};
 }
 
 function named(artifact: unknown): string | undefined {

@@ -34,7 +34,7 @@ export function recordingWriters(): { log: PluginLog; writeText: (text: string |
     (...text: string[]): void => {
       stderr.push({ level, text: text.join(' ') });
     };
-  const log = Object.assign(at('notice'), {
+  const log: PluginLog = Object.assign(at('notice'), {
     error: at('error'),
     warning: at('warning'),
     notice: at('notice'),
@@ -42,7 +42,7 @@ export function recordingWriters(): { log: PluginLog; writeText: (text: string |
     debug: at('debug'),
     verbose: at('verbose'),
     success: at('success'),
-  }) as PluginLog;
+  });
   const writeText = (text: string | string[]): void => {
     stdout.push(Array.isArray(text) ? text.join('\n') : text);
   };

@@ -162,7 +162,7 @@ export function inspectServerlessDir(serviceDir: string): { corrupt: string[]; d
   const dir = path.join(serviceDir, '.serverless');
   const corrupt: string[] = [];
   const debris: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {

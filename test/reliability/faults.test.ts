@@ -39,7 +39,7 @@ async function deployOnce(
   const { dataDir, port, token, account } = world;
   const faulty = await startLocalPlatform({ port, dataDir, token, account, faults: `${FAULTS},seed=${seed}` });
   let result: CliResult;
-  let functionPosts = 0;
+  let functionPosts: number;
   try {
     result = await runCli(cli, ['deploy'], {
       cwd,

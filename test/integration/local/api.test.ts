@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import type { Envelope } from '../../../src/spec/wire';
 import axios from 'axios';
 import { SpotinstApiError, SpotinstClient } from '../../../src/api';
 import { fixtureZip, zipFiles } from '../../fixtures/functions/build';
@@ -64,12 +65,12 @@ describe('envelope and auth', () => {
   });
 
   test('401 without or with a wrong token, 403 for another account', async () => {
-    const bare = await axios.get(`${local.platform.url}/functions/application`, {
+    const bare = await axios.get<Envelope<unknown>>(`${local.platform.url}/functions/application`, {
       params: { accountId: local.platform.account },
       validateStatus: () => true,
     });
     expect(bare.status).toBe(401);
-    expect(bare.data.response.errors[0]).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(bare.data.response.errors?.[0]).toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await apiError(clientFor(local.platform, { token: 'wrong' }).applications.list())).status).toBe(401);
     const forbidden = await apiError(clientFor(local.platform, { account: 'act-00000000' }).applications.list());
     expect(forbidden.status).toBe(403);
@@ -107,7 +108,7 @@ describe('envelope and auth', () => {
       const answered = await Promise.race([reply, tooLate]).finally(() => clearTimeout(timer));
       expect(answered.status).toBe(401);
       expect(answered.headers.connection).toBe('close');
-      expect(JSON.parse(answered.body).response.errors[0]).toMatchObject({ code: 'UNAUTHORIZED' });
+      expect((JSON.parse(answered.body) as Envelope<unknown>).response.errors?.[0]).toMatchObject({ code: 'UNAUTHORIZED' });
     } finally {
       request.destroy();
     }
@@ -116,14 +117,14 @@ describe('envelope and auth', () => {
   test('404 for unknown routes and resources, 400 for bad JSON', async () => {
     expect((await apiError(client.http.request('GET', '/functions/nothing'))).status).toBe(404);
     expect((await apiError(client.applications.get('app-00000000'))).status).toBe(404);
-    const badJson = await axios.post(`${local.platform.url}/functions/application`, '{not json', {
+    const badJson = await axios.post<Envelope<unknown>>(`${local.platform.url}/functions/application`, '{not json', {
       params: { accountId: local.platform.account },
       headers: { Authorization: `Bearer ${local.platform.token}`, 'Content-Type': 'application/json' },
       transformRequest: [(data: string) => data],
       validateStatus: () => true,
     });
     expect(badJson.status).toBe(400);
-    expect(badJson.data.response.errors[0].code).toBe('INVALID_JSON');
+    expect(badJson.data.response.errors?.[0]?.code).toBe('INVALID_JSON');
   });
 });
 

@@ -92,7 +92,7 @@ describe('a platform with faults', () => {
       resets: true,
     });
     // some failures came after the work was done: more applications exist than were confirmed
-    const listed = await axios.get(`${local.platform.url}/__local/stats`);
+    const listed = await axios.get<{ requests: Record<string, number> }>(`${local.platform.url}/__local/stats`);
     expect(listed.data.requests['POST /functions/application']).toBe(300);
     await local.platform.close(); // stop faults from interfering with the listing below
     const reopened = await startTestPlatform({ dataDir: local.dataDir, token: local.platform.token, account: local.platform.account });

@@ -139,7 +139,7 @@ describe('function URL invocations (node)', () => {
     const pending = [call.get(hang.url), call.get(busy.url)];
     const exited = await call.get(exit.url);
     expect(exited.status).toBe(500);
-    expect(JSON.parse(exited.data).errorMessage).toMatch(/exited with code 3/);
+    expect((JSON.parse(exited.data as string) as { errorMessage: string }).errorMessage).toMatch(/exited with code 3/);
     const ok = await call.get(healthy.url);
     expect(ok.status).toBe(200);
     expect((await Promise.all(pending)).map((r) => r.status)).toEqual([504, 504]);
@@ -154,7 +154,7 @@ describe('function URL invocations (node)', () => {
     expect((await call.get(fn.url, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
     const ok = await call.get(fn.url, { headers: { Authorization: `Bearer ${local.platform.token}` } });
     expect(ok.status).toBe(200);
-    expect(JSON.parse(ok.data).event.headers.authorization).toBeUndefined();
+    expect((JSON.parse(ok.data as string) as { event: { headers: Record<string, string> } }).event.headers.authorization).toBeUndefined();
   });
 
   test('a request body over 6 MB gets 413', async () => {

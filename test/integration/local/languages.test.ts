@@ -48,7 +48,7 @@ test('python2.7 runs on the local python3: result, logs, getDoc, errors', async 
   const doc = await deploy('py-doc', 'python2.7', 'handler.doc', zip);
   expect((await call.post(doc.url, { key: 'answer' })).data).toEqual({ value: 42, snake: 42 });
   const inspect = await deploy('py-inspect', 'python2.7', 'handler.inspect', zip);
-  const env = (await call.get(inspect.url)).data.env as Record<string, string>;
+  const env = (await call.get<{ env: Record<string, string> }>(inspect.url)).data.env;
   expect(env.HOST_SECRET_FOR_LANGUAGE_TEST).toBeUndefined();
   expect(env.SPOTINST_FUNCTION_ID).toBe(inspect.id);
   const throws = await deploy('py-throws', 'python2.7', 'handler.throws', zip);

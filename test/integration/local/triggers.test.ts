@@ -86,7 +86,7 @@ test('activeVersions split traffic between versions by weight', async () => {
   const counts: Record<string, number> = {};
   for (let i = 0; i < 200; i += 1) {
     const response = await call.get(fn.url);
-    const tag = JSON.parse(response.data).tag as string;
+    const tag = (JSON.parse(response.data as string) as { tag: string }).tag;
     counts[tag] = (counts[tag] ?? 0) + 1;
     expect(response.headers['x-spotinst-function-version']).toBe(tag === 'v0' ? '0' : '1');
   }
@@ -96,7 +96,7 @@ test('activeVersions split traffic between versions by weight', async () => {
   expect(counts.v1).toBeGreaterThan(60);
 
   await client.functions.update(fn.id, { environmentId, activeVersions: [{ version: 0, percentage: 100 }] });
-  for (let i = 0; i < 5; i += 1) expect(JSON.parse((await call.get(fn.url)).data).tag).toBe('v0');
+  for (let i = 0; i < 5; i += 1) expect((JSON.parse((await call.get(fn.url)).data as string) as { tag: string }).tag).toBe('v0');
 });
 
 test('aliases route by Host header and by /alias/<host>/ through the patterns', async () => {
@@ -112,7 +112,9 @@ test('aliases route by Host header and by /alias/<host>/ through the patterns', 
   expect(JSON.parse(byHost.data)).toEqual({ tag: 'users', method: 'GET', path: '/users', body: '', query: { page: '2' } });
   const byPath = await call.post(`${local.platform.url}/alias/api.test.local/users/42`, { x: 1 });
   expect(JSON.parse(byPath.data)).toMatchObject({ tag: 'any-user', method: 'POST', path: '/users/42', body: { x: 1 } });
-  expect(JSON.parse((await call.delete(`${local.platform.url}/alias/api.test.local/other/thing`)).data).tag).toBe('fallback');
+  expect(
+    (JSON.parse((await call.delete(`${local.platform.url}/alias/api.test.local/other/thing`)).data as string) as { tag: string }).tag,
+  ).toBe('fallback');
   // the management API is still served for the loopback host
   expect((await client.aliases.list()).map((alias) => alias.host)).toContain('api.test.local');
   expect((await call.get(`${local.platform.url}/alias/unknown.example.com/users`)).status).toBe(404);

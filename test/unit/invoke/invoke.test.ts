@@ -130,7 +130,7 @@ describe('invoke (HTTP)', () => {
   });
 
   it('asks for --function when it is missing', async () => {
-    const { context } = setup({ function: undefined as unknown as string });
+    const { context } = setup({ function: undefined });
     await expect(invoke(context)).rejects.toMatchObject({
       code: 'SPOTINST_FUNCTION_REQUIRED',
       message: 'Name the function with --function (-f). Functions of this service: hello.',
