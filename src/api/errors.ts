@@ -1,4 +1,4 @@
-import { SpotinstError } from '../framework/errors';
+import { SpotinstError, type ErrorCode } from '../framework/errors';
 import type { ApiErrorItem } from '../spec/wire';
 
 /** What the failed call was, for messages: never carries the token. */
@@ -29,7 +29,7 @@ export interface ApiErrorDetails {
   credentialsSource?: string;
 }
 
-const CODES_BY_STATUS: Record<number, string> = {
+const CODES_BY_STATUS: Record<number, ErrorCode> = {
   400: 'SPOTINST_API_VALIDATION',
   401: 'SPOTINST_API_UNAUTHORIZED',
   403: 'SPOTINST_API_FORBIDDEN',
@@ -39,7 +39,7 @@ const CODES_BY_STATUS: Record<number, string> = {
   429: 'SPOTINST_API_RATE_LIMITED',
 };
 
-function errorCode(details: ApiErrorDetails): string {
+function errorCode(details: ApiErrorDetails): ErrorCode {
   if (details.status === undefined) {
     return details.networkCode === 'ETIMEDOUT' || details.networkCode === 'ECONNABORTED'
       ? 'SPOTINST_API_TIMEOUT'

@@ -13,7 +13,6 @@ import { USER_AGENT } from '../util/version';
 import type { CliOptions } from './serverless';
 import type { FunctionModel } from './service-model';
 import { stringOption } from './options';
-import type { CodePrefix } from './errors';
 
 export interface EventData {
   /** undefined: nothing to send (no parameters, no --data, no --path) */
@@ -38,7 +37,7 @@ export function parseDataOption(text: string): unknown {
 }
 
 /** `--path`: a JSON (or YAML, by extension) file, relative to the service directory. */
-export function readDataFile(file: string, serviceDir: string, prefix: CodePrefix): unknown {
+export function readDataFile(file: string, serviceDir: string): unknown {
   const absolute = path.resolve(serviceDir, file);
   let text: string;
   try {
@@ -48,7 +47,7 @@ export function readDataFile(file: string, serviceDir: string, prefix: CodePrefi
     const reason = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
     throw new SpotinstError(
       `--path ${file}: ${absolute} ${reason}. Give a JSON file, relative to the service directory (${serviceDir}).`,
-      `${prefix}_PATH_NOT_FOUND`,
+      'SPOTINST_DATA_FILE_NOT_FOUND',
     );
   }
   const isYaml = /\.ya?ml$/i.test(absolute);
@@ -59,7 +58,7 @@ export function readDataFile(file: string, serviceDir: string, prefix: CodePrefi
     throw new SpotinstError(
       `--path ${file}: ${absolute} is not valid ${isYaml ? 'YAML' : 'JSON'} (${reason}). ` +
         (isYaml ? 'Fix the file.' : 'Fix the file, or pass text with --data instead.'),
-      `${prefix}_PATH_INVALID`,
+      'SPOTINST_DATA_FILE_INVALID',
     );
   }
 }
@@ -73,12 +72,11 @@ export function eventData(
   fn: Pick<FunctionModel, 'key' | 'parameters'>,
   options: CliOptions,
   serviceDir: string,
-  prefix: CodePrefix,
 ): EventData {
-  const data = stringOption(options, 'data', `${prefix}_DATA_INVALID`, `'{"name":"world"}'`);
-  const file = stringOption(options, 'path', `${prefix}_PATH_INVALID`, 'event.json');
+  const data = stringOption(options, 'data', 'SPOTINST_DATA_INVALID', `'{"name":"world"}'`);
+  const file = stringOption(options, 'path', 'SPOTINST_DATA_FILE_INVALID', 'event.json');
   if (data !== undefined && file !== undefined) {
-    throw new SpotinstError('Give either --data or --path, not both.', `${prefix}_DATA_CONFLICT`);
+    throw new SpotinstError('Give either --data or --path, not both.', 'SPOTINST_DATA_CONFLICT');
   }
   const parameters = fn.parameters;
   let given: unknown;
@@ -87,7 +85,7 @@ export function eventData(
     given = parseDataOption(data);
     source = '--data';
   } else if (file !== undefined) {
-    given = readDataFile(file, serviceDir, prefix);
+    given = readDataFile(file, serviceDir);
     source = `--path ${file}`;
   } else {
     return parameters === undefined

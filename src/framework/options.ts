@@ -1,5 +1,5 @@
 /** Reading what the framework hands a command: its directory and its options. */
-import { SpotinstError } from './errors';
+import { SpotinstError, type ErrorCode } from './errors';
 import type { CliOptions, PluginLog, ServerlessLike } from './serverless';
 
 /** The directory relative paths are resolved from: the one holding serverless.yml. */
@@ -11,7 +11,7 @@ export function serviceDirOf(serverless: Pick<ServerlessLike, 'serviceDir'>): st
  * A string option, or undefined when absent. A flag given without a value arrives as
  * `true` (or as '' from some parsers), which is a mistake worth naming.
  */
-export function stringOption(options: CliOptions, name: string, code: string, example: string): string | undefined {
+export function stringOption(options: CliOptions, name: string, code: ErrorCode, example: string): string | undefined {
   const value = options[name];
   if (value === undefined || value === false) return undefined;
   if (Array.isArray(value)) {

@@ -61,7 +61,7 @@ export async function invokeLocal(context: FunctionCommandContext, settings: Inv
   warnIgnoredOptions(context, IGNORED_OPTIONS);
   const serviceDir = serviceDirOf(context.serverless);
   const overrides = parseEnvOptions(options.env);
-  const data = eventData(fn, options, serviceDir, 'SPOTINST_INVOKE_LOCAL');
+  const data = eventData(fn, options, serviceDir);
   if (data.note) log.warning(data.note);
   log.verbose(`Event data: ${data.source}.`);
   if ((DOCUMENTED_RUNTIMES as readonly string[]).includes(fn.runtime) && family !== 'java' && family !== 'nodejs') {

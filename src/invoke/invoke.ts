@@ -171,7 +171,7 @@ export async function invoke(context: FunctionCommandContext): Promise<void> {
   const service = context.provider.getService();
   const fn = selectFunction(service, context.options);
   warnIgnoredOptions(context, IGNORED_OPTIONS);
-  const data = eventData(fn, context.options, serviceDirOf(context.serverless), 'SPOTINST_INVOKE');
+  const data = eventData(fn, context.options, serviceDirOf(context.serverless));
   if (data.note) context.log.warning(data.note);
   context.log.verbose(`Event data: ${data.source}.`);
 

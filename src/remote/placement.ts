@@ -3,7 +3,7 @@
  * there now. Reads only: the plan decides, apply writes.
  */
 import { SpotinstClient, isNotFound } from '../api';
-import { SpotinstError } from '../framework/errors';
+import { SpotinstError, type ErrorCode } from '../framework/errors';
 import type { Application, Environment, FunctionCodeInfo } from '../spec/wire';
 import type { EnvironmentTarget, ServiceModel } from '../framework/service-model';
 import { changeOf, type ActualState } from './state';
@@ -74,7 +74,7 @@ export async function findPlacement(client: SpotinstClient, service: ServiceMode
 export function deployedEnvironment(
   placement: Placement,
   service: ServiceModel,
-  code: string,
+  code: ErrorCode,
   subject = `Service ${service.service}`,
 ): Environment {
   if (placement.environment) return placement.environment;

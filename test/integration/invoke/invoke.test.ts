@@ -101,12 +101,12 @@ describe('invoke', () => {
   it('--path to a missing or broken file fails before any call, naming the file', async () => {
     const missing = command({ function: 'hello', path: 'nope.json' });
     await expect(invoke(missing.context)).rejects.toMatchObject({
-      code: 'SPOTINST_INVOKE_PATH_NOT_FOUND',
+      code: 'SPOTINST_DATA_FILE_NOT_FOUND',
       message: expect.stringContaining(`${path.join(local.serviceDir, 'nope.json')} does not exist`),
     });
     const broken = command({ function: 'hello', path: 'broken.json' });
     await expect(invoke(broken.context)).rejects.toMatchObject({
-      code: 'SPOTINST_INVOKE_PATH_INVALID',
+      code: 'SPOTINST_DATA_FILE_INVALID',
       message: expect.stringContaining('is not valid JSON'),
     });
     expect(missing.output.out + broken.output.out).toBe('');

@@ -22,63 +22,63 @@ const without = functionModel('hello');
 
 describe('eventData', () => {
   it('is nothing without parameters, --data or --path', () => {
-    expect(eventData(without, {}, dir, 'SPOTINST_INVOKE')).toEqual({ value: undefined, source: 'no data' });
+    expect(eventData(without, {}, dir)).toEqual({ value: undefined, source: 'no data' });
   });
 
   it('is the parameters by default', () => {
-    expect(eventData(withParameters, {}, dir, 'SPOTINST_INVOKE')).toEqual({
+    expect(eventData(withParameters, {}, dir)).toEqual({
       value: { name: 'world', keep: true },
       source: 'functions.hello.parameters',
     });
   });
 
   it('merges a --data object over the parameters (its keys win)', () => {
-    const data = eventData(withParameters, { data: '{"name":"you","n":1}' }, dir, 'SPOTINST_INVOKE');
+    const data = eventData(withParameters, { data: '{"name":"you","n":1}' }, dir);
     expect(data.value).toEqual({ name: 'you', keep: true, n: 1 });
     expect(data.note).toBeUndefined();
   });
 
   it('lets --data that is not an object replace the parameters, and says so', () => {
-    const text = eventData(withParameters, { data: 'hello there' }, dir, 'SPOTINST_INVOKE');
+    const text = eventData(withParameters, { data: 'hello there' }, dir);
     expect(text.value).toBe('hello there');
     expect(text.note).toBe('--data is not a JSON object, so it replaces functions.hello.parameters instead of being merged with them.');
-    expect(eventData(withParameters, { data: '[1,2]' }, dir, 'SPOTINST_INVOKE').value).toEqual([1, 2]);
-    expect(eventData(without, { data: '42' }, dir, 'SPOTINST_INVOKE')).toEqual({ value: 42, source: '--data' });
+    expect(eventData(withParameters, { data: '[1,2]' }, dir).value).toEqual([1, 2]);
+    expect(eventData(without, { data: '42' }, dir)).toEqual({ value: 42, source: '--data' });
   });
 
   it('reads --path relative to the service directory, JSON or YAML by extension', () => {
-    expect(eventData(withParameters, { path: 'event.json' }, dir, 'SPOTINST_INVOKE').value).toEqual({
+    expect(eventData(withParameters, { path: 'event.json' }, dir).value).toEqual({
       name: 'file',
       keep: true,
       list: [1],
     });
-    expect(eventData(without, { path: 'event.yml' }, dir, 'SPOTINST_INVOKE').value).toEqual({ name: 'yaml', nested: { a: 1 } });
-    expect(eventData(without, { path: path.join(dir, 'list.json') }, dir, 'SPOTINST_INVOKE').value).toEqual([1, 2]);
+    expect(eventData(without, { path: 'event.yml' }, dir).value).toEqual({ name: 'yaml', nested: { a: 1 } });
+    expect(eventData(without, { path: path.join(dir, 'list.json') }, dir).value).toEqual([1, 2]);
   });
 
   it('names the file and the problem when --path cannot be used', () => {
-    expect(() => eventData(without, { path: 'missing.json' }, dir, 'SPOTINST_INVOKE_LOCAL')).toThrow(
+    expect(() => eventData(without, { path: 'missing.json' }, dir)).toThrow(
       expect.objectContaining({
-        code: 'SPOTINST_INVOKE_LOCAL_PATH_NOT_FOUND',
+        code: 'SPOTINST_DATA_FILE_NOT_FOUND',
         message: `--path missing.json: ${path.join(dir, 'missing.json')} does not exist. Give a JSON file, relative to the service directory (${dir}).`,
       }),
     );
-    expect(() => eventData(without, { path: 'sub' }, dir, 'SPOTINST_INVOKE')).toThrow(/sub is a directory/);
-    expect(() => eventData(without, { path: 'bad.json' }, dir, 'SPOTINST_INVOKE')).toThrow(
+    expect(() => eventData(without, { path: 'sub' }, dir)).toThrow(/sub is a directory/);
+    expect(() => eventData(without, { path: 'bad.json' }, dir)).toThrow(
       expect.objectContaining({
-        code: 'SPOTINST_INVOKE_PATH_INVALID',
+        code: 'SPOTINST_DATA_FILE_INVALID',
         message: expect.stringMatching(/bad\.json is not valid JSON \(.+\)\. Fix the file/),
       }),
     );
-    expect(() => eventData(without, { path: 'bad.yaml' }, dir, 'SPOTINST_INVOKE')).toThrow(/bad\.yaml is not valid YAML/);
+    expect(() => eventData(without, { path: 'bad.yaml' }, dir)).toThrow(/bad\.yaml is not valid YAML/);
   });
 
   it('refuses --data with --path, and flags without a value', () => {
-    expect(() => eventData(without, { data: '{}', path: 'event.json' }, dir, 'SPOTINST_INVOKE')).toThrow(
-      expect.objectContaining({ code: 'SPOTINST_INVOKE_DATA_CONFLICT' }),
+    expect(() => eventData(without, { data: '{}', path: 'event.json' }, dir)).toThrow(
+      expect.objectContaining({ code: 'SPOTINST_DATA_CONFLICT' }),
     );
-    expect(() => eventData(without, { data: true }, dir, 'SPOTINST_INVOKE')).toThrow(/--data needs a value/);
-    expect(() => eventData(without, { path: ['a.json', 'b.json'] }, dir, 'SPOTINST_INVOKE')).toThrow(/--path was given 2 times/);
+    expect(() => eventData(without, { data: true }, dir)).toThrow(/--data needs a value/);
+    expect(() => eventData(without, { path: ['a.json', 'b.json'] }, dir)).toThrow(/--path was given 2 times/);
   });
 });
 

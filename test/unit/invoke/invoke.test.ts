@@ -126,7 +126,7 @@ describe('invoke (HTTP)', () => {
 
   it('checks the options before calling the API', async () => {
     const { context } = setup({ data: '{}', path: 'x.json' }, { api: false });
-    await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_INVOKE_DATA_CONFLICT' });
+    await expect(invoke(context)).rejects.toMatchObject({ code: 'SPOTINST_DATA_CONFLICT' });
   });
 
   it('asks for --function when it is missing', async () => {
