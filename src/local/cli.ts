@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InsecureBindError, isLoopback, LocalPlatform, startLocalPlatform } from './index';
+import { bindRefusal, LocalPlatform, startLocalPlatform } from './index';
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
 import { writeFileAtomic } from '../util/atomic-file';
@@ -120,8 +120,9 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (!isLoopback(options.host) && !options.token) {
-    process.stderr.write(`spotinst-local: ${new InsecureBindError(options.host).message}\n`);
+  const refused = bindRefusal(options.host, options.token);
+  if (refused) {
+    process.stderr.write(`spotinst-local: ${refused.message}\n`);
     return 2;
   }
 

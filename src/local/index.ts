@@ -65,19 +65,33 @@ function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Beyond loopback a token is all that stands between the network and running code: it must not be guessable. */
+export const MIN_EXPOSED_TOKEN_LENGTH = 12;
+
 export class InsecureBindError extends Error {
-  constructor(host: string) {
+  constructor(host: string, token: string | undefined) {
     super(
-      `Refusing to serve on ${host} without an explicit token: anyone who can reach this address could deploy and run code. ` +
-        'Pass --token <secret> (or the token option), or bind 127.0.0.1.',
+      token === undefined
+        ? `Refusing to serve on ${host} without an explicit token: anyone who can reach this address could deploy and run code. ` +
+            'Pass --token <secret> (or the token option), or bind 127.0.0.1.'
+        : `Refusing to serve on ${host} with a token of ${token.length} characters: beyond loopback it must have at least ` +
+            `${MIN_EXPOSED_TOKEN_LENGTH}, or anyone who can reach this address could guess it. Pass a longer --token, or bind 127.0.0.1.`,
     );
     this.name = 'InsecureBindError';
   }
 }
 
+/** Why serving on `host` with `token` would be unsafe, or undefined when it is not. */
+export function bindRefusal(host: string, token: string | undefined): InsecureBindError | undefined {
+  if (isLoopback(host)) return undefined;
+  if (!token || token.length < MIN_EXPOSED_TOKEN_LENGTH) return new InsecureBindError(host, token || undefined);
+  return undefined;
+}
+
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.token) throw new InsecureBindError(host);
+  const refused = bindRefusal(host, options.token);
+  if (refused) throw refused;
   const faults = options.faults ? new FaultInjector(parseFaults(options.faults)) : undefined;
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));

@@ -291,6 +291,29 @@ describe('binding a non-loopback address', () => {
     tally.bindRefused += 1;
   });
 
+  test('a token under 12 characters is refused beyond loopback, by the CLI and the library, and served on loopback', async () => {
+    const short = spawnSync(
+      process.execPath,
+      [cli, '--host', '0.0.0.0', '--token', 'eleven-char', '--port', '0', '--data-dir', path.join(dirs[0], 'short')],
+      {
+        encoding: 'utf8',
+        timeout: 20000,
+      },
+    );
+    tally.checks += 1;
+    expect({ status: short.status, stdout: short.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(short.stderr).toContain('Refusing to serve on 0.0.0.0 with a token of 11 characters: beyond loopback it must have at least 12');
+    expect(fs.existsSync(path.join(dirs[0], 'short'))).toBe(false);
+    tally.bindRefused += 1;
+    tally.checks += 1;
+    await expect(startLocalPlatform({ host: '0.0.0.0', port: 0, token: 't' })).rejects.toThrow(/with a token of 1 characters/);
+    tally.bindRefused += 1;
+    const dataDir = tempDir('auth-short-loopback-');
+    dirs.push(dataDir);
+    const served = await startLocalPlatform({ host: '127.0.0.1', port: 0, token: 't', dataDir });
+    await served.close();
+  });
+
   test('the library refuses too', async () => {
     tally.checks += 1;
     await expect(startLocalPlatform({ host: '0.0.0.0', port: 0 })).rejects.toThrow(
