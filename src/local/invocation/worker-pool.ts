@@ -9,7 +9,7 @@ export interface WorkerBudgetGate {
    */
   whenRoom(pool: WorkerPool, start: () => Promise<InvocationOutcome>): Promise<InvocationOutcome>;
   /** A runner of this pool finished an invocation: a waiting call may take it, or its place. */
-  released(): void;
+  released(runner: Runner): void;
 }
 
 /**
@@ -94,6 +94,6 @@ export class WorkerPool {
   }
 
   private run(runner: Runner, event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
-    return runner.invoke(event, info).finally(() => this.budget.released());
+    return runner.invoke(event, info).finally(() => this.budget.released(runner));
   }
 }

@@ -58,6 +58,12 @@ export class WorkerPools implements WorkerBudgetGate {
   private readonly create: (options: RunnerOptions) => Runner;
   private readonly maxWorkers: number;
   private readonly queueTimeoutMs: number;
+  /**
+   * The order in which runners last finished a call: least recently used is the lowest. A
+   * count rather than the runners' lastUsedAt, whose milliseconds tie between quick calls.
+   */
+  private readonly lastUse = new WeakMap<Runner, number>();
+  private useCount = 0;
 
   constructor(private readonly options: WorkerPoolsOptions) {
     checkWorkerBudget(options);
@@ -95,7 +101,9 @@ export class WorkerPools implements WorkerBudgetGate {
     });
   }
 
-  released(): void {
+  released(runner: Runner): void {
+    this.useCount += 1;
+    this.lastUse.set(runner, this.useCount);
     this.serveWaiting();
   }
 
@@ -187,10 +195,12 @@ export class WorkerPools implements WorkerBudgetGate {
   }
 
   private leastRecentlyUsedIdle(): { pool: WorkerPool; runner: Runner } | undefined {
-    let oldest: { pool: WorkerPool; runner: Runner } | undefined;
+    let oldest: { pool: WorkerPool; runner: Runner; used: number } | undefined;
     for (const pool of this.pools.values()) {
       for (const runner of pool.members) {
-        if (!runner.busy && (oldest === undefined || runner.lastUsedAt < oldest.runner.lastUsedAt)) oldest = { pool, runner };
+        if (runner.busy) continue;
+        const used = this.lastUse.get(runner) ?? 0;
+        if (oldest === undefined || used < oldest.used) oldest = { pool, runner, used };
       }
     }
     return oldest;
