@@ -3,8 +3,8 @@ import os from 'node:os';
 /**
  * What one warm worker is taken to hold when the budget is derived from the machine's
  * memory, and when a worker not yet read is counted against a memory budget. Measured at
- * rest: a node worker holds about 40 MB resident (40 functions called once: 1,645 MB), a
- * python one about 10 MB, a JVM 40-60 MB; 64 MB leaves room for what a function keeps.
+ * rest after one call (bench/memory.js): a node worker holds about 40 MB resident, a python
+ * one about 14 MB, a JVM 40-60 MB; 64 MB leaves room for what a function keeps.
  */
 export const TYPICAL_WORKER_MB = 64;
 
