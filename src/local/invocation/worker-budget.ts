@@ -4,7 +4,7 @@ import os from 'node:os';
  * What one warm worker is taken to hold when the budget is derived from the machine's
  * memory, and when a worker not yet read is counted against a memory budget. Measured at
  * rest after one call (bench/memory.js): a node worker holds about 40 MB resident, a python
- * one about 14 MB, a JVM 40-60 MB; 64 MB leaves room for what a function keeps.
+ * one about 14 MB (a JVM, not measured here, takes more); 64 MB leaves room for what a function keeps.
  */
 export const TYPICAL_WORKER_MB = 64;
 
