@@ -111,12 +111,12 @@ function runCli(cli, args, options) {
 
 /**
  * @typedef {{ requests: Record<string, number>, requestBytes: number, codeBytesUploaded: number, invocations: number, coldStarts: number }} LocalStats
- * @typedef {{ url: string, token: string, account: string, env: NodeJS.ProcessEnv, stats(): Promise<LocalStats>, reset(): Promise<void>, stop(): Promise<void> }} Platform
+ * @typedef {{ url: string, token: string, account: string, pid: number, env: NodeJS.ProcessEnv, stats(): Promise<LocalStats>, reset(): Promise<void>, stop(): Promise<void> }} Platform
  */
 
 /**
  * Starts `spotinst-local` (the CLI from dist/) in a child process on a free loopback port.
- * @param {{ dataDir: string, faults?: string }} options
+ * @param {{ dataDir: string, faults?: string, args?: string[] }} options `args`: more CLI options (e.g. the worker budget)
  * @returns {Promise<Platform>}
  */
 function startPlatform(options) {
@@ -134,6 +134,7 @@ function startPlatform(options) {
     account,
   ];
   if (options.faults) args.push('--faults', options.faults);
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } });
   return new Promise((resolve, reject) => {
     let banner = '';
@@ -152,6 +153,7 @@ function startPlatform(options) {
         url,
         token,
         account,
+        pid: child.pid ?? 0,
         env: { SPOTINST_API_URL: url, SPOTINST_TOKEN: token, SPOTINST_ACCOUNT: account },
         stats: async () => /** @type {LocalStats} */ (await (await fetch(`${url}/__local/stats`)).json()),
         reset: async () => {

@@ -86,6 +86,17 @@ async function startOffline(workspace) {
     },
     { 'handler.js': HANDLER },
   );
+  const offline = await spawnOffline(dir, workspace);
+  return { url: `${offline.url}/dev/hello`, stop: offline.stop };
+}
+
+/**
+ * Runs `serverless offline start` in a service folder until it says it is ready.
+ * @param {string} dir
+ * @param {import('./lib').Workspace} workspace
+ * @returns {Promise<{ url: string, pid: number, stop(): Promise<void> }>} url: the HTTP server's root
+ */
+async function spawnOffline(dir, workspace) {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
@@ -119,7 +130,8 @@ async function startOffline(workspace) {
     child.once('exit', (code) => reject(new Error(`serverless offline exited ${code}: ${output}`)));
   });
   return {
-    url: `http://127.0.0.1:${httpPort}/dev/hello`,
+    url: `http://127.0.0.1:${httpPort}`,
+    pid: child.pid ?? 0,
     stop: async () => {
       child.kill('SIGINT');
       await exited;
@@ -183,6 +195,6 @@ async function run() {
   }
 }
 
-module.exports = { run };
+module.exports = { run, spawnOffline };
 
 runWhenMain(module, run);

@@ -17,6 +17,7 @@ const GROUPS = {
   cli: () => require('./cli').run(),
   local: () => require('./local').run(),
   'cold-start': () => require('./cold-start').run(),
+  memory: () => require('./memory').run(),
 };
 
 const ORDER = [
@@ -34,6 +35,9 @@ const ORDER = [
   'cold_start_ms_ruby',
   'cold_start_ms_java',
   'invoke_local_ratio',
+  'warm_rss_mb_per_function_node',
+  'warm_rss_mb_per_function_python',
+  'thousand_functions',
 ];
 
 /** @param {number | null} value */

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { bindRefusal, LocalPlatform, startLocalPlatform } from './index';
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
+import { defaultMaxWorkers, DEFAULT_QUEUE_TIMEOUT_MS, parseMemorySize } from './invocation/worker-budget';
 import { writeFileAtomic } from '../util/atomic-file';
 
 const USAGE = `Usage: spotinst-local [options]
@@ -31,6 +32,15 @@ Options:
                       "rate=0.2,codes=500|502|503|429,reset=0.05,latency=0-300"
                       (also SPOTINST_LOCAL_FAULTS)
   --idle-worker-ms <n> stop warm workers unused this long (default 300000)
+  --max-workers <n>   warm worker processes across all functions (default ${defaultMaxWorkers()} here:
+                      half this machine's memory / 64 MB); the least recently used idle
+                      one is stopped when a new one is needed
+  --max-worker-memory <MB|GB>
+                      the most the workers' resident memory may add up to, e.g. 2GB
+                      (default: no memory budget)
+  --queue-timeout-ms <n>
+                      how long a call waits for a worker when all are busy and the budget
+                      is spent, before it gets 429 (default ${DEFAULT_QUEUE_TIMEOUT_MS})
   --help              show this help
 `;
 
@@ -42,11 +52,45 @@ interface CliOptions {
   account?: string;
   faults?: string;
   idleWorkerMs?: number;
+  maxWorkers?: number;
+  maxWorkerMemoryMb?: number;
+  queueTimeoutMs?: number;
 }
 
 class UsageError extends Error {}
 
-const VALUE_OPTIONS = new Set(['port', 'host', 'data-dir', 'token', 'account', 'faults', 'idle-worker-ms']);
+const VALUE_OPTIONS = new Set([
+  'port',
+  'host',
+  'data-dir',
+  'token',
+  'account',
+  'faults',
+  'idle-worker-ms',
+  'max-workers',
+  'max-worker-memory',
+  'queue-timeout-ms',
+]);
+
+/** The worker budget's options, each undefined when not given. */
+function budgetOptions(values: Map<string, string>): Pick<CliOptions, 'maxWorkers' | 'maxWorkerMemoryMb' | 'queueTimeoutMs'> {
+  const workers = values.get('max-workers');
+  const maxWorkers = workers === undefined ? undefined : Number(workers);
+  if (maxWorkers !== undefined && !(Number.isInteger(maxWorkers) && maxWorkers >= 1)) {
+    throw new UsageError(`--max-workers must be a whole number of worker processes (at least 1), not "${workers}"`);
+  }
+  const memory = values.get('max-worker-memory');
+  const maxWorkerMemoryMb = memory === undefined ? undefined : parseMemorySize(memory);
+  if (memory !== undefined && maxWorkerMemoryMb === undefined) {
+    throw new UsageError(`--max-worker-memory must be a size in MB or GB, such as 1536MB or 2GB, not "${memory}"`);
+  }
+  const timeout = values.get('queue-timeout-ms');
+  const queueTimeoutMs = timeout === undefined ? undefined : Number(timeout);
+  if (queueTimeoutMs !== undefined && !(Number.isFinite(queueTimeoutMs) && queueTimeoutMs >= 0)) {
+    throw new UsageError(`--queue-timeout-ms must be a number of milliseconds (0 answers 429 at once), not "${timeout}"`);
+  }
+  return { maxWorkers, maxWorkerMemoryMb, queueTimeoutMs };
+}
 
 function parseArgs(argv: string[]): CliOptions | 'help' {
   const values = new Map<string, string>();
@@ -81,6 +125,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
     account: values.get('account'),
     faults: values.get('faults') ?? (process.env.SPOTINST_LOCAL_FAULTS || undefined),
     idleWorkerMs,
+    ...budgetOptions(values),
   };
 }
 
@@ -140,6 +185,9 @@ async function main(): Promise<number> {
       account,
       faults: options.faults,
       idleWorkerMs: options.idleWorkerMs,
+      maxWorkers: options.maxWorkers,
+      maxWorkerMemoryMb: options.maxWorkerMemoryMb,
+      queueTimeoutMs: options.queueTimeoutMs,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -178,6 +226,8 @@ async function main(): Promise<number> {
   // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
   if (options.token === undefined) lines.push(`  token:    ${token}`);
   if (options.faults) lines.push(`  faults:   ${options.faults}`);
+  const memoryBudget = options.maxWorkerMemoryMb === undefined ? '' : `, ${options.maxWorkerMemoryMb} MB between them`;
+  lines.push(`  workers:  at most ${options.maxWorkers ?? defaultMaxWorkers()}${memoryBudget} (--max-workers, --max-worker-memory)`);
   lines.push(`Configure the plugin with: SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return stopped;

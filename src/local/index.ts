@@ -14,11 +14,14 @@ import { newId } from './ids';
 import { Platform } from './platform';
 import { createRequestListener } from './server';
 import type { LocalStats } from './stats';
+import { checkWorkerBudget, type WorkerUsage } from './invocation/worker-budget';
 
 export type { LocalStats } from './stats';
 export { parseFaults, FaultSpecError } from './faults';
 export type { FaultSpec } from './faults';
 export { isLoopback } from './http-util';
+export { defaultMaxWorkers, parseMemorySize } from './invocation/worker-budget';
+export type { WorkerUsage } from './invocation/worker-budget';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
@@ -37,6 +40,12 @@ export interface LocalPlatformOptions {
   idleWorkerMs?: number;
   /** warm workers per function version (default 4) */
   maxWorkersPerVersion?: number;
+  /** warm worker processes across all functions (default: half the machine's memory / 64 MB, see defaultMaxWorkers) */
+  maxWorkers?: number;
+  /** the most the warm workers' resident memory may add up to, in MB (default: no memory budget; Linux only) */
+  maxWorkerMemoryMb?: number;
+  /** how long a call waits for a worker when the budget is spent, before it gets 429 (default 5000) */
+  queueTimeoutMs?: number;
   /** multiplies every function's timeout; for tests that exercise timeouts quickly (default 1) */
   timeoutScale?: number;
   /** where compiled runtime helpers are cached (default: `<dataDir>/cache`) */
@@ -50,6 +59,8 @@ export interface LocalPlatform {
   account: string;
   dataDir: string;
   stats(): LocalStats;
+  /** What the warm workers hold now, against the worker budget. */
+  workers(): WorkerUsage;
   /**
    * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
    * is not carried out), lets the requests in flight finish (an invocation ends or times
@@ -93,6 +104,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const refused = bindRefusal(host, options.token);
   if (refused) throw refused;
   const faults = options.faults ? new FaultInjector(parseFaults(options.faults)) : undefined;
+  const workerBudget = {
+    maxWorkers: options.maxWorkers,
+    maxWorkerMemoryMb: options.maxWorkerMemoryMb,
+    queueTimeoutMs: options.queueTimeoutMs,
+  };
+  checkWorkerBudget(workerBudget);
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));
   const token = options.token ?? randomBytes(24).toString('hex');
@@ -105,6 +122,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     cacheDir: options.cacheDir ?? path.join(dataDir, 'cache'),
     idleWorkerMs: options.idleWorkerMs ?? DEFAULT_IDLE_WORKER_MS,
     maxWorkersPerVersion: options.maxWorkersPerVersion ?? 4,
+    workerBudget,
     timeoutScale: options.timeoutScale ?? 1,
   });
 
@@ -138,6 +156,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     account,
     dataDir,
     stats: () => platform.stats.snapshot(),
+    workers: () => platform.invoker.workers(),
     close() {
       closing =
         closing ??

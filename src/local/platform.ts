@@ -1,5 +1,6 @@
 import { Invoker } from './invocation/invoker';
 import { WorkerPools } from './invocation/worker-pools';
+import type { WorkerBudgetOptions } from './invocation/worker-budget';
 import { CronScheduler } from './scheduler';
 import {
   AliasService,
@@ -25,6 +26,8 @@ export interface PlatformConfig {
   idleWorkerMs: number;
   /** warm workers per function version */
   maxWorkersPerVersion: number;
+  /** warm workers across all functions, and how long a call waits for one */
+  workerBudget?: WorkerBudgetOptions;
   /** multiplies every function's timeout */
   timeoutScale: number;
   codeLimits?: CodeLimits;
@@ -56,7 +59,11 @@ export class Platform {
         logs,
         documents,
         stats,
-        pools: new WorkerPools({ idleWorkerMs: config.idleWorkerMs, maxWorkersPerVersion: config.maxWorkersPerVersion }),
+        pools: new WorkerPools({
+          idleWorkerMs: config.idleWorkerMs,
+          maxWorkersPerVersion: config.maxWorkersPerVersion,
+          ...config.workerBudget,
+        }),
       },
       { cacheDir: config.cacheDir, timeoutScale: config.timeoutScale },
     );

@@ -43,6 +43,7 @@ export interface MemoryWatchOptions {
 export class MemoryWatch {
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private lastReadingMb?: number;
 
   constructor(private readonly options: MemoryWatchOptions) {
     this.soon();
@@ -56,6 +57,7 @@ export class MemoryWatch {
     const check = (): void => {
       const used = residentMb(pid);
       if (this.stopped || used === undefined) return;
+      this.lastReadingMb = used;
       if (used > this.options.ceilingMb) {
         this.stop();
         this.options.onOver(Math.round(used));
@@ -64,6 +66,15 @@ export class MemoryWatch {
       this.arm(check, this.options.busy() ? MEMORY_CHECK_ACTIVE_MS : MEMORY_CHECK_IDLE_MS);
     };
     this.arm(check, MEMORY_CHECK_ACTIVE_MS);
+  }
+
+  /**
+   * The resident memory (MB) at the last reading, for whoever budgets memory across workers
+   * (they reuse it rather than read /proc again); undefined before the first reading, once
+   * stopped, and where /proc cannot be read.
+   */
+  get lastMb(): number | undefined {
+    return this.stopped ? undefined : this.lastReadingMb;
   }
 
   stop(): void {

@@ -29,6 +29,10 @@ export class ProcessRunner implements Runner {
     return this.waiting > 0;
   }
 
+  get residentMb(): number | undefined {
+    return this.worker?.residentMb;
+  }
+
   invoke(event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
     this.waiting += 1;
     const run = this.queue.then(() => this.runOne(event, info));

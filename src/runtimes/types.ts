@@ -62,6 +62,11 @@ export interface Runner {
   readonly busy: boolean;
   /** epoch ms of the end of the last invocation (or creation) */
   readonly lastUsedAt: number;
+  /**
+   * The worker process's resident memory (MB) at its last reading (the memory watch's);
+   * undefined while it has no process, before the first reading, or where it is not read.
+   */
+  readonly residentMb?: number;
 }
 
 /** Raised when a runtime cannot run here at all (interpreter missing): not the function's fault. */

@@ -113,6 +113,11 @@ export class WorkerProcess {
     return !this.dead;
   }
 
+  /** Its resident memory (MB) at the memory watch's last reading; undefined before the first one and once it is gone. */
+  get residentMb(): number | undefined {
+    return this.dead ? undefined : this.memory.lastMb;
+  }
+
   /** The resident memory (MB) it was stopped at for going over its ceiling, if that is why it ended. */
   get overMemoryMb(): number | undefined {
     return this.overMemory;

@@ -6,6 +6,7 @@ import { platformVariables, type FunctionEvent } from '../../spec/contract';
 import type { StoredFunction } from '../records';
 import type { StatsCounter } from '../stats';
 import type { WorkerPools } from './worker-pools';
+import type { WorkerUsage } from './worker-budget';
 
 export interface Invocation {
   invocationId: string;
@@ -110,6 +111,11 @@ export class Invoker {
   whenIdle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** What the warm workers hold now, against the platform's budget. */
+  workers(): WorkerUsage {
+    return this.deps.pools.usage();
   }
 
   disposeFunction(functionId: string): Promise<void> {

@@ -1,51 +1,99 @@
 import type { InvocationInfo, InvocationOutcome, Runner } from '../../runtimes';
 
+/** What a pool asks of the registry that holds every pool: room under the platform-wide budget. */
+export interface WorkerBudgetGate {
+  /**
+   * Runs `start` once a new worker fits the budget: now, when it fits (or fits after the
+   * least recently used idle worker of the platform is stopped), else in turn with the other
+   * waiting calls, or never (the promise rejects when the wait times out).
+   */
+  whenRoom(pool: WorkerPool, start: () => Promise<InvocationOutcome>): Promise<InvocationOutcome>;
+  /** A runner of this pool finished an invocation: a waiting call may take it, or its place. */
+  released(runner: Runner): void;
+}
+
 /**
  * The warm workers of one function version with one configuration. Each runner holds one
- * worker process and runs one invocation at a time; the pool spreads invocations over them.
+ * worker process and runs one invocation at a time; the pool spreads invocations over them
+ * and asks the platform's budget before it starts another.
  */
 export class WorkerPool {
   private readonly runners: Runner[] = [];
   private nextIndex = 0;
+  /** set once the registry dropped the pool (its function was deleted, the platform reset or closed) */
+  private dropped = false;
 
   constructor(
     private readonly create: () => Runner,
     private readonly max: number,
+    private readonly budget: WorkerBudgetGate,
   ) {}
 
   get empty(): boolean {
     return this.runners.length === 0;
   }
 
+  get retired(): boolean {
+    return this.dropped;
+  }
+
+  /** Its runners, for the budget's accounting (LRU choice, resident memory). */
+  get members(): readonly Runner[] {
+    return this.runners;
+  }
+
   invoke(event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
-    return this.pick().invoke(event, info);
+    const ready = this.readyRunner();
+    if (ready) return this.run(ready, event, info);
+    // every runner busy and room for one more in this version: a new worker, if the platform's budget allows
+    return this.budget.whenRoom(this, () => this.run(this.readyRunner() ?? this.add(), event, info));
   }
 
-  /** Stops the runners unused for `idleMs` (their workers hold memory for nothing). */
-  stopIdle(idleMs: number, now = Date.now()): void {
+  /** A call can start without a new worker: a runner is idle, or the version is at its cap (the call queues on one). */
+  get canTakeCall(): boolean {
+    return this.runners.length >= this.max || this.runners.some((runner) => !runner.busy);
+  }
+
+  /**
+   * A runner that can take a call without a new worker: an idle one, else (at the cap) one
+   * in turn, where the call queues behind the one it runs. Undefined when a new one is due.
+   */
+  readyRunner(): Runner | undefined {
+    const idle = this.runners.find((runner) => !runner.busy);
+    if (idle) return idle;
+    if (this.runners.length < this.max) return undefined;
+    this.nextIndex = (this.nextIndex + 1) % this.runners.length;
+    return this.runners[this.nextIndex];
+  }
+
+  /** Takes an idle runner out of the pool and stops its worker (the budget needs its place). */
+  evict(runner: Runner): Promise<void> {
+    const index = this.runners.indexOf(runner);
+    if (index < 0 || runner.busy) return Promise.resolve();
+    this.runners.splice(index, 1);
+    return runner.dispose();
+  }
+
+  /** Stops the runners unused for `idleMs` (their workers hold memory for nothing); resolves once they have exited. */
+  async stopIdle(idleMs: number, now = Date.now()): Promise<void> {
     const idle = this.runners.filter((runner) => !runner.busy && now - runner.lastUsedAt >= idleMs);
-    for (const runner of idle) {
-      this.runners.splice(this.runners.indexOf(runner), 1);
-      void runner.dispose();
-    }
+    await Promise.all(idle.map((runner) => this.evict(runner)));
   }
 
-  /** Stops every worker; resolves once their processes have exited. */
-  async dispose(): Promise<void> {
+  /** Stops every worker; resolves once their processes have exited. A retired pool starts no new one. */
+  async dispose(retire = false): Promise<void> {
+    if (retire) this.dropped = true;
     const stopping = this.runners.splice(0).map((runner) => runner.dispose());
     await Promise.all(stopping);
   }
 
-  /** An idle runner, else a new one while under the cap, else one in turn (it queues). */
-  private pick(): Runner {
-    const idle = this.runners.find((runner) => !runner.busy);
-    if (idle) return idle;
-    if (this.runners.length < this.max) {
-      const runner = this.create();
-      this.runners.push(runner);
-      return runner;
-    }
-    this.nextIndex = (this.nextIndex + 1) % this.runners.length;
-    return this.runners[this.nextIndex];
+  private add(): Runner {
+    const runner = this.create();
+    this.runners.push(runner);
+    return runner;
+  }
+
+  private run(runner: Runner, event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
+    return runner.invoke(event, info).finally(() => this.budget.released(runner));
   }
 }

@@ -4,6 +4,7 @@ import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../
 import { sendJson } from '../envelope';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from '../http-util';
 import type { Invocation, Invoker } from '../invocation/invoker';
+import { WorkerBudgetExhaustedError } from '../invocation/worker-budget';
 import type { Alias, StoredFunction } from '../records';
 import type { AliasService, FunctionService, PatternService } from '../services';
 
@@ -229,7 +230,14 @@ export class Triggers {
       method,
       path,
     };
-    const invocation = await this.deps.invoker.invoke(fn, event);
+    let invocation: Invocation;
+    try {
+      invocation = await this.deps.invoker.invoke(fn, event);
+    } catch (error) {
+      if (!(error instanceof WorkerBudgetExhaustedError)) throw error;
+      sendError(res, 429, 'TooManyRequests', error.message, { ...cors, 'Retry-After': String(error.retryAfterS) });
+      return;
+    }
     sendInvocation(res, invocation, cors);
   }
 }
