@@ -84,6 +84,12 @@ plugins:
         'handler.js': 'exports.main = async (event) => ({ statusCode: 200, body: JSON.stringify({ packaged: true, got: event.body }) });\n',
       },
     });
+    // better-sqlite3 is compiled on install when no prebuilt binary can be downloaded, as on
+    // this network: a minute for the same build the repository's own install made. The
+    // service gets that build, and npm keeps a package already in place at its version.
+    fs.cpSync(path.join(REPO_ROOT, 'node_modules', 'better-sqlite3'), path.join(dir, 'node_modules', 'better-sqlite3'), {
+      recursive: true,
+    });
     execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
       cwd: dir,
       stdio: 'ignore',
