@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { FaultInjector, parseFaults } from './faults';
+import { checkDatabaseUrl } from './database-url';
 import { isLoopback } from './http-util';
 import { newId } from './ids';
 import { Platform } from './platform';
@@ -19,14 +20,26 @@ export type { LocalStats } from './stats';
 export { parseFaults, FaultSpecError } from './faults';
 export type { FaultSpec } from './faults';
 export { isLoopback } from './http-util';
+export { checkDatabaseUrl, DatabaseUrlError, redactDatabaseUrl } from './database-url';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
   port?: number;
   /** default 127.0.0.1; any other address needs an explicit `token` */
   host?: string;
-  /** where state, code and logs live; default: a new temp directory, removed by close() */
+  /**
+   * where state, code and logs live (SQLite: `spotinst-local.db` and `code/`; with `database`,
+   * only this node's cache); default: a new temp directory, removed by close()
+   */
   dataDir?: string;
+  /**
+   * a PostgreSQL URL (`postgres://user:password@host:port/db`): everything is kept there, and
+   * every node started with the same URL (and the same token and account) serves one platform.
+   * Default: SQLite in the data directory.
+   */
+  database?: string;
+  /** where the start says what it did, one line at a time (e.g. what it imported from a 2.0.0-dev data dir); default: nowhere */
+  log?: (line: string) => void;
   /** default: a random token */
   token?: string;
   /** default: a random `act-xxxxxxxx` */
@@ -49,6 +62,8 @@ export interface LocalPlatform {
   token: string;
   account: string;
   dataDir: string;
+  /** where the data is: the SQLite file, or the PostgreSQL URL without its password */
+  database: string;
   stats(): LocalStats;
   /**
    * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
@@ -83,6 +98,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));
   const token = options.token ?? randomBytes(24).toString('hex');
   const account = options.account ?? newId('account');
+  if (options.database !== undefined) checkDatabaseUrl(options.database, 'database');
 
   const platform = await Platform.open({
     dataDir,
@@ -92,6 +108,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     idleWorkerMs: options.idleWorkerMs ?? DEFAULT_IDLE_WORKER_MS,
     maxWorkersPerVersion: options.maxWorkersPerVersion ?? 4,
     timeoutScale: options.timeoutScale ?? 1,
+    database: options.database,
+    log: options.log,
+  }).catch((error: unknown) => {
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
 
   // known once the server is bound, which needs the listener first
@@ -123,6 +144,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     token,
     account,
     dataDir,
+    database: platform.location,
     stats: () => platform.stats.snapshot(),
     close() {
       closing =
