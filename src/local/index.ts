@@ -38,7 +38,11 @@ export interface LocalPlatformOptions {
    * Default: SQLite in the data directory.
    */
   database?: string;
-  /** where the start says what it did, one line at a time (e.g. what it imported from a 2.0.0-dev data dir); default: nowhere */
+  /**
+   * where the platform says what it did, one line at a time: what the start imported from a
+   * 2.0.0-dev data dir, cron ticks skipped while the database is away. Default: the import
+   * is not said, the rest are process warnings.
+   */
   log?: (line: string) => void;
   /** default: a random token */
   token?: string;

@@ -30,7 +30,7 @@ export interface PlatformConfig {
   codeLimits?: CodeLimits;
   /** a PostgreSQL URL shared by the nodes of one platform; without it, SQLite in the data dir */
   database?: string;
-  /** where the start says what it did (the takeover of a 2.0.0-dev data dir) */
+  /** where the platform says what it did (the takeover of a 2.0.0-dev data dir, a database gone and back); default: process warnings */
   log?: (line: string) => void;
 }
 
@@ -83,7 +83,7 @@ export class Platform {
       { cacheDir: config.cacheDir, timeoutScale: config.timeoutScale },
     );
     const scheduler: CronScheduler = new CronScheduler((jobId, dueAt) => jobs.fire(jobId, dueAt));
-    const jobs = new JobService(store, scheduler, invoker);
+    const jobs = new JobService(store, scheduler, invoker, config.log);
     const services: Services = {
       applications: new ApplicationService(store),
       environments: new EnvironmentService(store),

@@ -45,7 +45,7 @@ export class JobService {
     private readonly store: PlatformStore,
     private readonly scheduler: CronScheduler,
     private readonly invoker: JobInvoker,
-    private readonly warn: (message: string) => void = (message) => process.emitWarning(message),
+    private readonly warn: (line: string) => void = (line) => process.emitWarning(line),
   ) {}
 
   list(filter: JobFilter): Promise<CronJob[]> {
@@ -156,19 +156,24 @@ export class JobService {
       if (!(await this.store.claimCronTick(jobId, dueAt))) return;
       await this.pruneClaims();
       const fn = await this.store.function(job.resourceId);
-      if (fn) await this.invoke(job, fn);
+      if (fn) await this.invoke(job, fn, dueAt);
     } catch (error) {
       if (!this.storeFailed(error)) throw error;
     }
   }
 
-  private async invoke(job: CronJob, fn: StoredFunction): Promise<void> {
+  private async invoke(job: CronJob, fn: StoredFunction, dueAt: number): Promise<void> {
     const query: Record<string, string> = {};
     for (const param of job.config?.queryParams ?? []) query[param.key] = param.value;
     await this.invoker.invoke(fn, {
       query,
       body: parseBody(job.config?.body ?? ''),
-      headers: { 'user-agent': 'spotinst-local-scheduler', 'x-spotinst-job-id': job.id },
+      // which occurrence this is: the same whichever node fired it
+      headers: {
+        'user-agent': 'spotinst-local-scheduler',
+        'x-spotinst-job-id': job.id,
+        'x-spotinst-job-due': new Date(dueAt).toISOString(),
+      },
       method: 'POST',
       path: '/',
     });
