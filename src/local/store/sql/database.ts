@@ -300,7 +300,16 @@ function bigintsAsNumbers(oid: number, format?: string): (value: string) => unkn
 /** The database of the options: PostgreSQL at `url` when given, else SQLite in the data directory. Migrates it. */
 export async function openDatabase(options: { dataDir: string; database?: string }): Promise<SqlDatabase> {
   if (options.database !== undefined) return new PostgresDatabase(options.database).start();
-  const database = new SqliteDatabase(path.join(options.dataDir, SQLITE_FILE));
+  const file = path.join(options.dataDir, SQLITE_FILE);
+  let database: SqliteDatabase;
+  try {
+    database = new SqliteDatabase(file);
+  } catch (error) {
+    throw new Error(
+      `cannot open the SQLite database ${path.resolve(file)}: ${(error as Error).message} (check that --data-dir is a writable directory)`,
+      { cause: error },
+    );
+  }
   try {
     return await database.start();
   } catch (error) {
