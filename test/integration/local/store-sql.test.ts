@@ -7,9 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
+import JSZip from 'jszip';
+import { SqlCodeArchives } from '../../../src/local/store/sql/code-archives';
 import { openDatabase, SQLITE_FILE, type SqlDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore, windowQuery } from '../../../src/local/store/sql/log-store';
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
+import { zipFiles } from '../../fixtures/functions/build';
 import { describeWith } from '../../helpers/requirements';
 import { tempDir, usePostgres } from './helpers';
 import { storeContract } from './store-contract';
@@ -56,6 +59,33 @@ describeWith(['postgresql'], 'PostgreSQL', () => {
       expect(plan).not.toMatch(/Sort/);
     } finally {
       await database.close();
+    }
+  });
+
+  test('code archives live in the database: another node unpacks them into its own cache; checked like any upload; collected once unused', async () => {
+    const url = postgres.database('code');
+    const databases = [await openDatabase({ dataDir: newDir(), database: url }), await openDatabase({ dataDir: newDir(), database: url })];
+    try {
+      const [first, second] = databases.map((database) => new SqlCodeArchives(database, newDir()));
+      const saved = await first.save(
+        (await zipFiles({ 'handler.js': 'exports.main = () => 1;' })).toString('base64'),
+        'function.code.source',
+      );
+      const dir = await second.ensureUnpacked(saved.sha256);
+      expect(fs.readFileSync(path.join(dir, 'handler.js'), 'utf8')).toBe('exports.main = () => 1;');
+      // the checks of the file engine, shared: an entry that points outside is refused before anything is stored
+      const escaping = new JSZip().file('../outside.js', 'x');
+      const unsafe = (await escaping.generateAsync({ type: 'nodebuffer' })).toString('base64');
+      await expect(first.save(unsafe, 'function.code.source')).rejects.toMatchObject({ status: 400, items: [{ code: 'INVALID_CODE' }] });
+      // recent uploads are spared; unused older ones go, from the database and from this node's cache
+      await second.collectGarbage(new Set());
+      expect(fs.existsSync(dir)).toBe(true);
+      await second.collectGarbage(new Set(), -1);
+      expect(fs.existsSync(dir)).toBe(false);
+      const third = new SqlCodeArchives(databases[0], newDir());
+      await expect(third.ensureUnpacked(saved.sha256)).rejects.toThrow(/is not in the database/);
+    } finally {
+      for (const database of databases) await database.close();
     }
   });
 

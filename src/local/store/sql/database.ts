@@ -65,7 +65,8 @@ function errorCode(error: unknown): string | undefined {
 function lostConnection(error: unknown): boolean {
   const code = errorCode(error);
   if (code !== undefined && (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.test(code))) return true;
-  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }
 
 /** What a database that cannot take a write right now (busy with another process, disk full) says in SQLite. */
@@ -141,7 +142,8 @@ class SqliteDatabase extends BaseDatabase {
   }
 
   async start(): Promise<this> {
-    await this.migrate(this.writer);
+    // the migrator writes too: in turn with the transactions of other stores on this file
+    await inTurn(this.location, () => this.migrate(this.writer));
     return this;
   }
 
