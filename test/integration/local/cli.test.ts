@@ -211,7 +211,10 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   const pidFile = path.join(dataDir, 'worker.pid');
   const pending = axios.post(fn.url, { pidFile }).catch(() => undefined);
   const workerPid = await eventually(
-    async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined),
+    () =>
+      Promise.resolve(
+        fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined,
+      ),
     10000,
     'the worker to start',
   );
@@ -219,12 +222,12 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   await exitOf(started.child);
   await pending;
   await eventually(
-    async () => {
+    () => {
       try {
         process.kill(workerPid, 0);
-        return undefined;
+        return Promise.resolve(undefined);
       } catch {
-        return true;
+        return Promise.resolve(true);
       }
     },
     5000,
