@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { bindRefusal, LocalPlatform, startLocalPlatform } from './index';
+import { bindRefusal, checkDatabaseUrl, DatabaseUrlError, LocalPlatform, redactDatabaseUrl, startLocalPlatform } from './index';
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
 import { defaultMaxWorkers, DEFAULT_QUEUE_TIMEOUT_MS, parseMemorySize } from './invocation/worker-budget';
@@ -22,10 +22,22 @@ const USAGE = `Usage: spotinst-local [options]
 
 Serves the Spotinst Functions API and runs functions on this machine.
 
+Storage, one of two modes:
+  SQLite (the default)  everything in --data-dir: the database spotinst-local.db and
+                        the uploaded code in code/. A 2.0.0-dev data dir (state.json,
+                        logs/) is imported on the first start; its files are kept in
+                        imported-2.0.0-dev/.
+  PostgreSQL            --database postgres://user:password@host:5432/db (or
+                        SPOTINST_LOCAL_DATABASE): state, documents, logs and code in
+                        the database; --data-dir only caches unpacked code. Every node
+                        started with the same database, --token and --account serves
+                        the same platform (put them behind any load balancer).
+
 Options:
   --port <n>          port to listen on (default 7711; 0 picks a free one)
   --host <address>    address to bind (default 127.0.0.1; others need --token)
   --data-dir <dir>    where state, code and logs are kept (default .spotinst-local)
+  --database <url>    keep everything in PostgreSQL instead (needs --token and --account)
   --token <token>     API token to require (default: generated once, kept in the data dir)
   --account <id>      account id to accept (default: generated once, kept in the data dir)
   --faults <spec>     inject failures into the management API, e.g.
@@ -48,6 +60,7 @@ interface CliOptions {
   port: number;
   host: string;
   dataDir: string;
+  database?: string;
   token?: string;
   account?: string;
   faults?: string;
@@ -63,6 +76,7 @@ const VALUE_OPTIONS = new Set([
   'port',
   'host',
   'data-dir',
+  'database',
   'token',
   'account',
   'faults',
@@ -117,16 +131,65 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
   }
   const token = values.get('token');
   if (token !== undefined && token.trim() === '') throw new UsageError('--token must not be empty');
+  const database = databaseOption(values.get('database'), token, values.get('account'));
   return {
     port,
     host: values.get('host') ?? '127.0.0.1',
     dataDir: path.resolve(values.get('data-dir') ?? '.spotinst-local'),
+    database,
     token,
     account: values.get('account'),
     faults: values.get('faults') ?? (process.env.SPOTINST_LOCAL_FAULTS || undefined),
     idleWorkerMs,
     ...budgetOptions(values),
   };
+}
+
+/**
+ * `--database`, else SPOTINST_LOCAL_DATABASE: checked here, before anything connects. The
+ * nodes of one platform must accept the same credentials, so they are given, not generated
+ * per data dir.
+ */
+function databaseOption(given: string | undefined, token: string | undefined, account: string | undefined): string | undefined {
+  const fromEnvironment = given === undefined && (process.env.SPOTINST_LOCAL_DATABASE ?? '') !== '';
+  const database = given ?? (fromEnvironment ? process.env.SPOTINST_LOCAL_DATABASE : undefined);
+  if (database === undefined) return undefined;
+  const option = fromEnvironment ? 'SPOTINST_LOCAL_DATABASE' : '--database';
+  try {
+    checkDatabaseUrl(database, option);
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (token === undefined || account === undefined) {
+    throw new UsageError(
+      `${option} needs --token and --account: every node on one database serves the same platform, so each must accept the same ` +
+        'credentials (e.g. --token "$(openssl rand -hex 24)" --account act-12345678, the same on every node)',
+    );
+  }
+  return database;
+}
+
+/** A message as it may be printed: the database URL redacted, and its password nowhere, however it was quoted. */
+function withoutSecrets(message: string, database: string | undefined): string {
+  if (database === undefined) return message;
+  let text = message.split(database).join(redactDatabaseUrl(database));
+  let password = '';
+  try {
+    password = new URL(database).password;
+  } catch {
+    // not a URL: checked before starting, so not here
+  }
+  for (const secret of new Set([password, safeDecode(password)])) if (secret !== '') text = text.split(secret).join('***');
+  return text;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 interface StoredCredentials {
@@ -188,6 +251,9 @@ async function main(): Promise<number> {
       maxWorkers: options.maxWorkers,
       maxWorkerMemoryMb: options.maxWorkerMemoryMb,
       queueTimeoutMs: options.queueTimeoutMs,
+      database: options.database,
+      // what the start did (an import of a 2.0.0-dev data dir), before the banner
+      log: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -195,7 +261,7 @@ async function main(): Promise<number> {
       code === 'EADDRINUSE'
         ? `port ${options.port} is already in use (pick another with --port, or 0 for any free port)`
         : (error as Error).message;
-    process.stderr.write(`spotinst-local: cannot start: ${reason}\n`);
+    process.stderr.write(`spotinst-local: cannot start: ${withoutSecrets(reason, options.database)}\n`);
     return 1;
   }
 
@@ -222,7 +288,12 @@ async function main(): Promise<number> {
     process.on('SIGTERM', stop);
   });
 
-  const lines = [`spotinst-local listening on ${platform.url}`, `  data dir: ${options.dataDir}`, `  account:  ${account}`];
+  const lines = [
+    `spotinst-local listening on ${platform.url}`,
+    `  data dir: ${options.dataDir}`,
+    `  database: ${options.database === undefined ? `SQLite, ${platform.database}` : `PostgreSQL, ${platform.database}`}`,
+    `  account:  ${account}`,
+  ];
   // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
   if (options.token === undefined) lines.push(`  token:    ${token}`);
   if (options.faults) lines.push(`  faults:   ${options.faults}`);
@@ -236,7 +307,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`spotinst-local: ${error.stack ?? error.message}\n`);
+    const args = process.argv;
+    const database =
+      args.find((_, index) => args[index - 1] === '--database') ??
+      args.find((arg) => arg.startsWith('--database='))?.slice('--database='.length) ??
+      process.env.SPOTINST_LOCAL_DATABASE;
+    process.stderr.write(`spotinst-local: ${withoutSecrets(error.stack ?? error.message, database || undefined)}\n`);
     process.exit(1);
   },
 );

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { FaultInjector, parseFaults } from './faults';
+import { checkDatabaseUrl } from './database-url';
 import { isLoopback } from './http-util';
 import { newId } from './ids';
 import { Platform } from './platform';
@@ -22,14 +23,30 @@ export type { FaultSpec } from './faults';
 export { isLoopback } from './http-util';
 export { defaultMaxWorkers, parseMemorySize } from './invocation/worker-budget';
 export type { WorkerUsage } from './invocation/worker-budget';
+export { checkDatabaseUrl, DatabaseUrlError, redactDatabaseUrl } from './database-url';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
   port?: number;
   /** default 127.0.0.1; any other address needs an explicit `token` */
   host?: string;
-  /** where state, code and logs live; default: a new temp directory, removed by close() */
+  /**
+   * where state, code and logs live (SQLite: `spotinst-local.db` and `code/`; with `database`,
+   * only this node's cache); default: a new temp directory, removed by close()
+   */
   dataDir?: string;
+  /**
+   * a PostgreSQL URL (`postgres://user:password@host:port/db`): everything is kept there, and
+   * every node started with the same URL (and the same token and account) serves one platform.
+   * Default: SQLite in the data directory.
+   */
+  database?: string;
+  /**
+   * where the platform says what it did, one line at a time: what the start imported from a
+   * 2.0.0-dev data dir, cron ticks skipped while the database is away. Default: the import
+   * is not said, the rest are process warnings.
+   */
+  log?: (line: string) => void;
   /** default: a random token */
   token?: string;
   /** default: a random `act-xxxxxxxx` */
@@ -58,6 +75,8 @@ export interface LocalPlatform {
   token: string;
   account: string;
   dataDir: string;
+  /** where the data is: the SQLite file, or the PostgreSQL URL without its password */
+  database: string;
   stats(): LocalStats;
   /** What the warm workers hold now, against the worker budget. */
   workers(): WorkerUsage;
@@ -114,6 +133,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-local-'));
   const token = options.token ?? randomBytes(24).toString('hex');
   const account = options.account ?? newId('account');
+  if (options.database !== undefined) checkDatabaseUrl(options.database, 'database');
 
   const platform = await Platform.open({
     dataDir,
@@ -124,6 +144,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     maxWorkersPerVersion: options.maxWorkersPerVersion ?? 4,
     workerBudget,
     timeoutScale: options.timeoutScale ?? 1,
+    database: options.database,
+    log: options.log,
+  }).catch((error: unknown) => {
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
 
   // known once the server is bound, which needs the listener first
@@ -155,6 +180,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     token,
     account,
     dataDir,
+    database: platform.location,
     stats: () => platform.stats.snapshot(),
     workers: () => platform.invoker.workers(),
     close() {

@@ -14,7 +14,7 @@ import {
   type Services,
 } from './services';
 import { StatsCounter } from './stats';
-import { openFileStorage, type CodeLimits, type Storage } from './store';
+import { openStorage, type CodeLimits, type Storage } from './store';
 
 export interface PlatformConfig {
   dataDir: string;
@@ -31,11 +31,18 @@ export interface PlatformConfig {
   /** multiplies every function's timeout */
   timeoutScale: number;
   codeLimits?: CodeLimits;
+  /** a PostgreSQL URL shared by the nodes of one platform; without it, SQLite in the data dir */
+  database?: string;
+  /** where the platform says what it did (the takeover of a 2.0.0-dev data dir, a database gone and back); default: process warnings */
+  log?: (line: string) => void;
 }
 
+/** How often a node that shares its database reads the cron jobs, to arm those other nodes changed. */
+const JOB_WATCH_MS = 1000;
+
 /**
- * What serves the HTTP surface, wired together: the storage engines, the services over
- * them, the invoker with its worker pools, the cron scheduler and the counters.
+ * What serves the HTTP surface, wired together: the storage (SQLite or PostgreSQL), the
+ * services over it, the invoker with its worker pools, the cron scheduler and the counters.
  */
 export class Platform {
   private constructor(
@@ -48,7 +55,22 @@ export class Platform {
   ) {}
 
   static async open(config: PlatformConfig): Promise<Platform> {
-    const storage = await openFileStorage(config.dataDir, { codeLimits: config.codeLimits });
+    const storage = await openStorage({
+      dataDir: config.dataDir,
+      cacheDir: config.cacheDir,
+      database: config.database,
+      codeLimits: config.codeLimits,
+      log: config.log,
+    });
+    try {
+      return await Platform.wire(config, storage);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+  }
+
+  private static async wire(config: PlatformConfig, storage: Storage): Promise<Platform> {
     const { records: store } = storage;
     const stats = new StatsCounter();
     const logs = new LogService(store, storage.logs);
@@ -67,8 +89,8 @@ export class Platform {
       },
       { cacheDir: config.cacheDir, timeoutScale: config.timeoutScale },
     );
-    const scheduler: CronScheduler = new CronScheduler((jobId) => jobs.fire(jobId));
-    const jobs = new JobService(store, scheduler, invoker);
+    const scheduler: CronScheduler = new CronScheduler((jobId, dueAt) => jobs.fire(jobId, dueAt));
+    const jobs = new JobService(store, scheduler, invoker, config.log);
     const services: Services = {
       applications: new ApplicationService(store),
       environments: new EnvironmentService(store),
@@ -80,7 +102,13 @@ export class Platform {
       logs,
     };
     await jobs.resume();
+    if (storage.shared) jobs.watch(JOB_WATCH_MS);
     return new Platform(config, services, invoker, stats, storage, scheduler);
+  }
+
+  /** Where the data is: the SQLite file, or the PostgreSQL URL without its password. */
+  get location(): string {
+    return this.storage.location;
   }
 
   /** `/__local/reset`: every resource, upload, log and counter is gone. */
@@ -88,13 +116,14 @@ export class Platform {
     this.scheduler.stopAll();
     await this.invoker.disposeAll();
     await this.storage.records.reset();
-    this.storage.code.reset();
+    await this.storage.code.reset();
     await this.services.logs.reset();
     this.stats.reset();
   }
 
   /** Stops cron, waits for in-flight invocations (at most `graceMs`), then stops every worker and closes the stores. */
   async close(graceMs: number): Promise<void> {
+    this.services.jobs.stopWatching();
     this.scheduler.stopAll();
     // in-flight invocations end by themselves or by their own timeouts
     if (Number.isFinite(graceMs)) {
@@ -112,5 +141,6 @@ export class Platform {
     await this.invoker.close();
     await this.storage.records.close();
     await this.storage.logs.close();
+    await this.storage.close();
   }
 }

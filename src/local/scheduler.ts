@@ -7,17 +7,36 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Fires enabled cron jobs on time. One timer per job, armed for its next occurrence (in
- * UTC) and re-armed after each run, so nothing polls. A run that is still going when the
- * next occurrence comes does not delay it: the runtime queues invocations per worker.
+ * UTC) and re-armed after each run. A run that is still going when the next occurrence
+ * comes does not delay it: the runtime queues invocations per worker.
+ *
+ * Each run is told the occurrence it is for (`dueAt`, epoch ms), the same on every node of
+ * a platform whatever its clock: the nodes all arm every job, and the one that claims the
+ * occurrence first fires it.
  */
 export class CronScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly expressions = new Map<string, string>();
 
-  constructor(private readonly run: (jobId: string) => Promise<void>) {}
+  constructor(private readonly run: (jobId: string, dueAt: number) => Promise<void>) {}
 
   sync(jobs: CronJob[]): void {
     for (const job of jobs) this.schedule(job);
+  }
+
+  /**
+   * Makes the armed jobs exactly the enabled ones of `jobs` (every job there is), keeping
+   * the timers of those whose expression did not change: what a node does with the jobs
+   * table another node may have changed.
+   */
+  reconcile(jobs: CronJob[]): void {
+    const wanted = new Map<string, { job: CronJob; expression: string }>();
+    for (const job of jobs) {
+      const checked = checkCronExpression(job.cronExpression);
+      if (job.isEnabled && checked.ok) wanted.set(job.id, { job, expression: checked.expression });
+    }
+    for (const jobId of [...this.expressions.keys()]) if (!wanted.has(jobId)) this.unschedule(jobId);
+    for (const [jobId, { job, expression }] of wanted) if (this.expressions.get(jobId) !== expression) this.schedule(job);
   }
 
   schedule(job: CronJob): void {
@@ -60,7 +79,7 @@ export class CronScheduler {
           return;
         }
         this.arm(jobId, due);
-        this.run(jobId).catch((error: Error) => {
+        this.run(jobId, due).catch((error: Error) => {
           process.emitWarning(`cron job ${jobId} failed to run: ${error.message}`);
         });
       },

@@ -199,6 +199,13 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     inFlight += 1;
     handled
       .catch((error: Error) => {
+        if (error instanceof ApiFailure) {
+          // e.g. the 503 of a database gone away, met while serving a function URL: said as a function's error is
+          if (!res.headersSent)
+            sendJson(res, error.status, { errorMessage: error.message, errorType: error.items[0]?.code }, error.headers);
+          else res.destroy();
+          return;
+        }
         process.emitWarning(`spotinst-local: ${req.method} ${path} failed: ${error.stack ?? error.message}`);
         if (!res.headersSent) sendJson(res, 500, { error: `spotinst-local failed: ${error.message}` });
         else res.destroy();

@@ -4,7 +4,7 @@ import { badRequest, conflict, notFound } from '../envelope';
 import type { StoredFunction, StoredVersion } from '../records';
 import type { CronScheduler } from '../scheduler';
 import type { StatsCounter } from '../stats';
-import type { CodeStore, PlatformStore, StoreReader } from '../store';
+import type { CodeArchives, PlatformStore, StoreReader } from '../store';
 import type { LogService } from './logs';
 import { existing, freshId, now, referencedEnvironment } from './lookups';
 
@@ -37,7 +37,7 @@ export interface FunctionWorkers {
 
 export interface FunctionServiceDeps {
   store: PlatformStore;
-  code: CodeStore;
+  code: CodeArchives;
   stats: StatsCounter;
   scheduler: CronScheduler;
   logs: LogService;
@@ -193,6 +193,6 @@ export class FunctionService {
 
   /** Deletes code archives no function version refers to any more. */
   async collectCode(): Promise<void> {
-    this.deps.code.collectGarbage(await this.store.codeInUse());
+    await this.deps.code.collectGarbage(await this.store.codeInUse());
   }
 }

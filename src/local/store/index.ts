@@ -1,38 +1,76 @@
 /**
  * Where spotinst-local keeps things: records (PlatformStore), invocation logs
- * (InvocationLogStore) and code archives (CodeStore). Only the services and the platform's
- * wiring import this folder.
+ * (InvocationLogStore) and code archives (CodeArchives). Only the services and the
+ * platform's wiring import this folder.
  */
-import { CodeStore, DEFAULT_CODE_LIMITS, type CodeLimits } from './code-store';
-import { JsonStateStore } from './json-state-store';
-import { JsonlLogStore } from './jsonl-log-store';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { DEFAULT_CODE_LIMITS, type CodeArchives, type CodeLimits } from './code-archive';
+import { CodeStore } from './code-store';
 import { DEFAULT_LOG_RETENTION, type InvocationLogStore, type LogRetention } from './log-store';
 import type { PlatformStore } from './platform-store';
+import { SqlCodeArchives } from './sql/code-archives';
+import { openDatabase, type SqlDatabase } from './sql/database';
+import { SqlLogStore } from './sql/log-store';
+import { SqlPlatformStore } from './sql/platform-store';
+import { takeOverLegacyFiles } from './sql/takeover';
 
 export * from './platform-store';
 export * from './log-store';
-export { CodeStore, DEFAULT_CODE_LIMITS, type CodeLimits, type SavedCode } from './code-store';
+export { DEFAULT_CODE_LIMITS, type CodeArchives, type CodeLimits, type SavedCode } from './code-archive';
 
 export interface Storage {
   records: PlatformStore;
   logs: InvocationLogStore;
-  code: CodeStore;
+  code: CodeArchives;
+  /** true when other processes may share the data (PostgreSQL): they change jobs this one must learn of */
+  shared: boolean;
+  /** where the data is, fit to print (a file, or a URL without its password) */
+  location: string;
+  /** Closes the database; call once the stores are no longer used. */
+  close(): Promise<void>;
 }
 
 export interface StorageOptions {
+  dataDir: string;
+  /** where this node caches what it derives (unpacked code of the PostgreSQL engine) */
+  cacheDir: string;
+  /** a PostgreSQL URL; without it, SQLite in the data directory */
+  database?: string;
   codeLimits?: CodeLimits;
   logRetention?: LogRetention;
+  /** where the start says what it did (e.g. what it imported) */
+  log?: (line: string) => void;
+}
+
+/** This process, as it signs the cron ticks it claims. */
+function nodeName(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 /**
- * The file engines, in the layout of 2.0.0-dev data directories: `state.json`,
- * `logs/<fx-id>.jsonl` and `code/<sha256>{.zip,/}`.
+ * Opens the storage: SQLite in `<dataDir>/spotinst-local.db` with code in `<dataDir>/code/`
+ * (taking over a 2.0.0-dev data directory on its first start), or PostgreSQL for
+ * everything, code included, when `database` is given. The schema is migrated first.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- other engines connect first; these files open synchronously
-export async function openFileStorage(dataDir: string, options: StorageOptions = {}): Promise<Storage> {
-  return {
-    records: JsonStateStore.open(dataDir),
-    logs: new JsonlLogStore(dataDir, options.logRetention ?? DEFAULT_LOG_RETENTION),
-    code: new CodeStore(dataDir, options.codeLimits ?? DEFAULT_CODE_LIMITS),
-  };
+export async function openStorage(options: StorageOptions): Promise<Storage> {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const database: SqlDatabase = await openDatabase(options);
+  try {
+    const shared = database.engine === 'postgres';
+    if (!shared) await takeOverLegacyFiles(database, options.dataDir, options.log ?? (() => undefined));
+    const limits = options.codeLimits ?? DEFAULT_CODE_LIMITS;
+    return {
+      records: new SqlPlatformStore(database, nodeName()),
+      logs: new SqlLogStore(database, options.logRetention ?? DEFAULT_LOG_RETENTION),
+      code: shared ? new SqlCodeArchives(database, options.cacheDir, limits) : new CodeStore(options.dataDir, limits),
+      shared,
+      location: database.location,
+      close: () => database.close(),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }

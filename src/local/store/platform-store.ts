@@ -79,7 +79,7 @@ export type StoreTransaction = StoreReader & StoreWriter;
 /**
  * Where the platform's records live: applications, environments, functions with their
  * versions, patterns, aliases, cron jobs and documents. Only the services use it. Code
- * archives live in the CodeStore and invocation logs in an InvocationLogStore.
+ * archives live in CodeArchives and invocation logs in an InvocationLogStore.
  *
  * The contract an engine meets (test/integration/local/store-contract.ts checks it; run it
  * against every new engine):
@@ -104,12 +104,22 @@ export type StoreTransaction = StoreReader & StoreWriter;
  *   delete what depends on it in the same transaction, dependents first (jobs and
  *   patterns before their function), so an engine may enforce foreign keys.
  * - **Records are values.** A record read is not changed by later writes, and changing it
- *   changes nothing stored (the file engine hands out frozen objects).
+ *   changes nothing stored (the SQL engines build every record afresh from its rows).
  * - **Order.** Lists come in the order their records were first put; updating a record
  *   keeps its place. Documents come in no particular order.
+ * - **Several nodes.** Stores opened on the same data (one PostgreSQL database) by several
+ *   processes serve one platform: every guarantee above holds across them.
  */
 export interface PlatformStore extends StoreReader {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Takes one tick of a cron job (the job and the moment it is due) for this node: of every
+   * claim of the same tick, through any store on the same data, exactly one resolves true.
+   * The nodes of one platform all arm every job's timer, and the one that claims a tick fires it.
+   */
+  claimCronTick(jobId: string, dueAt: number): Promise<boolean>;
+  /** Forgets the claims of ticks due before `dueBefore` (epoch ms): they can no longer be contested. */
+  pruneCronClaims(dueBefore: number): Promise<void>;
   /** Forgets every record, durably (the `/__local/reset` extra). */
   reset(): Promise<void>;
   /** Releases what the engine holds (connections, handles); nothing is lost. */

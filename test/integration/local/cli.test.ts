@@ -82,6 +82,65 @@ test('--help, bad options and bad faults', () => {
   expect(faults.stderr).toContain('"rate=2" must be a probability');
 });
 
+test('--help says both storage modes; a --database that is not PostgreSQL, or without credentials, is refused before anything starts, its password never shown', () => {
+  const help = run(['--help']);
+  expect(help.stdout).toMatch(/SQLite \(the default\)/);
+  expect(help.stdout).toContain('--database <url>');
+  expect(help.stdout).toContain('SPOTINST_LOCAL_DATABASE');
+
+  const notPostgres = run(['--database', 'mysql://root:hunter2@db/app', '--token', 't', '--account', 'act-12345678']);
+  expect(notPostgres.status).toBe(2);
+  expect(notPostgres.stderr).toContain('--database must be a PostgreSQL URL (postgres:// or postgresql://), not mysql://root:***@db/app');
+
+  const noCredentials = run(['--database', 'postgres://app:hunter2@db.internal:5432/platform']);
+  expect(noCredentials.status).toBe(2);
+  expect(noCredentials.stderr).toContain('--database needs --token and --account');
+
+  const fromEnvironment = spawnSync(process.execPath, [cli], {
+    env: { ...env, SPOTINST_LOCAL_DATABASE: 'postgres://app:hunter2@db.internal:5432/' },
+    encoding: 'utf8',
+    timeout: 20000,
+  });
+  expect(fromEnvironment.status).toBe(2);
+  expect(fromEnvironment.stderr).toContain('SPOTINST_LOCAL_DATABASE must name the database after the host');
+  for (const result of [notPostgres, noCredentials, fromEnvironment]) expect(result.stdout + result.stderr).not.toContain('hunter2');
+});
+
+test('a database that cannot be reached stops the start with exit code 1, saying where (without the password)', () => {
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  const unreachable = run([
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--database',
+    'postgres://app:hunter2@127.0.0.1:1/platform',
+    '--token',
+    'secret-token',
+    '--account',
+    'act-12345678',
+  ]);
+  expect(unreachable.status).toBe(1);
+  expect(unreachable.stderr).toContain('cannot start: the database at postgres://app:***@127.0.0.1:1/platform is unreachable');
+  expect(unreachable.stdout + unreachable.stderr).not.toContain('hunter2');
+});
+
+test('the start prints what it imported from a 2.0.0-dev data dir, before it says where it listens', async () => {
+  const dataDir = tempDir();
+  dirs.push(dataDir);
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'datadir-2.0.0-dev'), dataDir, { recursive: true });
+  const started = await start(['--port', '0', '--data-dir', dataDir, '--token', 'takeover-token', '--account', 'act-12345678']);
+  const output = started.output();
+  expect(output).toMatch(
+    /imported the 2\.0\.0-dev data of .* into .*spotinst-local\.db: 1 application, 2 environments, 3 functions \(4 versions\)/,
+  );
+  expect(output.indexOf('imported the 2.0.0-dev data')).toBeLessThan(output.indexOf('listening on'));
+  expect(output).toContain(`database: SQLite, ${path.join(dataDir, 'spotinst-local.db')}`);
+  started.child.kill('SIGTERM');
+  expect(await exitOf(started.child)).toBe(0);
+});
+
 test('a non-loopback host without --token is refused with exit code 2', () => {
   const dataDir = tempDir();
   dirs.push(dataDir);
@@ -152,7 +211,10 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   const pidFile = path.join(dataDir, 'worker.pid');
   const pending = axios.post(fn.url, { pidFile }).catch(() => undefined);
   const workerPid = await eventually(
-    async () => (fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined),
+    () =>
+      Promise.resolve(
+        fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined,
+      ),
     10000,
     'the worker to start',
   );
@@ -160,12 +222,12 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   await exitOf(started.child);
   await pending;
   await eventually(
-    async () => {
+    () => {
       try {
         process.kill(workerPid, 0);
-        return undefined;
+        return Promise.resolve(undefined);
       } catch {
-        return true;
+        return Promise.resolve(true);
       }
     },
     5000,

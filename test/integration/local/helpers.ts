@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SpotinstClient } from '../../../src/api';
 import { LocalPlatform, LocalPlatformOptions, startLocalPlatform } from '../../../src/local';
+import { startPostgres, type PostgresCluster } from '../../helpers/postgres';
 
 export interface TestPlatform {
   platform: LocalPlatform;
@@ -106,4 +107,31 @@ export function useServicePlatform(prefix: string): ServicePlatform {
   });
 
   return service;
+}
+
+/**
+ * A throwaway PostgreSQL cluster for the describe block it is called in (started before its
+ * tests, removed after them); `database()` makes a new empty database and returns its URL.
+ * Call it inside `describeWith(['postgresql'], …)`.
+ */
+export function usePostgres(): { cluster: () => PostgresCluster; database: (prefix?: string) => string } {
+  let cluster: PostgresCluster | undefined;
+  let made = 0;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  const started = (): PostgresCluster => {
+    if (!cluster) throw new Error('the PostgreSQL cluster is not started yet: use it in a test or a hook');
+    return cluster;
+  };
+  return {
+    cluster: started,
+    database: (prefix = 'db') => {
+      made += 1;
+      return started().createDatabase(`${prefix}_${made}`);
+    },
+  };
 }

@@ -7,8 +7,9 @@ import { WorkerPools } from '../../../src/local/invocation/worker-pools';
 import type { InvocationLog } from '../../../src/local/records';
 import { LogService } from '../../../src/local/services';
 import type { InvocationLogStore } from '../../../src/local/store';
-import { JsonStateStore } from '../../../src/local/store/json-state-store';
-import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
+import { openDatabase } from '../../../src/local/store/sql/database';
+import { SqlLogStore } from '../../../src/local/store/sql/log-store';
+import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
 import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
 import { tempDir } from './helpers';
 
@@ -151,12 +152,23 @@ describe('the log service', () => {
     return { logs, entries, release };
   }
 
-  async function storeWithFunction(): Promise<JsonStateStore> {
+  async function storeWithFunction(): Promise<SqlPlatformStore> {
     const dir = tempDir('spotinst-logs-');
     dirs.push(dir);
-    const store = JsonStateStore.open(dir);
-    await store.transaction((tx) =>
-      tx.putFunction({
+    const store = new SqlPlatformStore(await openDatabase({ dataDir: dir }), 'test-node', true);
+    await store.transaction(async (tx) => {
+      await tx.putApplication({ id: 'app-1', name: 'a' });
+      await tx.putEnvironment({
+        id: 'env-1',
+        name: 'e',
+        applicationId: 'app-1',
+        providers: ['aws'],
+        locations: ['us-east'],
+        strategy: 'least-expensive',
+        createdAt: '',
+        updatedAt: '',
+      });
+      await tx.putFunction({
         id: 'fx-1',
         name: 'f',
         environmentId: 'env-1',
@@ -169,8 +181,8 @@ describe('the log service', () => {
         versions: [{ version: 0, handler: 'handler.main', sha256: 'sha', size: 1, createdAt: '' }],
         createdAt: '',
         updatedAt: '',
-      }),
-    );
+      });
+    });
     return store;
   }
 
@@ -194,7 +206,10 @@ describe('the log service', () => {
     const store = await storeWithFunction();
     const dir = tempDir('spotinst-logs-');
     dirs.push(dir);
-    const service = new LogService(store, new JsonlLogStore(dir, { maxBytesPerFunction: 1024 * 1024 }));
+    const service = new LogService(
+      store,
+      new SqlLogStore(await openDatabase({ dataDir: dir }), { maxBytesPerFunction: 1024 * 1024 }, true),
+    );
     await expect(service.window('fx-9')).rejects.toMatchObject({ status: 404 });
     await expect(service.window('fx-1', 10, 5)).rejects.toMatchObject({ status: 400, items: [{ field: 'from' }] });
     const now = Date.now();

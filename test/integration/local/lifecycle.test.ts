@@ -4,8 +4,8 @@ import path from 'node:path';
 import axios from 'axios';
 import JSZip from 'jszip';
 import { CodeStore } from '../../../src/local/store/code-store';
-import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
-import { JsonStateStore } from '../../../src/local/store/json-state-store';
+import { openDatabase } from '../../../src/local/store/sql/database';
+import { SqlLogStore } from '../../../src/local/store/sql/log-store';
 import { zipFiles } from '../../fixtures/functions/build';
 import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
 
@@ -67,26 +67,23 @@ test('deleting a function stops its workers', async () => {
 test('the log store keeps the newest invocations within its cap', async () => {
   const dir = tempDir();
   dirs.push(dir);
-  const logs = new JsonlLogStore(dir, { maxBytesPerFunction: 20 * 1024 });
-  for (let i = 0; i < 200; i += 1) {
-    await logs.append('fx-00000001', {
-      invocationId: `inv-${String(i).padStart(3, '0')}`,
-      content: [{ time: i, log: 'x'.repeat(200) }],
-      startedAt: i,
-    });
+  const logs = new SqlLogStore(await openDatabase({ dataDir: dir }), { maxBytesPerFunction: 20 * 1024 }, true);
+  try {
+    for (let i = 0; i < 200; i += 1) {
+      await logs.append('fx-00000001', {
+        invocationId: `inv-${String(i).padStart(3, '0')}`,
+        content: [{ time: i, log: 'x'.repeat(200) }],
+        startedAt: i,
+      });
+    }
+    const kept = await logs.window('fx-00000001', 0, 1000);
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept.length).toBeLessThan(100);
+    expect(kept[kept.length - 1].invocationId).toBe('inv-199');
+    expect(kept.reduce((sum, entry) => sum + Buffer.byteLength(JSON.stringify(entry)), 0)).toBeLessThanOrEqual(20 * 1024);
+  } finally {
+    await logs.close();
   }
-  const kept = await logs.window('fx-00000001', 0, 1000);
-  expect(kept.length).toBeGreaterThan(10);
-  expect(kept.length).toBeLessThan(100);
-  expect(kept[kept.length - 1].invocationId).toBe('inv-199');
-  expect(fs.statSync(path.join(dir, 'logs', 'fx-00000001.jsonl')).size).toBeLessThanOrEqual(20 * 1024);
-  // a torn last line (a crash mid-append) is skipped, and does not take the next entry with it
-  fs.appendFileSync(path.join(dir, 'logs', 'fx-00000001.jsonl'), '{"invocationId":"torn","con');
-  const reopened = new JsonlLogStore(dir, { maxBytesPerFunction: 20 * 1024 });
-  expect(await reopened.window('fx-00000001', 0, 1000)).toHaveLength(kept.length);
-  await reopened.append('fx-00000001', { invocationId: 'after-the-crash', content: [], startedAt: 500 });
-  const after = await reopened.window('fx-00000001', 0, 1000);
-  expect(after.map((entry) => entry.invocationId).slice(-2)).toEqual(['inv-199', 'after-the-crash']);
 });
 
 test('code is unpacked once per upload and collected when no version uses it', async () => {
@@ -109,23 +106,14 @@ test('code is unpacked once per upload and collected when no version uses it', a
   } finally {
     parse.mockRestore();
   }
-  code.collectGarbage(new Set([saved.sha256]), 0);
+  await code.collectGarbage(new Set([saved.sha256]), 0);
   expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(true);
-  code.collectGarbage(new Set(), 60000);
+  await code.collectGarbage(new Set(), 60000);
   expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(true); // recent: may be about to be referenced
-  code.collectGarbage(new Set(), -1);
+  await code.collectGarbage(new Set(), -1);
   expect(fs.existsSync(code.dirFor(saved.sha256))).toBe(false);
   // a missing unpacked tree comes back from the kept zip... unless the zip went too
   await expect(code.ensureUnpacked(saved.sha256)).rejects.toThrow();
-});
-
-test('the state store refuses a corrupt document instead of starting empty', async () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  await JsonStateStore.open(dir).transaction((tx) => tx.putApplication({ id: 'app-00000001', name: 'kept' }));
-  expect((await JsonStateStore.open(dir).application('app-00000001'))?.name).toBe('kept');
-  fs.writeFileSync(path.join(dir, 'state.json'), '{"schema":1,"appl');
-  expect(() => JsonStateStore.open(dir)).toThrow(/not valid JSON/);
 });
 
 /** A platform on a data dir of its own (removed after the file), serving one public node function. */

@@ -1,7 +1,7 @@
 /**
  * The contract of spotinst-local's storage engines (src/local/store/platform-store.ts and
  * log-store.ts), as a suite any engine must pass. Call `storeContract` from a test file
- * with the engine under test; store-json.test.ts runs it against the file engine.
+ * with the engine under test; store-sql.test.ts runs it against SQLite and PostgreSQL.
  */
 import type { Alias, Application, CronJob, InvocationLog, Pattern, StoredEnvironment, StoredFunction } from '../../../src/local/records';
 import { UniqueKeyError, type InvocationLogStore, type LogRetention, type PlatformStore } from '../../../src/local/store';
@@ -85,6 +85,14 @@ const logEntry = (invocationId: string, startedAt: number, text = 'hello'): Invo
 });
 
 const ids = <T extends { id: string }>(records: T[]): string[] => records.map((record) => record.id);
+
+type Transaction = Parameters<Parameters<PlatformStore['transaction']>[0]>[0];
+
+/** Environment env-1 of app-1: what records of env-1 refer to (an engine may enforce references). */
+async function putEnvironmentOf(tx: Transaction): Promise<void> {
+  await tx.putApplication(application('app-1'));
+  await tx.putEnvironment(environment('env-1', 'app-1'));
+}
 
 /** Environment env-1 of app-1 with two functions, their pattern, alias and jobs, and documents. */
 async function seed(store: PlatformStore): Promise<void> {
@@ -230,6 +238,22 @@ export function storeContract(name: string, engine: EngineUnderTest): void {
       expect(await store.applications()).toHaveLength(1);
     });
 
+    test('concurrent read-modify-write transactions lose no update (an engine may run one again after a conflict)', async () => {
+      const store = await openRecords();
+      await store.transaction(async (tx) => {
+        await putEnvironmentOf(tx);
+        await tx.putDocument('env-1', { key: 'counter', value: 0 });
+      });
+      const increment = (): Promise<void> =>
+        store.transaction(async (tx) => {
+          const current = (await tx.document('env-1', 'counter'))?.value as number;
+          await new Promise((resolve) => setImmediate(resolve));
+          await tx.putDocument('env-1', { key: 'counter', value: current + 1 });
+        });
+      await Promise.all(Array.from({ length: 12 }, increment));
+      expect((await store.document('env-1', 'counter'))?.value).toBe(12);
+    });
+
     test.each([
       [
         'an application name',
@@ -274,7 +298,10 @@ export function storeContract(name: string, engine: EngineUnderTest): void {
     test('records are values: changing what was put or read changes nothing stored', async () => {
       const store = await openRecords();
       const original = fn('fx-1', 'env-1', 'one');
-      await store.transaction((tx) => tx.putFunction(original));
+      await store.transaction(async (tx) => {
+        await putEnvironmentOf(tx);
+        await tx.putFunction(original);
+      });
       original.name = 'changed after the put';
       original.versions.push({ version: 1, handler: 'x.y', sha256: 'later', size: 1, createdAt: STAMP });
       const read = await store.function('fx-1');
@@ -293,6 +320,7 @@ export function storeContract(name: string, engine: EngineUnderTest): void {
       const store = await openRecords();
       const keys = ['__proto__', 'constructor', 'hasOwnProperty', 'a/b c'];
       await store.transaction(async (tx) => {
+        await putEnvironmentOf(tx);
         for (const key of keys) await tx.putDocument('env-1', { key, value: key, createdAt: STAMP, updatedAt: STAMP });
       });
       for (const key of keys) expect((await store.document('env-1', key))?.value).toBe(key);
@@ -319,6 +347,19 @@ export function storeContract(name: string, engine: EngineUnderTest): void {
       const other = await openRecords();
       expect(await other.functions('env-1')).toEqual([]);
       expect(await other.jobs()).toEqual([]);
+    });
+
+    test('of the claims of one cron tick, through any store on the same place, exactly one wins; pruned ticks are forgotten', async () => {
+      const stores = [await openRecords(), await openRecords()];
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, index) => stores[index % 2].claimCronTick('job-1', 60000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await stores[1].claimCronTick('job-1', 61000)).toBe(true);
+      expect(await stores[0].claimCronTick('job-2', 60000)).toBe(true);
+      expect(await stores[0].claimCronTick('job-1', 61000)).toBe(false);
+      await stores[0].pruneCronClaims(61000);
+      // the tick due at 60000 was forgotten, the one at 61000 was not
+      expect(await stores[1].claimCronTick('job-1', 60000)).toBe(true);
+      expect(await stores[1].claimCronTick('job-1', 61000)).toBe(false);
     });
 
     describe('invocation logs', () => {

@@ -1,0 +1,321 @@
+/**
+ * The connection to the database, SQLite or PostgreSQL: the one place that knows which.
+ * Everything above asks for a read or a transaction and writes its queries once, in Kysely.
+ */
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
+import { ApiFailure } from '../../envelope';
+import { redactDatabaseUrl } from '../../database-url';
+import { SCHEMA_VERSION, migrations, type Database, type Engine } from './schema';
+
+export const SQLITE_FILE = 'spotinst-local.db';
+
+/** A request that needs the database while it cannot be reached: 503, and the next request tries again. */
+export class DatabaseUnavailableError extends ApiFailure {
+  constructor(message: string) {
+    super(503, 'DATABASE_UNAVAILABLE', message, undefined, { 'Retry-After': '1' });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export interface TransactionOptions {
+  readCommitted?: boolean;
+}
+
+export interface SqlDatabase {
+  readonly engine: Engine;
+  /** where the data is, fit to print: a file, or the URL without its password */
+  readonly location: string;
+  /** Reads outside any transaction: they see committed data only. */
+  read<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a transaction and commits it durably. Transactions are serializable
+   * unless `readCommitted` (PostgreSQL's default level, for writes that stay right without
+   * it and would otherwise contend: log appends of one busy function). PostgreSQL runs
+   * `work` again after a serialization failure or a deadlock, so `work` has no other effects.
+   */
+  transaction<T>(work: (db: Kysely<Database>) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** connection exceptions (class 08), and a server shutting down, crashed or starting */
+const CONNECTION_SQLSTATES = /^(08...|57P01|57P02|57P03)$/;
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 20;
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function lostConnection(error: unknown): boolean {
+  const code = errorCode(error);
+  if (code !== undefined && (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.test(code))) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
+}
+
+/** What a database that cannot take a write right now (busy with another process, disk full) says in SQLite. */
+function sqliteUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && /^SQLITE_(BUSY|FULL|IOERR|CANTOPEN|READONLY)/.test(code);
+}
+
+abstract class BaseDatabase implements SqlDatabase {
+  abstract readonly engine: Engine;
+  abstract readonly location: string;
+  abstract transaction<T>(work: (db: Kysely<Database>) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  abstract close(): Promise<void>;
+  protected abstract readonly reader: Kysely<Database>;
+
+  async read<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await query(this.reader);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  /** Connection trouble becomes the 503 of DatabaseUnavailableError; anything else is as it was. */
+  protected abstract translate(error: unknown): unknown;
+
+  /** Brings the schema to this version of spotinst-local, refusing a database written by a newer one. */
+  protected async migrate(db: Kysely<Database>): Promise<void> {
+    const known = migrations(this.engine);
+    const applied = await appliedMigrations(db);
+    const unknown = applied.filter((name) => !(name in known));
+    if (unknown.length > 0) {
+      throw new Error(
+        `the database at ${this.location} has schema version ${applied.length}, newer than the ${SCHEMA_VERSION} this spotinst-local knows ` +
+          `(migrations ${unknown.join(', ')}); run the spotinst-local that wrote it, or a newer one`,
+      );
+    }
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: (): Promise<Record<string, Migration>> => Promise.resolve(known) },
+      migrationTableName: 'schema_migrations',
+      migrationLockTableName: 'schema_migrations_lock',
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw this.translate(error);
+  }
+}
+
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === 'schema_migrations')) return [];
+  const rows = await sql<{ name: string }>`select name from schema_migrations order by name`.execute(db);
+  return rows.rows.map((row) => row.name);
+}
+
+/**
+ * SQLite: one file, two connections. Transactions take the writer (one at a time, BEGIN
+ * IMMEDIATE so another process on the same file waits rather than failing at its first
+ * write); reads outside them take the reader, which in WAL mode sees the last commit
+ * without waiting for a transaction in progress.
+ */
+class SqliteDatabase extends BaseDatabase {
+  readonly engine = 'sqlite';
+  readonly location: string;
+  protected readonly reader: Kysely<Database>;
+  private readonly writer: Kysely<Database>;
+
+  constructor(file: string) {
+    super();
+    this.location = path.resolve(file);
+    this.writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file, 'write') }) });
+    this.reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file, 'read') }) });
+  }
+
+  async start(): Promise<this> {
+    // the migrator writes too: in turn with the transactions of other stores on this file
+    await inTurn(this.location, () => this.migrate(this.writer));
+    return this;
+  }
+
+  transaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return inTurn(this.location, () => this.transactionNow(work));
+  }
+
+  private async transactionNow<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await this.writer.connection().execute(async (connection) => {
+        await sql`begin immediate`.execute(connection);
+        try {
+          const result = await work(connection);
+          // synchronous=FULL: the commit returns once the WAL is on disk
+          await sql`commit`.execute(connection);
+          return result;
+        } catch (error) {
+          // a failed commit (disk full) leaves the transaction open; a failed statement may have ended it
+          await sql`rollback`.execute(connection).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writer.destroy();
+    await this.reader.destroy();
+  }
+
+  protected translate(error: unknown): unknown {
+    if (sqliteUnavailable(error))
+      return new DatabaseUnavailableError(`the database at ${this.location} is unavailable: ${(error as Error).message}`);
+    return error;
+  }
+}
+
+/** The transaction in progress on each SQLite file of this process, by path: the next one waits for its turn. */
+const writeTurns = new Map<string, Promise<void>>();
+
+/**
+ * One transaction at a time per file in this process, whichever store runs it. Two
+ * connections of one process cannot wait for each other's lock: better-sqlite3's busy wait
+ * would block the very event loop that has to finish the other transaction.
+ */
+function inTurn<T>(file: string, task: () => Promise<T>): Promise<T> {
+  const run = (writeTurns.get(file) ?? Promise.resolve()).then(task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  writeTurns.set(file, settled);
+  void settled.then(() => {
+    if (writeTurns.get(file) === settled) writeTurns.delete(file);
+  });
+  return run;
+}
+
+function openSqlite(file: string, role: 'read' | 'write'): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file);
+  try {
+    // a second process on the same file waits for the writer instead of failing at once
+    db.pragma('busy_timeout = 5000');
+    if (role === 'write') {
+      db.pragma('journal_mode = WAL');
+      // a commit returns once it is on disk: a reply never describes a change a crash can take back
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * PostgreSQL: a pool of connections; transactions are SERIALIZABLE and run again after a
+ * serialization failure or a deadlock. When the server goes away, requests get the 503 of
+ * DatabaseUnavailableError and each new one tries to connect again.
+ */
+class PostgresDatabase extends BaseDatabase {
+  readonly engine = 'postgres';
+  readonly location: string;
+  protected readonly reader: Kysely<Database>;
+  private readonly pool: pg.Pool;
+
+  constructor(url: string) {
+    super();
+    this.location = redactDatabaseUrl(url);
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      application_name: 'spotinst-local',
+      // bigints (epoch milliseconds, sizes, counts) as numbers, for this pool only
+      types: { getTypeParser: bigintsAsNumbers },
+    });
+    // An idle connection whose server went away is dropped by the pool, which reports it
+    // here; without a listener that report would end the process. The next request connects again.
+    this.pool.on('error', () => undefined);
+    // A connection lent out when the server goes away reports it too: the query in flight fails on its own.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.reader = new Kysely<Database>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  async start(): Promise<this> {
+    try {
+      await this.migrate(this.reader);
+    } catch (error) {
+      await this.close();
+      throw this.translate(error);
+    }
+    return this;
+  }
+
+  async transaction<T>(work: (db: Kysely<Database>) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const level = options.readCommitted ? 'read committed' : 'serializable';
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.reader.transaction().setIsolationLevel(level).execute(work);
+      } catch (error) {
+        const code = errorCode(error);
+        if (code !== undefined && RETRYABLE_SQLSTATES.has(code) && attempt < MAX_ATTEMPTS) {
+          // another transaction won: back off a little, at random, so the two do not meet again
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+          continue;
+        }
+        throw this.translate(error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    // Kysely's destroy ends the pool
+    await this.reader.destroy();
+  }
+
+  protected translate(error: unknown): unknown {
+    if (error instanceof DatabaseUnavailableError || !lostConnection(error)) return error;
+    const reason = error instanceof Error && error.message !== '' ? error.message : (errorCode(error) ?? 'no answer');
+    return new DatabaseUnavailableError(
+      `the database at ${this.location} is unreachable: ${reason}; spotinst-local retries on every request`,
+    );
+  }
+}
+
+function bigintsAsNumbers(oid: number, format?: string): (value: string) => unknown {
+  if (oid === (pg.types.builtins.INT8 as number)) return (value: string) => Number(value);
+  return (pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown)(oid, format);
+}
+
+/** The database of the options: PostgreSQL at `url` when given, else SQLite in the data directory. Migrates it. */
+export async function openDatabase(options: { dataDir: string; database?: string }): Promise<SqlDatabase> {
+  if (options.database !== undefined) return new PostgresDatabase(options.database).start();
+  const file = path.join(options.dataDir, SQLITE_FILE);
+  let database: SqliteDatabase;
+  try {
+    database = new SqliteDatabase(file);
+  } catch (error) {
+    throw new Error(
+      `cannot open the SQLite database ${path.resolve(file)}: ${(error as Error).message} (check that --data-dir is a writable directory)`,
+      { cause: error },
+    );
+  }
+  try {
+    return await database.start();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
