@@ -10,7 +10,7 @@ import type { InvocationLogStore } from '../../../src/local/store';
 import { JsonStateStore } from '../../../src/local/store/json-state-store';
 import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
 import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
-import { tempDir } from './helpers';
+import { tempDir } from '../../helpers/platform';
 
 /** A runner that answers when told to, and remembers what it was made with. */
 class StandInRunner implements Runner {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
 import { fixtureZip } from '../../fixtures/functions/build';
-import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../../helpers/platform';
 import { startLocalPlatform } from '../../../src/local';
 import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
 
@@ -28,7 +28,7 @@ test('state and deployed code survive a restart; a leftover temp file is ignored
   });
   await current.client.documents.create(environmentId, 'kept', 'yes');
   expect((await axios.get(fn.url)).data).toBe(1);
-  await current.platform.close();
+  await stopTestPlatform(current, false);
   current = undefined;
 
   // what a crash in the middle of a write leaves behind: a half-written temp file

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { JsonlLogStore } from '../../../src/local/store/jsonl-log-store';
 import { JsonStateStore } from '../../../src/local/store/json-state-store';
-import { tempDir } from './helpers';
+import { tempDir } from '../../helpers/platform';
 import { storeContract } from './store-contract';
 
 storeContract('the file engine (state.json, logs/*.jsonl)', {
