@@ -255,7 +255,9 @@ describe('binding a non-loopback address', () => {
         dirs.push(parent);
         const dataDir = path.join(parent, 'data');
         // a token in the environment is not an explicit one
-        const result = runSpotinstLocal(cli, ['--host', host, '--port', '0', '--data-dir', dataDir], { SPOTINST_TOKEN: 'from-the-environment' });
+        const result = runSpotinstLocal(cli, ['--host', host, '--port', '0', '--data-dir', dataDir], {
+          SPOTINST_TOKEN: 'from-the-environment',
+        });
         tally.checks += 1;
         expect({ host, status: result.code, stdout: result.stdout }).toEqual({ host, status: 2, stdout: '' });
         expect(result.stderr).toContain(`Refusing to serve on ${host} without an explicit token`);

@@ -730,53 +730,54 @@ afterAll(() => {
   if (javaDir) fs.rmSync(javaDir, { recursive: true, force: true });
 });
 
-for (const language of LANGUAGES) describeWith([language.component], `hostile ${language.label} functions`, () => {
-  let zip: Buffer;
-  beforeAll(async () => {
-    zip = await language.zip();
-  });
-
-  const deployAs = (behaviour: 'throws' | 'hang' | 'exit' | 'env'): Promise<FunctionRecord> =>
-    deploy(`${language.label}-${behaviour}`, language.runtime, language.handler(behaviour), zip);
-
-  test('throw: a 500 with the message', async () => {
-    const fn = await deployAs('throws');
-    const run = await underFire(`${language.label} throw`, fn);
-    expect(errorOf(run.response)).toEqual({ status: 500, ...language.thrown });
-    expect((await logOf(run.response, fn)).content.map((line) => line.log).join('\n')).toContain('hostile throw');
-    contained.add(`${language.label} throw`);
-  });
-
-  test('hang past the timeout: a 504 and the worker is killed', async () => {
-    const fn = await deployAs('hang');
-    const run = await underFire(`${language.label} hang`, fn);
-    expect(errorOf(run.response)).toMatchObject({ status: 504, errorType: 'Timeout' });
-    await gone(Number(run.marker[0]), `the hung ${language.label} worker`);
-    contained.add(`${language.label} hang`);
-  });
-
-  test('exit: a 500 that says so; the next call gets a fresh worker', async () => {
-    const fn = await deployAs('exit');
-    const run = await underFire(`${language.label} exit`, fn, { exit: '1' });
-    expect(errorOf(run.response)).toMatchObject({
-      status: 500,
-      errorType: 'WorkerExited',
-      errorMessage: expect.stringMatching(/exited with code 7/),
+for (const language of LANGUAGES)
+  describeWith([language.component], `hostile ${language.label} functions`, () => {
+    let zip: Buffer;
+    beforeAll(async () => {
+      zip = await language.zip();
     });
-    await gone(Number(run.marker[0]), `the exited ${language.label} worker`);
-    const after = await underFire(`${language.label} exit`, fn);
-    expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
-    contained.add(`${language.label} exit`);
-  });
 
-  test("the host's environment is not visible", async () => {
-    const fn = await deployAs('env');
-    const run = await underFire(`${language.label} host environment`, fn);
-    expect(run.response.status).toBe(200);
-    expect(JSON.parse(String(run.response.data))).toEqual(expectedEnvironment(fn));
-    contained.add(`${language.label} host environment`);
+    const deployAs = (behaviour: 'throws' | 'hang' | 'exit' | 'env'): Promise<FunctionRecord> =>
+      deploy(`${language.label}-${behaviour}`, language.runtime, language.handler(behaviour), zip);
+
+    test('throw: a 500 with the message', async () => {
+      const fn = await deployAs('throws');
+      const run = await underFire(`${language.label} throw`, fn);
+      expect(errorOf(run.response)).toEqual({ status: 500, ...language.thrown });
+      expect((await logOf(run.response, fn)).content.map((line) => line.log).join('\n')).toContain('hostile throw');
+      contained.add(`${language.label} throw`);
+    });
+
+    test('hang past the timeout: a 504 and the worker is killed', async () => {
+      const fn = await deployAs('hang');
+      const run = await underFire(`${language.label} hang`, fn);
+      expect(errorOf(run.response)).toMatchObject({ status: 504, errorType: 'Timeout' });
+      await gone(Number(run.marker[0]), `the hung ${language.label} worker`);
+      contained.add(`${language.label} hang`);
+    });
+
+    test('exit: a 500 that says so; the next call gets a fresh worker', async () => {
+      const fn = await deployAs('exit');
+      const run = await underFire(`${language.label} exit`, fn, { exit: '1' });
+      expect(errorOf(run.response)).toMatchObject({
+        status: 500,
+        errorType: 'WorkerExited',
+        errorMessage: expect.stringMatching(/exited with code 7/),
+      });
+      await gone(Number(run.marker[0]), `the exited ${language.label} worker`);
+      const after = await underFire(`${language.label} exit`, fn);
+      expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
+      contained.add(`${language.label} exit`);
+    });
+
+    test("the host's environment is not visible", async () => {
+      const fn = await deployAs('env');
+      const run = await underFire(`${language.label} host environment`, fn);
+      expect(run.response.status).toBe(200);
+      expect(JSON.parse(String(run.response.data))).toEqual(expectedEnvironment(fn));
+      contained.add(`${language.label} host environment`);
+    });
   });
-});
 
 // ---- restart mid-traffic ----------------------------------------------------------------
 

@@ -18,6 +18,10 @@ export {
 } from '../../helpers/platform';
 
 /** @deprecated pollUntil(check, { timeoutMs, what }) from test/helpers/poll.ts, which this calls. */
-export function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<Exclude<T, false | null | undefined>> {
+export function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<Exclude<T, false | null | undefined>> {
   return pollUntil(check, { timeoutMs, intervalMs: 100, what });
 }
