@@ -24,6 +24,7 @@ import {
   type TestPlatform,
 } from '../helpers/platform';
 import { pollUntil } from '../helpers/poll';
+import { ended } from '../helpers/processes';
 import { available, describeWith, type Component } from '../helpers/requirements';
 import { recordFigure, trials } from './figures';
 
@@ -242,24 +243,6 @@ public class Env implements RequestHandler {
 }`,
 };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // a killed child stays a zombie until its parent reaps it: that is dead too
-  try {
-    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number, what: string): Promise<void> {
-  await pollUntil(() => !alive(pid), { timeoutMs: 5000, what: `${what} (pid ${pid}) to be killed` });
-}
-
 // ---- the platform, the bystander and the tally ----------------------------------------
 
 let local: TestPlatform;
@@ -295,7 +278,7 @@ afterAll(async () => {
   else process.env[HOST_SECRET] = savedSecret;
   await stopTestPlatform(local);
   fs.rmSync(workDir, { recursive: true, force: true });
-  for (const pid of workerPids) await gone(pid, 'a worker (or what it started) after the platform closed');
+  for (const pid of workerPids) await ended(pid, 'a worker (or what it started) after the platform closed');
   recordFigure(
     'hostile functions',
     `${contained.size}/${attempted.size} contained (a ${MEMORY_MB} MB function's Buffers stopped at ${bufferPeakMb ?? '?'} MB, ceiling ${memoryCeilingMb(MEMORY_MB)} MB; ` +
@@ -416,8 +399,8 @@ describe('hostile node functions', () => {
       expect(errorOf(run.response)).toMatchObject({ status: 504, errorType: 'Timeout', errorMessage: 'Function timed out after 1 second' });
       expect(Date.now() - started).toBeLessThan(10000);
       const [worker, grandchild] = run.marker.map(Number);
-      await gone(worker, 'the hung worker');
-      await gone(grandchild, 'the sleep the hung worker started');
+      await ended(worker, 'the hung worker');
+      await ended(grandchild, 'the sleep the hung worker started');
       expect((await logOf(run.response, fn)).status).toBe('timeout');
     }
     contained.add('node hang');
@@ -428,7 +411,7 @@ describe('hostile node functions', () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const run = await underFire('node busy loop', fn);
       expect(errorOf(run.response)).toMatchObject({ status: 504, errorType: 'Timeout' });
-      await gone(Number(run.marker[0]), 'the spinning worker');
+      await ended(Number(run.marker[0]), 'the spinning worker');
     }
     contained.add('node busy loop');
   });
@@ -442,7 +425,7 @@ describe('hostile node functions', () => {
         errorType: 'WorkerExited',
         errorMessage: expect.stringMatching(/exited with code 7/),
       });
-      await gone(Number(run.marker[0]), 'the exited worker');
+      await ended(Number(run.marker[0]), 'the exited worker');
       const after = await underFire('node process.exit', fn);
       expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
       expect(after.marker[0]).not.toBe(run.marker[0]);
@@ -460,7 +443,7 @@ describe('hostile node functions', () => {
         errorType: 'WorkerExited',
         errorMessage: expect.stringMatching(/ran out of memory \(limit 128 MB\)/),
       });
-      await gone(Number(run.marker[0]), 'the worker out of memory');
+      await ended(Number(run.marker[0]), 'the worker out of memory');
     }
     contained.add('node heap allocation');
   });
@@ -477,7 +460,7 @@ describe('hostile node functions', () => {
       // what it got to allocate before it was stopped: the ceiling, and what one check interval lets through
       expect(reachedMb).toBeLessThanOrEqual(memoryCeilingMb(MEMORY_MB) + 128);
       bufferPeakMb = Math.max(bufferPeakMb ?? 0, reachedMb);
-      await gone(pid, 'the worker out of memory');
+      await ended(pid, 'the worker out of memory');
     }
     contained.add('node Buffer allocation');
   });
@@ -752,7 +735,7 @@ for (const language of LANGUAGES)
       const fn = await deployAs('hang');
       const run = await underFire(`${language.label} hang`, fn);
       expect(errorOf(run.response)).toMatchObject({ status: 504, errorType: 'Timeout' });
-      await gone(Number(run.marker[0]), `the hung ${language.label} worker`);
+      await ended(Number(run.marker[0]), `the hung ${language.label} worker`);
       contained.add(`${language.label} hang`);
     });
 
@@ -764,7 +747,7 @@ for (const language of LANGUAGES)
         errorType: 'WorkerExited',
         errorMessage: expect.stringMatching(/exited with code 7/),
       });
-      await gone(Number(run.marker[0]), `the exited ${language.label} worker`);
+      await ended(Number(run.marker[0]), `the exited ${language.label} worker`);
       const after = await underFire(`${language.label} exit`, fn);
       expect({ status: after.response.status, body: after.response.data }).toEqual({ status: 200, body: 'alive' });
       contained.add(`${language.label} exit`);
@@ -1056,7 +1039,7 @@ describe('restart mid-traffic', () => {
       await stopTestPlatform(current, false);
       current = undefined;
       // closing stopped every worker the traffic met
-      for (const pid of pids) await gone(pid, 'a worker of a closed platform');
+      for (const pid of pids) await ended(pid, 'a worker of a closed platform');
 
       restartTally.functions = checked.size;
       restartTally.lost = lostIds.size;

@@ -7,6 +7,7 @@ import { zipFiles } from '../../fixtures/functions/build';
 import { REPO_ROOT as root, runSpotinstLocal, startSpotinstLocal } from '../../helpers/cli';
 import { tempDir } from '../../helpers/platform';
 import { pollUntil } from '../../helpers/poll';
+import { ended } from '../../helpers/processes';
 
 let buildDir: string;
 let cli: string;
@@ -135,15 +136,5 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   started.cli.kill();
   await started.cli.exited;
   await pending;
-  await pollUntil(
-    () => {
-      try {
-        process.kill(workerPid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    },
-    { timeoutMs: 5000, what: `worker ${workerPid} to die with its platform` },
-  );
+  await ended(workerPid, 'the worker of the killed platform');
 });

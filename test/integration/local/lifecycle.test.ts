@@ -10,6 +10,7 @@ import { zipFiles } from '../../fixtures/functions/build';
 import { openGates, WAIT_AT_GATE, type Gates } from '../../helpers/gate';
 import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
 import { pollUntil } from '../../helpers/poll';
+import { alive, ended } from '../../helpers/processes';
 
 let local: TestPlatform | undefined;
 const dirs: string[] = [];
@@ -18,15 +19,6 @@ afterAll(async () => {
   await stopTestPlatform(local);
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('an idle worker is recycled; the next call starts a new one', async () => {
   local = await startTestPlatform({ idleWorkerMs: 300 });
@@ -42,7 +34,7 @@ test('an idle worker is recycled; the next call starts a new one', async () => {
   });
   const first = Number((await axios.get(fn.url)).data);
   expect(alive(first)).toBe(true);
-  await pollUntil(() => !alive(first), { timeoutMs: 10000, what: 'the idle worker to be stopped' });
+  await ended(first, 'the idle worker', 10000);
   const coldBefore = local.platform.stats().coldStarts;
   const second = Number((await axios.get(fn.url)).data);
   expect(second).not.toBe(first);

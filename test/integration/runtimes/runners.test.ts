@@ -5,7 +5,7 @@ import { createRunner, InvocationInfo, Runner, RunnerOptions } from '../../../sr
 import { buildJavaFixture, fixtureDir } from '../../fixtures/functions/build';
 import { resolveInterpreter } from '../../../src/runtimes/interpreters';
 import { RuntimeUnavailableError } from '../../../src/runtimes';
-import { pollUntil } from '../../helpers/poll';
+import { ended } from '../../helpers/processes';
 import { describeWith } from '../../helpers/requirements';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtimes-cache-'));
@@ -206,17 +206,7 @@ describe('node runner', () => {
     const r = runner({ family: 'nodejs', handler: 'handler.leakAfterReturn', memoryMb: 64 });
     const first = await r.invoke(event, info());
     const pid = Number((first.result as { body: string }).body);
-    await pollUntil(
-      () => {
-        try {
-          process.kill(pid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      { timeoutMs: 10000, intervalMs: 50, what: `worker ${pid}, which keeps allocating while idle, to be stopped` },
-    );
+    await ended(pid, 'the worker that keeps allocating while idle', 10000);
     const second = await r.invoke(event, info());
     expect(second.coldStart).toBe(true);
     expect(Number((second.result as { body: string }).body)).not.toBe(pid);
