@@ -1,7 +1,7 @@
 /**
  * Kept so that test files importing from here still compile: the platform fixture lives in
- * test/helpers/platform.ts and the one way to wait in test/helpers/poll.ts. New files import
- * from those.
+ * test/helpers/platform.ts, a throwaway PostgreSQL in test/helpers/postgres.ts and the one way
+ * to wait in test/helpers/poll.ts. New files import from those.
  */
 import { pollUntil } from '../../helpers/poll';
 
@@ -16,6 +16,7 @@ export {
   type ServicePlatform,
   type TestPlatform,
 } from '../../helpers/platform';
+export { usePostgres } from '../../helpers/postgres';
 
 /** @deprecated pollUntil(check, { timeoutMs, what }) from test/helpers/poll.ts, which this calls. */
 export function eventually<T>(
