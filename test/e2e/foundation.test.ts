@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { CLIS, createWorkspace, runCli, writeService, Workspace } from '../helpers/cli';
+import { CLIS, combinedOutput as output, createWorkspace, runCli, writeService, type Workspace } from '../helpers/cli';
 
 const TOKEN = 'tok-SECRET-e2e-91c4';
 
@@ -34,11 +34,6 @@ plugins:
 `;
 
 const HANDLER = `module.exports.main = (event, context, callback) => callback(null, { statusCode: 200, body: 'hi' });\n`;
-
-/** The framework prints errors on stdout and logs on stderr: messages may be in either. */
-function output(result: { stdout: string; stderr: string }): string {
-  return `${result.stdout}\n${result.stderr}`;
-}
 
 function strict(config: string): string {
   return `configValidationMode: error\n${config}`;

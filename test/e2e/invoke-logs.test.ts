@@ -8,31 +8,33 @@
  * `invoke local` timeout really waits 30 s: both CLIs start it first, in the background,
  * and the last tests collect the results, so it costs no time of its own.
  */
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureJavaRuntime, MINIMAL_PATH } from '../../src/runtimes';
-import { type LocalPlatform } from '../../src/local';
-import type { SpotinstClient } from '../../src/api';
 import {
   CLIS,
-  cliEnvironment,
+  combinedOutput as both,
   createWorkspace,
-  REPO_ROOT,
+  expectSuccess,
   runCli,
+  startCli,
+  startLocalWorld,
   writeService,
   type CliName,
   type CliResult,
+  type LocalWorld,
   type Workspace,
-  startLocalWorld,
 } from '../helpers/cli';
+import { openGates, WAIT_AT_GATE, type Gates } from '../helpers/gate';
+import { available, itWith } from '../helpers/requirements';
 
 /** A variable of the shell the CLI runs in: no handler may see it. */
 const HOST_VARIABLE = 'DESK_HOST_ONLY';
 
 const NODE_HANDLERS = `'use strict';
-const fs = require('fs');
+${WAIT_AT_GATE}
 
 module.exports.greet = async (event) => {
   console.log('greet got ' + JSON.stringify(event.body));
@@ -61,13 +63,12 @@ module.exports.env = async (event, context) => {
   return { statusCode: 200, body: { env: process.env, functionId: context.functionId, version: context.version } };
 };
 
-// prints tagged lines; says it started (a file) and waits to be released (another file),
-// so the test decides when it ends instead of guessing with timers
+// prints tagged lines; can wait at a gate after its first, so the test decides when it ends
+// instead of guessing with timers
 module.exports.talk = async (event) => {
-  const { tag, started, release } = event.body;
+  const { tag, gate } = event.body;
   console.log(tag + ' first');
-  if (started) fs.writeFileSync(started, 'yes');
-  while (release && !fs.existsSync(release)) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (gate) await waitAtGate(gate);
   console.log(tag + ' line 2');
   console.log(tag + ' line 3');
   return { statusCode: 200, body: tag };
@@ -109,6 +110,9 @@ public class Handler implements RequestHandler {
 }
 `;
 
+/** java8 needs a JDK to build its jar: without one, the service has no java function. */
+const WITH_JAVA = available('java');
+
 const CONFIG = `service: desk
 frameworkVersion: '>=3'
 configValidationMode: error
@@ -147,14 +151,18 @@ functions:
     runtime: ruby2.4.1
     handler: handler.main
     parameters: {from: yml, n: 0}
-  jv:
+${
+  WITH_JAVA
+    ? `  jv:
     runtime: java8
     handler: com.desk.Handler
-plugins:
+`
+    : ''
+}plugins:
   - serverless-spotinst-functions
 `;
 
-/** A handler that outlives the 30 s timeout by far. */
+/** A handler that outlives the 30 s timeout by far: its sleep is the behaviour under test, not a wait. */
 const NAP_CONFIG = `service: nap
 frameworkVersion: '>=3'
 configValidationMode: error
@@ -174,14 +182,6 @@ const NAP_HANDLER = `module.exports.sleepy = async () => {
   return { statusCode: 200, body: 'woke up' };
 };
 `;
-
-function both(result: CliResult): string {
-  return `${result.stdout}\n${result.stderr}`;
-}
-
-function expectSuccess(result: CliResult): void {
-  if (result.code !== 0) throw new Error(`exit ${result.code}\n${both(result)}`);
-}
 
 /** The short invocation id of `Status: 200 OK (version 0, invocation 1a2b3c4d, 12 ms)`. */
 function invocationOf(result: CliResult): string {
@@ -221,95 +221,13 @@ function expectLines(actual: string[], expected: Array<string | RegExp>): void {
   });
 }
 
-/** Waits for a file a handler writes: the marker that it is running. */
-async function fileAppears(file: string, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!fs.existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} did not appear within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A CLI left running (`logs --tail`): output so far, waits for markers in it, and its exit. */
-class RunningCli {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly waiters = new Set<() => void>();
-
-  constructor(cli: CliName, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules', cli, 'bin', 'serverless.js'), ...args], { cwd, env });
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.received(() => (this.stdout += chunk)));
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => this.received(() => (this.stderr += chunk)));
-    this.exited = new Promise((resolve, reject) => {
-      this.child.on('error', reject);
-      this.child.on('close', (code) => {
-        this.received(() => undefined);
-        resolve(code);
-      });
-    });
-  }
-
-  private received(append: () => void): void {
-    append();
-    for (const check of [...this.waiters]) check();
-  }
-
-  /** Resolves once the stream holds the pattern; fails when the CLI ends first or after timeoutMs. */
-  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 20000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const done = (error?: Error): void => {
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve();
-      };
-      const check = (): void => {
-        if (pattern.test(this[stream])) done();
-        else if (this.child.exitCode !== null || this.child.signalCode !== null)
-          done(this.failure(`the CLI ended before ${stream} showed ${pattern}`));
-      };
-      const timer = setTimeout(() => done(this.failure(`${stream} did not show ${pattern} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  interrupt(): void {
-    this.child.kill('SIGINT');
-  }
-
-  /** What `| head` does once it has its lines: the reading end of stdout goes away. */
-  closeStdout(): void {
-    this.child.stdout.destroy();
-  }
-
-  /** The exit code; fails if the CLI is still running after timeoutMs. */
-  exitsWithin(timeoutMs = 20000): Promise<number | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.failure(`the CLI did not exit within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
-  }
-
-  /** For cleanup after a failed test. */
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-
-  private failure(what: string): Error {
-    return new Error(`${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
-  }
-}
-
 // ---- shared by both CLIs --------------------------------------------------------------
 
 /** TMPDIR of every CLI run: the runtimes' cache and unpacked jars land here, and go with it. */
 let tmp: string;
-let javaJar: string;
+let javaJar: string | undefined;
 let napWorkspace: Workspace;
+let gates: Gates;
 const napRuns = new Map<CliName, Promise<CliResult & { elapsedMs: number }>>();
 
 function unpackedJars(): string[] {
@@ -318,6 +236,7 @@ function unpackedJars(): string[] {
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'invoke-logs-tmp-'));
+  gates = await openGates();
   // Started first and collected last: the only way to reach the 30 s timeout is to wait for it.
   napWorkspace = createWorkspace();
   const napDir = writeService(napWorkspace, 'nap', { config: NAP_CONFIG, files: { 'handler.js': NAP_HANDLER } });
@@ -333,6 +252,7 @@ beforeAll(async () => {
       }).then((result) => ({ ...result, elapsedMs: Date.now() - started })),
     );
   }
+  if (!WITH_JAVA) return;
   // The runtime classes the CLI's java runner uses (it caches them under TMPDIR), and a
   // handler compiled against them, jarred as `mvn package` would.
   const user = typeof process.getuid === 'function' ? String(process.getuid()) : 'user';
@@ -348,33 +268,27 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled(napRuns.values());
+  await gates?.close();
   napWorkspace?.cleanup();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
-  let workspace: Workspace;
-  let platform: LocalPlatform;
-  let client: SpotinstClient;
+  let world: LocalWorld;
   let env: NodeJS.ProcessEnv;
   let dir: string;
   /** the short ids of greet's invocations, in the order they were made */
   const greeted: Array<{ id: string; line: string }> = [];
   let failedId: string;
 
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(cli, args, { cwd: dir, workspace, env: { ...env, ...extra } });
-  const noToken = (result: CliResult) => expect(both(result)).not.toContain(platform.token);
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runCli(cli, args, { cwd: dir, workspace: world.workspace, env: { ...env, ...extra } });
+  const noToken = (result: CliResult) => expect(both(result)).not.toContain(world.platform.token);
 
   beforeAll(async () => {
-    ({ workspace, platform, client } = await startLocalWorld());
-    env = {
-      SPOTINST_API_URL: platform.url,
-      SPOTINST_TOKEN: platform.token,
-      SPOTINST_ACCOUNT: platform.account,
-      TMPDIR: tmp,
-      [HOST_VARIABLE]: 'from the shell',
-    };
-    dir = writeService(workspace, 'desk', {
+    world = await startLocalWorld();
+    env = { ...world.env, TMPDIR: tmp, [HOST_VARIABLE]: 'from the shell' };
+    dir = writeService(world.workspace, 'desk', {
       config: CONFIG,
       files: {
         'handler.js': NODE_HANDLERS,
@@ -384,18 +298,16 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
         'events/order.json': JSON.stringify({ name: 'Grace', items: [1, 2] }),
       },
     });
-    fs.mkdirSync(path.join(dir, 'target'));
-    fs.copyFileSync(javaJar, path.join(dir, 'target', 'desk.jar'));
+    if (javaJar) {
+      fs.mkdirSync(path.join(dir, 'target'));
+      fs.copyFileSync(javaJar, path.join(dir, 'target', 'desk.jar'));
+    }
     const deployed = await run(['deploy']);
     expectSuccess(deployed);
     expect(deployed.stderr).toMatch(/Service desk deployed to stage dev/);
   }, 60000);
 
-  afterAll(async () => {
-    client?.close();
-    await platform?.close();
-    workspace?.cleanup();
-  });
+  afterAll(() => world?.stop());
 
   describe('invoke', () => {
     it('sends the parameters of serverless.yml: the body as pretty JSON on stdout, the status on stderr', async () => {
@@ -439,8 +351,8 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
       expect(result.stdout).toBe('the vault is open\n');
       expect(result.stderr).toMatch(/^Status: 200 OK \(version 0, invocation [0-9a-f]{8}, \d+ ms\)$/m);
       noToken(result);
-      const environments = await client.environments.list();
-      const remote = await client.functions.findByName(environments[0].id, 'secret');
+      const environments = await world.client.environments.list();
+      const remote = await world.client.functions.findByName(environments[0].id, 'secret');
       const anonymous = await fetch(remote!.url, { method: 'POST' });
       expect(anonymous.status).toBe(401);
     });
@@ -506,7 +418,7 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
       noToken(result);
     });
 
-    it('runs a python2.7 handler on the local python3, with the event a POST of the data would give', async () => {
+    itWith(['python3'], 'runs a python2.7 handler on the local python3, with the event a POST of the data would give', async () => {
       const result = await run(['invoke', 'local', '-f', 'py', '--data', '{"n":1}']);
       expectSuccess(result);
       expect(JSON.parse(result.stdout)).toEqual({
@@ -517,7 +429,7 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
       expect(result.stderr).toMatch(/^Status: 200 \(\d+ ms\)$/m);
     });
 
-    it('runs a ruby2.4.1 handler on the local ruby, with its parameters merged with --data', async () => {
+    itWith(['ruby'], 'runs a ruby2.4.1 handler on the local ruby, with its parameters merged with --data', async () => {
       const result = await run(['invoke', 'local', '-f', 'rb', '--data', '{"n":2}']);
       expectSuccess(result);
       expect(JSON.parse(result.stdout)).toEqual({
@@ -527,7 +439,7 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
       expect(result.stderr).toMatch(/^ruby got \{"from":"yml","n":2\}$/m);
     });
 
-    it('runs a java8 handler from target/<service>.jar, and removes what it unpacked', async () => {
+    itWith(['java'], 'runs a java8 handler from target/<service>.jar, and removes what it unpacked', async () => {
       const before = unpackedJars();
       const result = await run(['invoke', 'local', '-f', 'jv', '--data', '{"n":3}']);
       expectSuccess(result);
@@ -575,23 +487,21 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
 
     it('--tail prints every line of invocations made while tailing once, in order, even one that ends after a later one; Ctrl-C exits 0', async () => {
       const since = Date.now();
-      const tail = new RunningCli(
-        cli,
-        ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(since)],
-        dir,
-        cliEnvironment(workspace, env),
-      );
+      const tail = startCli(cli, ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(since)], {
+        cwd: dir,
+        workspace: world.workspace,
+        env,
+      });
       try {
         await tail.waitFor('stderr', /Tailing the logs of "talker" since .* \(Ctrl-C to stop\)/);
         // slow starts first and holds on; its lines reach the log API only when it ends
-        const started = path.join(workspace.root, 'slow-started');
-        const release = path.join(workspace.root, 'slow-release');
-        const slow = run(['invoke', '-f', 'talker', '--data', JSON.stringify({ tag: 'slow', started, release })]);
-        await fileAppears(started);
+        const gate = `slow-${cli}`;
+        const slow = run(['invoke', '-f', 'talker', '--data', JSON.stringify({ tag: 'slow', gate: gates.url(gate) })]);
+        await gates.arrived(gate);
         const fast = await run(['invoke', '-f', 'talker', '--data', '{"tag":"fast"}']);
         expectSuccess(fast);
         await tail.waitFor('stdout', /fast line 3\n/);
-        fs.writeFileSync(release, 'go');
+        gates.release(gate);
         const slowResult = await slow;
         expectSuccess(slowResult);
         await tail.waitFor('stdout', /slow line 3\n/);
@@ -610,12 +520,11 @@ describe.each(CLIS)('%s: invoke, invoke local and logs', (cli: CliName) => {
     });
 
     it('--tail whose reader went away (`| head`) ends quietly at its next line, exit 0', async () => {
-      const tail = new RunningCli(
-        cli,
-        ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(Date.now())],
-        dir,
-        cliEnvironment(workspace, env),
-      );
+      const tail = startCli(cli, ['logs', '-f', 'talker', '--tail', '--interval', '200', '--startTime', String(Date.now())], {
+        cwd: dir,
+        workspace: world.workspace,
+        env,
+      });
       try {
         await tail.waitFor('stderr', /Tailing the logs of "talker"/);
         tail.closeStdout();

@@ -8,8 +8,16 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { REPO_ROOT, createWorkspace, runCli, writeService, type CliName, type Workspace } from '../helpers/cli';
+import {
+  REPO_ROOT,
+  createWorkspace,
+  runCli,
+  startLocalWorld,
+  writeService,
+  type CliName,
+  type LocalWorld,
+  type Workspace,
+} from '../helpers/cli';
 
 const PLUGIN = 'serverless-spotinst-functions';
 
@@ -27,13 +35,14 @@ interface PackResult {
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 describe('the npm package', () => {
+  let world: LocalWorld;
   let workspace: Workspace;
-  let platform: LocalPlatform;
   let packed: PackResult;
   let tarball: string;
 
   beforeAll(async () => {
-    workspace = createWorkspace();
+    world = await startLocalWorld();
+    workspace = world.workspace;
     const out = path.join(workspace.root, 'pack');
     fs.mkdirSync(out);
     const json = execFileSync(NPM, ['pack', '--json', '--pack-destination', out], {
@@ -43,12 +52,8 @@ describe('the npm package', () => {
     });
     [packed] = JSON.parse(json) as PackResult[];
     tarball = path.join(out, packed.filename);
-    platform = await startLocalPlatform({ port: 0, dataDir: path.join(workspace.root, 'platform') });
   });
-  afterAll(async () => {
-    await platform?.close();
-    workspace.cleanup();
-  });
+  afterAll(() => world?.stop());
 
   it('holds dist/, templates/, docs/, README.md and LICENSE, and nothing else', () => {
     const tops = new Set(packed.files.map((file) => file.path.split('/')[0]));
@@ -98,7 +103,7 @@ plugins:
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(fs.existsSync(path.join(installed, 'src'))).toBe(false);
 
-    const env = { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account };
+    const { env } = world;
     const deployed = await runCli('osls', ['deploy'], { cwd: dir, workspace, env });
     expect(deployed.code).toBe(0);
     expect(deployed.stdout).toMatch(/hello:\n {4}id: fx-/);

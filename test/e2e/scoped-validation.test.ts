@@ -6,9 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LocalPlatform } from '../../src/local';
 import type { SpotinstClient } from '../../src/api';
-import { runCli, startLocalWorld, writeService, type CliResult, type Workspace } from '../helpers/cli';
+import {
+  combinedOutput as both,
+  expectSuccess,
+  runCli,
+  startLocalWorld,
+  writeService,
+  type LocalWorld,
+  type Workspace,
+} from '../helpers/cli';
 
 const HANDLER = 'module.exports.main = async (event) => ({ statusCode: 200, body: { pong: event.body } });\n';
 
@@ -30,33 +37,22 @@ plugins:
 `;
 }
 
-function both(result: CliResult): string {
-  return `${result.stdout}\n${result.stderr}`;
-}
-
-function expectSuccess(result: CliResult): void {
-  if (result.code !== 0) throw new Error(`exit ${result.code}\n${both(result)}`);
-}
-
 describe('serverless: a broken file after a deploy', () => {
+  let world: LocalWorld;
   let workspace: Workspace;
-  let platform: LocalPlatform;
   let client: SpotinstClient;
   let env: NodeJS.ProcessEnv;
   let dir: string;
   const run = (args: string[]) => runCli('serverless', args, { cwd: dir, workspace, env });
 
   beforeAll(async () => {
-    ({ workspace, platform, client, env } = await startLocalWorld());
+    world = await startLocalWorld();
+    ({ workspace, client, env } = world);
     // ping lives in a .cjs file: the deploy check and the platform's runner both find it
     dir = writeService(workspace, 'scoped', { config: config('/1 * * * *'), files: { 'handler.js': HANDLER, 'lib/ping.cjs': HANDLER } });
   });
 
-  afterAll(async () => {
-    client.close();
-    await platform.close();
-    workspace.cleanup();
-  });
+  afterAll(() => world.stop());
 
   it('deploys /1 * * * * as */1 * * * *, and says so with --verbose', async () => {
     const deployed = await run(['deploy', '--verbose']);

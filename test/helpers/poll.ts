@@ -9,7 +9,12 @@ export interface PollOptions {
   what: string;
 }
 
-export async function pollUntil<T>(condition: () => T | Promise<T>, options: PollOptions): Promise<NonNullable<T>> {
+/**
+ * Resolves with the condition's first value that is not false, null or undefined (so a
+ * condition may return what it found, or a boolean). A condition that throws is asked
+ * again; the last error is named if the deadline passes.
+ */
+export async function pollUntil<T>(condition: () => T | Promise<T>, options: PollOptions): Promise<Exclude<T, false | null | undefined>> {
   const timeoutMs = options.timeoutMs ?? 10000;
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
@@ -17,7 +22,7 @@ export async function pollUntil<T>(condition: () => T | Promise<T>, options: Pol
   for (;;) {
     try {
       const value = await condition();
-      if (value !== undefined && value !== null && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value as Exclude<T, false | null | undefined>;
       lastError = undefined;
     } catch (error) {
       lastError = error;

@@ -106,3 +106,30 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
   };
 }
+
+/**
+ * A throwaway PostgreSQL cluster for the describe block it is called in (started before its
+ * tests, removed after them); `database()` makes a new empty database and returns its URL.
+ * Call it inside `describeWith(['postgresql'], …)`.
+ */
+export function usePostgres(): { cluster: () => PostgresCluster; database: (prefix?: string) => string } {
+  let cluster: PostgresCluster | undefined;
+  let made = 0;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  const started = (): PostgresCluster => {
+    if (!cluster) throw new Error('the PostgreSQL cluster is not started yet: use it in a test or a hook');
+    return cluster;
+  };
+  return {
+    cluster: started,
+    database: (prefix = 'db') => {
+      made += 1;
+      return started().createDatabase(`${prefix}_${made}`);
+    },
+  };
+}

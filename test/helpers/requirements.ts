@@ -1,8 +1,14 @@
 /**
  * The components some tests need beyond Node (an interpreter, PostgreSQL, Chromium). On a
- * developer's machine a test whose component is missing is skipped, and the run says once
- * what was skipped and how to install it. In CI (`.ci/run` sets SPOTINST_TEST_STRICT=1)
- * nothing may be skipped: a missing component fails the run.
+ * developer's machine a test whose component is missing is skipped, and the run ends with
+ * one line that says what was skipped and how to install it. In CI (`.ci/run` sets
+ * SPOTINST_TEST_STRICT=1) nothing may be skipped: a missing component fails the run.
+ *
+ * SPOTINST_TEST_WITHOUT=ruby,python3,java makes the listed components count as missing on a
+ * machine that has them, to see what a fresh machine with Node alone runs and skips:
+ *   SPOTINST_TEST_WITHOUT=ruby,python3,java npx jest test/integration/runtimes
+ * It changes only what the tests decide to run: spotinst-local and `invoke local` still look
+ * interpreters up on the PATH (src/runtimes/interpreters.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +19,8 @@ export type Component = 'python3' | 'ruby' | 'java' | 'postgresql' | 'chromium';
 interface ComponentCheck {
   /** what the tests use it for */
   purpose: string;
-  install: string;
+  /** the Debian package that brings it */
+  debianPackage: string;
   find(): string | undefined;
 }
 
@@ -57,40 +64,71 @@ function javaWorks(): string | undefined {
 }
 
 const COMPONENTS: Record<Component, ComponentCheck> = {
-  python3: { purpose: 'the python runtime', install: 'apt-get install python3', find: () => onPath('python3') },
-  ruby: { purpose: 'the ruby runtime', install: 'apt-get install ruby', find: () => onPath('ruby') },
-  java: { purpose: 'the java runtime (java and javac)', install: 'apt-get install default-jdk-headless', find: javaWorks },
+  python3: { purpose: 'the python runtime', debianPackage: 'python3', find: () => onPath('python3') },
+  ruby: { purpose: 'the ruby runtime', debianPackage: 'ruby', find: () => onPath('ruby') },
+  java: { purpose: 'the java runtime (java and javac)', debianPackage: 'default-jdk-headless', find: javaWorks },
   postgresql: {
     purpose: 'spotinst-local on PostgreSQL',
-    install: 'apt-get install postgresql',
+    debianPackage: 'postgresql',
     find: () => {
       const dir = postgresBinDir();
       return dir && fs.existsSync(path.join(dir, 'postgres')) ? dir : undefined;
     },
   },
-  chromium: { purpose: 'the console tests in a real browser', install: 'apt-get install chromium', find: () => onPath('chromium') },
+  chromium: { purpose: 'the console tests in a real browser', debianPackage: 'chromium', find: () => onPath('chromium') },
 };
 
 const found = new Map<Component, string | undefined>();
 
-/** Where the component is, or undefined when this machine lacks it. */
+/** The components SPOTINST_TEST_WITHOUT asks to treat as missing; an unknown name is an error. */
+function withheld(): Set<Component> {
+  const names = (process.env.SPOTINST_TEST_WITHOUT ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const known = Object.keys(COMPONENTS);
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `SPOTINST_TEST_WITHOUT names ${unknown.map((name) => `"${name}"`).join(', ')}: use a comma-separated list of ${known.join(', ')}`,
+    );
+  }
+  return new Set(names as Component[]);
+}
+
+/** Where the component is, or undefined when this machine lacks it (or SPOTINST_TEST_WITHOUT names it). */
 export function locate(component: Component): string | undefined {
-  if (!found.has(component)) found.set(component, COMPONENTS[component].find());
+  if (!found.has(component)) found.set(component, withheld().has(component) ? undefined : COMPONENTS[component].find());
   return found.get(component);
+}
+
+/** For a test that keeps running without the component but leaves out the part that needs it. */
+export function available(component: Component): boolean {
+  return locate(component) !== undefined;
 }
 
 export function strict(): boolean {
   return process.env.SPOTINST_TEST_STRICT === '1';
 }
 
-/** One line per missing component: what is skipped and how to install it. */
-export function missingComponentsReport(): string[] {
-  return (Object.keys(COMPONENTS) as Component[])
-    .filter((component) => locate(component) === undefined)
-    .map((component) => {
-      const { purpose, install } = COMPONENTS[component];
-      return `${component} is not installed: the tests of ${purpose} are skipped (install: ${install})`;
-    });
+export function missingComponents(): Component[] {
+  return (Object.keys(COMPONENTS) as Component[]).filter((component) => locate(component) === undefined);
+}
+
+/** One line for all missing components: what is skipped and how to install it; undefined when nothing is missing. */
+export function missingComponentsReport(): string | undefined {
+  const missing = missingComponents();
+  if (missing.length === 0) return undefined;
+  const skipped = missing.map((component) => COMPONENTS[component].purpose).join(', ');
+  const packages = missing.map((component) => COMPONENTS[component].debianPackage).join(' ');
+  const withheldNote = process.env.SPOTINST_TEST_WITHOUT ? ' (SPOTINST_TEST_WITHOUT)' : '';
+  return `SKIPPED: the tests of ${skipped}: this machine lacks ${missing.join(', ')}${withheldNote}. Install: apt-get install ${packages}`;
+}
+
+function missingOnCi(missing: Component[]): Error {
+  return new Error(
+    `SPOTINST_TEST_STRICT=1 and this machine lacks ${missing.map((component) => `${component} (apt-get install ${COMPONENTS[component].debianPackage})`).join(', ')}`,
+  );
 }
 
 /**
@@ -104,9 +142,7 @@ export function describeWith(components: Component[], name: string, body: () => 
   } else if (strict()) {
     describe(name, () => {
       it('has what it needs', () => {
-        throw new Error(
-          `missing on this CI machine: ${missing.map((component) => `${component} (${COMPONENTS[component].install})`).join(', ')}`,
-        );
+        throw missingOnCi(missing);
       });
     });
   } else {
@@ -114,13 +150,13 @@ export function describeWith(components: Component[], name: string, body: () => 
   }
 }
 
-/** `it` when every component is here, else skipped as describeWith says. */
+/** `it` when every component is here (none named: always), else skipped as describeWith says. */
 export function itWith(components: Component[], name: string, body: () => Promise<void>, timeout?: number): void {
   const missing = components.filter((component) => locate(component) === undefined);
   if (missing.length === 0) it(name, body, timeout);
   else if (strict())
     it(name, () => {
-      throw new Error(`missing on this CI machine: ${missing.join(', ')}`);
+      throw missingOnCi(missing);
     });
   else it.skip(`${name} [needs ${missing.join(', ')}]`, body);
 }

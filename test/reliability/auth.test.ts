@@ -5,18 +5,17 @@
  * token, however it is reached; the real CLI refuses to serve a non-loopback address
  * without --token.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import axios, { AxiosResponse, Method } from 'axios';
 import type { FunctionRecord, SpotinstClient } from '../../src/api';
 import { startLocalPlatform } from '../../src/local';
 import { zipFiles } from '../fixtures/functions/build';
-import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../integration/local/helpers';
+import { REPO_ROOT, runSpotinstLocal, startSpotinstLocal } from '../helpers/cli';
+import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../helpers/platform';
 import { recordFigure, trials } from './figures';
 
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'local', 'cli.js');
+const cli = path.join(REPO_ROOT, 'dist', 'local', 'cli.js');
 
 const call = axios.create({ validateStatus: () => true });
 
@@ -256,13 +255,11 @@ describe('binding a non-loopback address', () => {
         dirs.push(parent);
         const dataDir = path.join(parent, 'data');
         // a token in the environment is not an explicit one
-        const result = spawnSync(process.execPath, [cli, '--host', host, '--port', '0', '--data-dir', dataDir], {
-          encoding: 'utf8',
-          timeout: 20000,
-          env: { ...process.env, SPOTINST_TOKEN: 'from-the-environment', SPOTINST_LOCAL_FAULTS: '' },
+        const result = runSpotinstLocal(cli, ['--host', host, '--port', '0', '--data-dir', dataDir], {
+          SPOTINST_TOKEN: 'from-the-environment',
         });
         tally.checks += 1;
-        expect({ host, status: result.status, stdout: result.stdout }).toEqual({ host, status: 2, stdout: '' });
+        expect({ host, status: result.code, stdout: result.stdout }).toEqual({ host, status: 2, stdout: '' });
         expect(result.stderr).toContain(`Refusing to serve on ${host} without an explicit token`);
         expect(result.stderr).toMatch(/Pass --token <secret>.*or bind 127\.0\.0\.1/);
         expect(fs.existsSync(dataDir)).toBe(false);
@@ -270,38 +267,33 @@ describe('binding a non-loopback address', () => {
       }
     }
     // the --host=value form is refused the same way, and a blank token is no token
-    const equals = spawnSync(process.execPath, [cli, '--host=0.0.0.0', '--port', '0', '--data-dir', path.join(dirs[0], 'equals')], {
-      encoding: 'utf8',
-      timeout: 20000,
-    });
+    const equals = runSpotinstLocal(cli, ['--host=0.0.0.0', '--port', '0', '--data-dir', path.join(dirs[0], 'equals')]);
     tally.checks += 1;
-    expect({ status: equals.status, refused: equals.stderr.includes('Refusing to serve on 0.0.0.0') }).toEqual({
+    expect({ status: equals.code, refused: equals.stderr.includes('Refusing to serve on 0.0.0.0') }).toEqual({
       status: 2,
       refused: true,
     });
     tally.bindRefused += 1;
-    const blank = spawnSync(
-      process.execPath,
-      [cli, '--host', '0.0.0.0', '--token', ' ', '--port', '0', '--data-dir', path.join(dirs[0], 'blank')],
-      { encoding: 'utf8', timeout: 20000 },
-    );
+    const blank = runSpotinstLocal(cli, ['--host', '0.0.0.0', '--token', ' ', '--port', '0', '--data-dir', path.join(dirs[0], 'blank')]);
     tally.checks += 1;
-    expect({ status: blank.status, stdout: blank.stdout }).toEqual({ status: 2, stdout: '' });
+    expect({ status: blank.code, stdout: blank.stdout }).toEqual({ status: 2, stdout: '' });
     expect(blank.stderr).toContain('--token must not be empty');
     tally.bindRefused += 1;
   });
 
   test('a token under 12 characters is refused beyond loopback, by the CLI and the library, and served on loopback', async () => {
-    const short = spawnSync(
-      process.execPath,
-      [cli, '--host', '0.0.0.0', '--token', 'eleven-char', '--port', '0', '--data-dir', path.join(dirs[0], 'short')],
-      {
-        encoding: 'utf8',
-        timeout: 20000,
-      },
-    );
+    const short = runSpotinstLocal(cli, [
+      '--host',
+      '0.0.0.0',
+      '--token',
+      'eleven-char',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(dirs[0], 'short'),
+    ]);
     tally.checks += 1;
-    expect({ status: short.status, stdout: short.stdout }).toEqual({ status: 2, stdout: '' });
+    expect({ status: short.code, stdout: short.stdout }).toEqual({ status: 2, stdout: '' });
     expect(short.stderr).toContain('Refusing to serve on 0.0.0.0 with a token of 11 characters: beyond loopback it must have at least 12');
     expect(fs.existsSync(path.join(dirs[0], 'short'))).toBe(false);
     tally.bindRefused += 1;
@@ -325,27 +317,14 @@ describe('binding a non-loopback address', () => {
   test('a loopback address without --token is served (the refusal is about the address)', async () => {
     const dataDir = tempDir('auth-loopback-');
     dirs.push(dataDir);
-    const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SPOTINST_LOCAL_FAULTS: '' },
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const served = await startSpotinstLocal(cli, ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(stdout);
-          if (match && stdout.includes('Configure the plugin')) resolve(match[1]);
-        });
-        void exited.then((code) => reject(new Error(`spotinst-local exited with ${code}: ${stdout}`)));
-      });
-      expect((await call.get(`${url}/__local/health`)).status).toBe(200);
+      expect((await call.get(`${served.url}/__local/health`)).status).toBe(200);
       // and even there the API wants the token
-      expect((await call.get(`${url}/functions/application`)).status).toBe(401);
+      expect((await call.get(`${served.url}/functions/application`)).status).toBe(401);
     } finally {
-      child.kill('SIGTERM');
+      served.cli.interrupt('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await served.cli.exitsWithin()).toBe(0);
   });
 });

@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { startLocalPlatform } from '../../src/local';
-import { CLIS, createWorkspace, runCli, type CliName, type CliResult, type Workspace } from '../helpers/cli';
-import { combinedOutput, readStats, runLimited, writeCalls, type PlatformStats } from './cli-runs';
+import { CLIS, combinedOutput, createWorkspace, runCli, type CliName, type CliResult, type Workspace } from '../helpers/cli';
+import { startTestPlatform, stopTestPlatform } from '../helpers/platform';
+import { readStats, runLimited, writeCalls, type PlatformStats } from './cli-runs';
 import { CHAOS, recordFigure } from './figures';
 
 interface ServiceConfig {
@@ -698,7 +698,8 @@ async function runCase(input: BadInput, cli: CliName, index: number): Promise<Ru
     fs.writeFileSync(dirs.credentials, input.credentialsFile, { mode: 0o600 });
   }
 
-  const platform = await startLocalPlatform({ port: 0, dataDir: path.join(root, 'platform') });
+  const test = await startTestPlatform({ dataDir: path.join(root, 'platform') });
+  const { platform } = test;
   try {
     // Valid credentials for the platform, unless the case is about credentials: a command
     // that got past its input checks could then write.
@@ -708,7 +709,7 @@ async function runCase(input: BadInput, cli: CliName, index: number): Promise<Ru
     const stats = await readStats(platform.url);
     return { input, cli, result, stats, failures: verdict(input, result, stats, dirs) };
   } finally {
-    await platform.close();
+    await stopTestPlatform(test, false);
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,6 @@
  * For reliability tests that run many CLI invocations: a few at a time (the machine has two
  * cores, and each CLI is a node process of its own), and what each left on spotinst-local.
  */
-import type { CliResult } from '../helpers/cli';
 
 /** Runs the tasks `limit` at a time, keeping their order in the results. */
 export async function runLimited<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
@@ -34,9 +33,4 @@ export async function readStats(platformUrl: string): Promise<PlatformStats> {
 /** The write calls among the counted requests: every POST, PUT and DELETE route. */
 export function writeCalls(stats: PlatformStats): Record<string, number> {
   return Object.fromEntries(Object.entries(stats.requests).filter(([route, count]) => count > 0 && /^(POST|PUT|DELETE) /.test(route)));
-}
-
-/** What the framework prints for a command: errors go to stdout, logs to stderr. */
-export function combinedOutput(result: CliResult): string {
-  return `${result.stdout}\n${result.stderr}`;
 }

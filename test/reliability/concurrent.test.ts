@@ -8,8 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LOCK_FILE } from '../../src/package/lock';
-import { CLIS, runCli, startLocalWorld, type LocalWorld } from '../helpers/cli';
-import { combinedOutput, readStats, writeCalls } from './cli-runs';
+import { CLIS, combinedOutput, runCli, startLocalWorld, type LocalWorld } from '../helpers/cli';
+import { pollUntil } from '../helpers/poll';
+import { readStats, writeCalls } from './cli-runs';
 import { compareState, emptyAccount, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
@@ -22,20 +23,12 @@ beforeAll(async () => {
   // cloud-like round trips: a deploy's API phase lasts long enough for the races to overlap
   world = await startLocalWorld({ faults: 'rate=0,latency=60-120' });
 });
-afterAll(async () => {
-  world.client.close();
-  await world.platform.close();
-  world.workspace.cleanup();
-});
+afterAll(() => world.stop());
 
 /** Resolves once a deploy in `dir` holds the lock (polled: no event tells another process's file). */
 async function lockTaken(dir: string): Promise<void> {
   const file = path.join(dir, '.serverless', LOCK_FILE);
-  const deadline = Date.now() + 30000;
-  while (!fs.existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`no deploy took ${file} within 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(() => fs.existsSync(file), { timeoutMs: 30000, what: `a deploy to take ${file}` });
 }
 
 const deploy = (cli: (typeof CLIS)[number], cwd: string) =>

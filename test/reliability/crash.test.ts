@@ -5,37 +5,27 @@
  * parse at every point (right after the kill too). Half the trials kill a first deploy
  * (empty account), half an update (v1 deployed, v2 being applied).
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLIS, cliEntry, cliEnvironment, runCli, startLocalWorld, type CliName, type LocalWorld } from '../helpers/cli';
+import { CLIS, combinedOutput, runCli, startCli, startLocalWorld, type CliName, type LocalWorld } from '../helpers/cli';
 import { seededRandom } from '../../src/local/faults';
-import { combinedOutput } from './cli-runs';
 import { compareState, emptyAccount, inspectServerlessDir, writeReliableService } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
 const TRIALS = trials(10, 100);
 
-/** Spawns a deploy and SIGKILLs it after `afterMs`; resolves when it is gone. */
-function deployKilledAfter(world: LocalWorld, cli: CliName, cwd: string, afterMs: number): Promise<{ killed: boolean; elapsedMs: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [cliEntry(cli), 'deploy'], {
-      cwd,
-      env: cliEnvironment(world.workspace, world.env),
-      stdio: 'ignore',
-    });
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = child.kill('SIGKILL');
-    }, afterMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ killed: killed && signal === 'SIGKILL', elapsedMs: Date.now() - started });
-    });
-  });
+/** Starts a deploy and SIGKILLs it after `afterMs`; resolves when it is gone, saying whether the kill ended it. */
+async function deployKilledAfter(world: LocalWorld, cli: CliName, cwd: string, afterMs: number): Promise<{ killed: boolean }> {
+  const deploy = startCli(cli, ['deploy'], { cwd, workspace: world.workspace, env: world.env });
+  // the moment of the kill is what the trial draws at random: a timer is the point here
+  const timer = setTimeout(() => deploy.kill(), afterMs);
+  try {
+    await deploy.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { killed: deploy.signal === 'SIGKILL' };
 }
 
 it(
@@ -116,9 +106,7 @@ it(
         fs.rmSync(path.join(world.workspace.root, name), { recursive: true, force: true });
       }
     } finally {
-      world.client.close();
-      await world.platform.close();
-      world.workspace.cleanup();
+      await world.stop();
     }
     const sorted = [...moments].sort((a, b) => a - b);
     recordFigure(

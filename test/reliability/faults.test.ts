@@ -8,11 +8,8 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { SpotinstClient } from '../../src/api';
-import { startLocalPlatform } from '../../src/local';
-import { CLIS, createWorkspace, runCli, type CliResult, type Workspace } from '../helpers/cli';
-import { tempDir } from '../integration/local/helpers';
-import { combinedOutput } from './cli-runs';
+import { CLIS, combinedOutput, createWorkspace, runCli, type CliResult, type Workspace } from '../helpers/cli';
+import { restartTestPlatform, startTestPlatform, stopTestPlatform, tempDir } from '../helpers/platform';
 import { compareState, inspectServerlessDir, writeReliableService, type StateReport } from './deployed-state';
 import { recordFigure, trials } from './figures';
 
@@ -37,27 +34,21 @@ async function deployOnce(
   cli: (typeof CLIS)[number],
 ): Promise<{ result: CliResult; state: StateReport; functionPosts: number }> {
   const { dataDir, port, token, account } = world;
-  const faulty = await startLocalPlatform({ port, dataDir, token, account, faults: `${FAULTS},seed=${seed}` });
+  const faulty = await startTestPlatform({ port, dataDir, token, account, faults: `${FAULTS},seed=${seed}` });
   let result: CliResult;
   let functionPosts: number;
   try {
-    result = await runCli(cli, ['deploy'], {
-      cwd,
-      workspace: world.workspace,
-      env: { SPOTINST_API_URL: faulty.url, SPOTINST_TOKEN: token, SPOTINST_ACCOUNT: account },
-      timeoutMs: 120000,
-    });
-    functionPosts = faulty.stats().requests['POST /functions/function'] ?? 0;
-  } finally {
-    await faulty.close();
+    result = await runCli(cli, ['deploy'], { cwd, workspace: world.workspace, env: faulty.env, timeoutMs: 120000 });
+    functionPosts = faulty.platform.stats().requests['POST /functions/function'] ?? 0;
+  } catch (error) {
+    await stopTestPlatform(faulty, false);
+    throw error;
   }
-  const clean = await startLocalPlatform({ port, dataDir, token, account });
-  const client = new SpotinstClient({ apiUrl: clean.url, token, account, retry: { retries: 0 } });
+  const clean = await restartTestPlatform(faulty);
   try {
-    return { result, state: await compareState(client, version), functionPosts };
+    return { result, state: await compareState(clean.client, version), functionPosts };
   } finally {
-    client.close();
-    await clean.close();
+    await stopTestPlatform(clean, false);
   }
 }
 
@@ -75,11 +66,9 @@ it(
     try {
       for (let run = 0; run < RUNS; run += 1) {
         // a fixed port per run: the cached placement hint stays valid across restarts
-        const probe = await startLocalPlatform({ port: 0, dataDir: tempDir() });
-        const port = Number(new URL(probe.url).port);
-        const probeDir = probe.dataDir;
-        await probe.close();
-        fs.rmSync(probeDir, { recursive: true, force: true });
+        const probe = await startTestPlatform();
+        const port = Number(new URL(probe.platform.url).port);
+        await stopTestPlatform(probe);
         const world: World = { workspace, dataDir: tempDir('spotinst-faults-'), port, token, account: 'act-faults01' };
         try {
           for (const version of [1, 2] as const) {

@@ -19,9 +19,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { startLocalPlatform, type LocalPlatform } from '../../src/local';
-import { CLIS, createWorkspace, runCli, writeService, type CliName, type CliResult, type Workspace } from '../helpers/cli';
-import { combinedOutput, runLimited } from './cli-runs';
+import type { LocalPlatform } from '../../src/local';
+import { CLIS, combinedOutput, runCli, startLocalWorld, writeService, type CliName, type CliResult, type Workspace } from '../helpers/cli';
+import { runLimited } from './cli-runs';
 import { CHAOS, recordFigure } from './figures';
 
 const CONFIG = (memory = 128): string => `service: vault
@@ -238,12 +238,8 @@ function argsOf(pass: Pass, step: Step): string[] {
 }
 
 async function runPass(cli: CliName, flag: Flag): Promise<PassRun> {
-  const workspace = createWorkspace();
-  const platform = await startLocalPlatform({
-    port: 0,
-    dataDir: path.join(workspace.root, 'platform'),
-    token: randomBytes(20).toString('hex'),
-  });
+  const world = await startLocalWorld({ token: randomBytes(20).toString('hex') });
+  const { workspace, platform } = world;
   try {
     const dir = writeService(workspace, 'vault', { config: CONFIG(), files: { 'handler.js': HANDLER, 'serverless.bad.yml': CONFIG(100) } });
     const pass: Pass = {
@@ -285,8 +281,7 @@ async function runPass(cli: CliName, flag: Flag): Promise<PassRun> {
     }
     return { cli, flag, steps, fileLeaks, scanned };
   } finally {
-    await platform.close();
-    workspace.cleanup();
+    await world.stop();
   }
 }
 

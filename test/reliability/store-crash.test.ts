@@ -16,7 +16,8 @@ import { SpotinstClient } from '../../src/api';
 import { seededRandom } from '../../src/local/faults';
 import { zipFiles } from '../fixtures/functions/build';
 import { describeWith } from '../helpers/requirements';
-import { tempDir, usePostgres } from '../integration/local/helpers';
+import { tempDir } from '../helpers/platform';
+import { usePostgres } from '../helpers/postgres';
 import { recordFigure, trials } from './figures';
 
 const TRIALS = Number(process.env.SPOTINST_STORE_CRASH_TRIALS ?? trials(3, 100));

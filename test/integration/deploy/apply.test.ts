@@ -6,7 +6,7 @@ import { planDeploy } from '../../../src/deploy/plan';
 import { sha256, type Artifact } from '../../../src/package/artifacts';
 import { functionModel } from '../../helpers/command-context';
 import { zipFiles } from '../../fixtures/functions/build';
-import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 let local: TestPlatform;
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SpotinstClient } from '../../../src/api';
 import { MEMORY_FILE, ServiceMemory } from '../../../src/package/memory';
-import { startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
+import { restartTestPlatform, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 import { callsBetween, helloFiles, ServiceDir, writesBetween, type ServiceSpec } from './harness';
 
 const DEPLOY = ['deploy:deploy'];
@@ -442,8 +442,7 @@ describe('deploy against a failing API', () => {
       // the faults did hit creates: some were sent more than once, none was duplicated
       expect(local.platform.stats().requests['POST /functions/function']).toBeGreaterThan(12);
       // Read the outcome from the same data, served without faults.
-      await local.platform.close();
-      const clean = await startTestPlatform({ dataDir: local.dataDir, token: local.platform.token, account: local.platform.account });
+      const clean = await restartTestPlatform(local);
       try {
         const [env] = await clean.client.environments.list();
         const deployed = await clean.client.functions.list(env.id);
@@ -455,7 +454,7 @@ describe('deploy against a failing API', () => {
         expect(patterns.map((pattern) => owner(pattern.functionId)).sort()).toEqual(['fn0', 'fn3', 'fn6', 'fn9']);
         expect((await clean.client.applications.list()).length).toBe(1);
       } finally {
-        await clean.platform.close();
+        await stopTestPlatform(clean, false);
       }
     } finally {
       dir.cleanup();

@@ -11,6 +11,7 @@ import type { FunctionModel } from '../../../src/framework/service-model';
 import type { CliOptions } from '../../../src/framework/serverless';
 import { buildJavaFixture, fixtureDir } from '../../fixtures/functions/build';
 import { fakeContext, functionModel, serviceModel } from '../../helpers/command-context';
+import { describeWith } from '../../helpers/requirements';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoke-local-cache-'));
 const temps: string[] = [cacheDir];
@@ -251,7 +252,7 @@ describe('invoke local: node', () => {
   });
 });
 
-describe('invoke local: python and ruby', () => {
+describeWith(['python3'], 'invoke local: python', () => {
   it('runs a python2.7 handler on the local python3', async () => {
     const { output, error } = await run(functionModel('hello', { runtime: 'python2.7' }), {
       serviceDir: fixtureDir('python'),
@@ -273,7 +274,9 @@ describe('invoke local: python and ruby', () => {
     });
     expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: containing('boom from python') });
   });
+});
 
+describeWith(['ruby'], 'invoke local: ruby', () => {
   it('runs a ruby2.4.1 handler on the local ruby, with parameters as the body', async () => {
     const fn = functionModel('hello', { runtime: 'ruby2.4.1', parameters: { name: 'world' } });
     const { output, error } = await run(fn, { serviceDir: fixtureDir('ruby') });
@@ -286,7 +289,7 @@ describe('invoke local: python and ruby', () => {
   });
 });
 
-describe('invoke local: java', () => {
+describeWith(['java'], 'invoke local: java', () => {
   const handler = 'com.example.Handler';
   interface JavaBody {
     hello: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { invoke } from '../../../src/invoke';
 import { fixtureZip } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
-import { useServicePlatform } from '../local/helpers';
+import { useServicePlatform } from '../../helpers/platform';
 
 const local = useServicePlatform('invoke-service-');
 

@@ -10,7 +10,7 @@ import { invoke } from '../../../src/invoke';
 import { logs } from '../../../src/logs';
 import { fixtureZip } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
-import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../local/helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 let local: TestPlatform;
 let environmentId: string;

@@ -4,7 +4,7 @@ import type { Envelope } from '../../../src/spec/wire';
 import axios from 'axios';
 import { SpotinstApiError, SpotinstClient } from '../../../src/api';
 import { fixtureZip, zipFiles } from '../../fixtures/functions/build';
-import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, TestPlatform } from './helpers';
+import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, TestPlatform } from '../../helpers/platform';
 
 let local: TestPlatform;
 let client: SpotinstClient;

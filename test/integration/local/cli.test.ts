@@ -1,11 +1,14 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import axios from 'axios';
-import { eventually, tempDir } from './helpers';
+import { SpotinstClient } from '../../../src/api';
+import { zipFiles } from '../../fixtures/functions/build';
+import { REPO_ROOT as root, runSpotinstLocal, startSpotinstLocal } from '../../helpers/cli';
+import { tempDir } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
+import { ended } from '../../helpers/processes';
 
-const root = path.join(__dirname, '..', '..', '..');
 let buildDir: string;
 let cli: string;
 const dirs: string[] = [];
@@ -42,43 +45,21 @@ afterAll(() => {
   for (const dir of [buildDir, ...dirs]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules'), SPOTINST_LOCAL_FAULTS: '' };
+/** the transpiled copy resolves its dependencies from this checkout */
+const env = { NODE_PATH: path.join(root, 'node_modules') };
 
-function run(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { env, encoding: 'utf8', timeout: 20000 });
-}
-
-/** Starts the CLI and resolves with its first lines once it says where it listens. */
-function start(args: string[]): Promise<{ child: ChildProcess; output: () => string; url: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match && stdout.includes('Configure the plugin')) resolve({ child, output: () => stdout + stderr, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`spotinst-local exited with ${code}: ${stdout}${stderr}`)));
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
+const run = (args: string[]) => runSpotinstLocal(cli, args, env);
+const start = (args: string[]) => startSpotinstLocal(cli, args, env);
 
 test('--help, bad options and bad faults', () => {
   const help = run(['--help']);
-  expect(help.status).toBe(0);
+  expect(help.code).toBe(0);
   expect(help.stdout).toContain('Usage: spotinst-local');
   const unknown = run(['--bogus']);
-  expect(unknown.status).toBe(2);
+  expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('unknown option "--bogus"');
   const faults = run(['--faults', 'rate=2']);
-  expect(faults.status).toBe(2);
+  expect(faults.code).toBe(2);
   expect(faults.stderr).toContain('"rate=2" must be a probability');
 });
 
@@ -89,19 +70,15 @@ test('--help says both storage modes; a --database that is not PostgreSQL, or wi
   expect(help.stdout).toContain('SPOTINST_LOCAL_DATABASE');
 
   const notPostgres = run(['--database', 'mysql://root:hunter2@db/app', '--token', 't', '--account', 'act-12345678']);
-  expect(notPostgres.status).toBe(2);
+  expect(notPostgres.code).toBe(2);
   expect(notPostgres.stderr).toContain('--database must be a PostgreSQL URL (postgres:// or postgresql://), not mysql://root:***@db/app');
 
   const noCredentials = run(['--database', 'postgres://app:hunter2@db.internal:5432/platform']);
-  expect(noCredentials.status).toBe(2);
+  expect(noCredentials.code).toBe(2);
   expect(noCredentials.stderr).toContain('--database needs --token and --account');
 
-  const fromEnvironment = spawnSync(process.execPath, [cli], {
-    env: { ...env, SPOTINST_LOCAL_DATABASE: 'postgres://app:hunter2@db.internal:5432/' },
-    encoding: 'utf8',
-    timeout: 20000,
-  });
-  expect(fromEnvironment.status).toBe(2);
+  const fromEnvironment = runSpotinstLocal(cli, [], { ...env, SPOTINST_LOCAL_DATABASE: 'postgres://app:hunter2@db.internal:5432/' });
+  expect(fromEnvironment.code).toBe(2);
   expect(fromEnvironment.stderr).toContain('SPOTINST_LOCAL_DATABASE must name the database after the host');
   for (const result of [notPostgres, noCredentials, fromEnvironment]) expect(result.stdout + result.stderr).not.toContain('hunter2');
 });
@@ -121,7 +98,7 @@ test('a database that cannot be reached stops the start with exit code 1, saying
     '--account',
     'act-12345678',
   ]);
-  expect(unreachable.status).toBe(1);
+  expect(unreachable.code).toBe(1);
   expect(unreachable.stderr).toContain('cannot start: the database at postgres://app:***@127.0.0.1:1/platform is unreachable');
   expect(unreachable.stdout + unreachable.stderr).not.toContain('hunter2');
 });
@@ -137,15 +114,15 @@ test('the start prints what it imported from a 2.0.0-dev data dir, before it say
   );
   expect(output.indexOf('imported the 2.0.0-dev data')).toBeLessThan(output.indexOf('listening on'));
   expect(output).toContain(`database: SQLite, ${path.join(dataDir, 'spotinst-local.db')}`);
-  started.child.kill('SIGTERM');
-  expect(await exitOf(started.child)).toBe(0);
+  started.cli.interrupt('SIGTERM');
+  expect(await started.cli.exitsWithin()).toBe(0);
 });
 
 test('a non-loopback host without --token is refused with exit code 2', () => {
   const dataDir = tempDir();
   dirs.push(dataDir);
   const refused = run(['--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir]);
-  expect(refused.status).toBe(2);
+  expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/Refusing to serve on 0\.0\.0\.0 without an explicit token/);
 });
 
@@ -161,15 +138,14 @@ test('generated credentials are printed, persisted and reused; SIGTERM stops cle
     headers: { Authorization: `Bearer ${token}` },
   });
   expect(apps.status).toBe(200);
-  first.child.kill('SIGTERM');
-  expect(await exitOf(first.child)).toBe(0);
+  first.cli.interrupt('SIGTERM');
+  expect(await first.cli.exitsWithin()).toBe(0);
   expect((fs.statSync(path.join(dataDir, 'local-credentials.json')).mode & 0o777).toString(8)).toBe('600');
 
   const second = await start(['--port', '0', '--data-dir', dataDir]);
   expect(second.output()).toContain(`token:    ${token}`);
-  second.child.kill('SIGINT');
-  const code = await exitOf(second.child);
-  expect(code).toBe(0);
+  second.cli.interrupt('SIGINT');
+  expect(await second.cli.exitsWithin()).toBe(0);
 });
 
 test('a token passed on the command line is never printed', async () => {
@@ -183,8 +159,8 @@ test('a token passed on the command line is never printed', async () => {
     headers: { Authorization: `Bearer ${secret}` },
   });
   expect(ok.status).toBe(200);
-  started.child.kill('SIGTERM');
-  expect(await exitOf(started.child)).toBe(0);
+  started.cli.interrupt('SIGTERM');
+  expect(await started.cli.exitsWithin()).toBe(0);
   expect(started.output()).not.toContain(secret);
 });
 
@@ -192,8 +168,6 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   const dataDir = tempDir();
   dirs.push(dataDir);
   const started = await start(['--port', '0', '--data-dir', dataDir, '--token', 'kill-test', '--account', 'act-0000beef']);
-  const { SpotinstClient } = await import('../../../src/api');
-  const { zipFiles } = await import('../../fixtures/functions/build');
   const client = new SpotinstClient({ apiUrl: started.url, token: 'kill-test', account: 'act-0000beef', retry: { retries: 0 } });
   const app = await client.applications.create({ name: 'a' });
   const env = await client.environments.create({ name: 'dev', applicationId: app.id });
@@ -210,27 +184,12 @@ test('a worker stuck in a loop dies with the platform when the platform is SIGKI
   });
   const pidFile = path.join(dataDir, 'worker.pid');
   const pending = axios.post(fn.url, { pidFile }).catch(() => undefined);
-  const workerPid = await eventually(
-    () =>
-      Promise.resolve(
-        fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '' ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined,
-      ),
-    10000,
-    'the worker to start',
-  );
-  started.child.kill('SIGKILL');
-  await exitOf(started.child);
+  const workerPid = await pollUntil(() => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) || undefined : undefined), {
+    timeoutMs: 10000,
+    what: 'the worker to start',
+  });
+  started.cli.kill();
+  await started.cli.exited;
   await pending;
-  await eventually(
-    () => {
-      try {
-        process.kill(workerPid, 0);
-        return Promise.resolve(undefined);
-      } catch {
-        return Promise.resolve(true);
-      }
-    },
-    5000,
-    `worker ${workerPid} to die with its platform`,
-  );
+  await ended(workerPid, 'the worker of the killed platform');
 });

@@ -11,7 +11,9 @@ import type { SpotinstClient } from '../../../src/api';
 import type { LocalPlatform } from '../../../src/local';
 import { zipFiles } from '../../fixtures/functions/build';
 import { describeWith } from '../../helpers/requirements';
-import { clientFor, createEnvironment, eventually, tempDir, usePostgres } from './helpers';
+import { clientFor, createEnvironment, tempDir } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
+import { usePostgres } from '../../helpers/postgres';
 import { startLocalPlatform } from '../../../src/local';
 
 const TOKEN = 'cluster-test-token';
@@ -146,26 +148,24 @@ describeWith(['postgresql'], 'three nodes on one PostgreSQL database', () => {
       cronExpression: '* * * * * *',
     });
     const reader = nodes[1].client;
-    const firstTicks = await eventually(
+    const firstTicks = await pollUntil(
       async () => {
         const ticks = await ticksOf(reader, functionId);
         return ticks.length >= 6 ? ticks : undefined;
       },
-      20000,
-      'six ticks of a job that runs every second',
+      { timeoutMs: 20000, what: 'six ticks of a job that runs every second' },
     );
     expect(new Set(firstTicks).size).toBe(firstTicks.length);
 
     // the node the job was created on goes: the others learnt of the job and go on firing it
     await stopNode(creator);
     const stoppedAt = Date.now();
-    const later = await eventually(
+    const later = await pollUntil(
       async () => {
         const ticks = (await ticksOf(reader, functionId)).filter((due) => Date.parse(due) > stoppedAt);
         return ticks.length >= 4 ? ticks : undefined;
       },
-      20000,
-      'ticks after a node stopped',
+      { timeoutMs: 20000, what: 'ticks after a node stopped' },
     );
     const all = await ticksOf(reader, functionId);
     expect(new Set(all).size).toBe(all.length);
@@ -198,20 +198,19 @@ describeWith(['postgresql'], 'three nodes on one PostgreSQL database', () => {
       expect(invocation.status).toBe(503);
       expect(invocation.data).toMatchObject({ errorType: 'DATABASE_UNAVAILABLE' });
       // cron ticks come during the outage: they are skipped, said once, and crash nothing
-      await eventually(
+      await pollUntil(
         () =>
           Promise.resolve(
             warnings.some((warning) => warning.includes('cron ticks are skipped until the store is back')) ? true : undefined,
           ),
-        10000,
-        'a cron tick during the outage',
+        { timeoutMs: 10000, what: 'a cron tick during the outage' },
       );
       expect(warnings.join('\n')).toContain(`the database at ${database} is unreachable`);
     } finally {
       await postgres.cluster().start();
     }
     for (const each of nodes) {
-      await eventually(
+      await pollUntil(
         async () => {
           try {
             return (await each.client.applications.list()).length > 0 ? true : undefined;
@@ -219,16 +218,14 @@ describeWith(['postgresql'], 'three nodes on one PostgreSQL database', () => {
             return undefined;
           }
         },
-        20000,
-        'the node to serve again',
+        { timeoutMs: 20000, what: 'the node to serve again' },
       );
     }
     const backAt = Date.now();
-    await eventually(
-      async () => ((await ticksOf(nodes[0].client, functionId)).some((due) => Date.parse(due) > backAt) ? true : undefined),
-      20000,
-      'a cron tick after the database came back',
-    );
+    await pollUntil(async () => ((await ticksOf(nodes[0].client, functionId)).some((due) => Date.parse(due) > backAt) ? true : undefined), {
+      timeoutMs: 20000,
+      what: 'a cron tick after the database came back',
+    });
     await nodes[0].client.cronJobs.delete(job.id);
   }, 90000);
 });

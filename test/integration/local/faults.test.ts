@@ -2,7 +2,7 @@ import axios, { AxiosError } from 'axios';
 import http from 'node:http';
 import { FaultInjector, parseFaults } from '../../../src/local/faults';
 import { FaultSpecError } from '../../../src/local';
-import { startTestPlatform, stopTestPlatform, TestPlatform } from './helpers';
+import { restartTestPlatform, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 describe('the faults spec', () => {
   test('parses the SPEC example and defaults', () => {
@@ -94,13 +94,13 @@ describe('a platform with faults', () => {
     // some failures came after the work was done: more applications exist than were confirmed
     const listed = await axios.get<{ requests: Record<string, number> }>(`${local.platform.url}/__local/stats`);
     expect(listed.data.requests['POST /functions/application']).toBe(300);
-    await local.platform.close(); // stop faults from interfering with the listing below
-    const reopened = await startTestPlatform({ dataDir: local.dataDir, token: local.platform.token, account: local.platform.account });
+    // the same data without faults, so that they do not interfere with the listing below
+    const reopened = await restartTestPlatform(local);
     try {
       const apps = await reopened.client.applications.list();
       expect(apps.length).toBeGreaterThan(created);
     } finally {
-      await reopened.platform.close();
+      await stopTestPlatform(reopened, false);
     }
   });
 });

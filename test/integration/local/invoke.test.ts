@@ -1,7 +1,8 @@
 import axios from 'axios';
 import type { SpotinstClient, FunctionRecord } from '../../../src/api';
 import { fixtureZip } from '../../fixtures/functions/build';
-import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, TestPlatform } from './helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
 
 // timeoutScale 1/30: a function's 30 s timeout lasts 1 s here, so timeouts are quick to test
 let local: TestPlatform;
@@ -182,13 +183,12 @@ describe('function URL invocations (node)', () => {
   test('logs: only invocations that started in the window, in start order', async () => {
     const fn = await deploy('windowed', 'handler.main');
     await call.get(fn.url);
-    const middle = await eventually(
+    const middle = await pollUntil(
       async () => {
         const now = Date.now();
-        return now > (await client.logs.list(fn.id, 0, now))[0].startedAt! ? now : undefined;
+        return now > (await client.logs.list(fn.id, 0, now))[0].startedAt! && now;
       },
-      2000,
-      'the clock to move past the first invocation',
+      { timeoutMs: 2000, what: 'the clock to move past the first invocation' },
     );
     await call.get(fn.url);
     await call.get(fn.url);

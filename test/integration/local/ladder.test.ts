@@ -11,7 +11,7 @@ import { openDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore } from '../../../src/local/store/sql/log-store';
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
 import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
-import { tempDir } from './helpers';
+import { tempDir } from '../../helpers/platform';
 
 /** A runner that answers when told to, and remembers what it was made with. */
 class StandInRunner implements Runner {

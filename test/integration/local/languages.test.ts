@@ -1,7 +1,8 @@
 import axios from 'axios';
 import type { SpotinstClient } from '../../../src/api';
 import { buildJavaFixture, fixtureZip } from '../../fixtures/functions/build';
-import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
+import { itWith } from '../../helpers/requirements';
 import fs from 'node:fs';
 
 let local: TestPlatform;
@@ -34,7 +35,7 @@ async function deploy(name: string, runtime: string, handler: string, source: Bu
   });
 }
 
-test('python2.7 runs on the local python3: result, logs, getDoc, errors', async () => {
+itWith(['python3'], 'python2.7 runs on the local python3: result, logs, getDoc, errors', async () => {
   const zip = await fixtureZip('python');
   const fn = await deploy('py', 'python2.7', 'handler.main', zip);
   expect(fn.runtime).toBe('python2.7');
@@ -57,7 +58,7 @@ test('python2.7 runs on the local python3: result, logs, getDoc, errors', async 
   expect(failed.data).toEqual({ errorMessage: 'boom from python', errorType: 'ValueError' });
 });
 
-test('ruby2.4.1 runs on the local ruby', async () => {
+itWith(['ruby'], 'ruby2.4.1 runs on the local ruby', async () => {
   const zip = await fixtureZip('ruby');
   const fn = await deploy('rb', 'ruby2.4.1', 'handler.main', zip);
   const response = await call.get(`${fn.url}?q=1`);
@@ -69,7 +70,7 @@ test('ruby2.4.1 runs on the local ruby', async () => {
   expect((await call.get(throws.url)).data).toEqual({ errorMessage: 'boom from ruby', errorType: 'ArgumentError' });
 });
 
-test('java8: an uploaded jar with a RequestHandler class', async () => {
+itWith(['java'], 'java8: an uploaded jar with a RequestHandler class', async () => {
   const cache = tempDir('java-cache-');
   try {
     const { dir, jar } = await buildJavaFixture(cache);

@@ -7,7 +7,10 @@ import { CodeStore } from '../../../src/local/store/code-store';
 import { openDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore } from '../../../src/local/store/sql/log-store';
 import { zipFiles } from '../../fixtures/functions/build';
-import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+import { openGates, WAIT_AT_GATE, type Gates } from '../../helpers/gate';
+import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
+import { alive, ended } from '../../helpers/processes';
 
 let local: TestPlatform | undefined;
 const dirs: string[] = [];
@@ -16,15 +19,6 @@ afterAll(async () => {
   await stopTestPlatform(local);
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('an idle worker is recycled; the next call starts a new one', async () => {
   local = await startTestPlatform({ idleWorkerMs: 300 });
@@ -40,7 +34,7 @@ test('an idle worker is recycled; the next call starts a new one', async () => {
   });
   const first = Number((await axios.get(fn.url)).data);
   expect(alive(first)).toBe(true);
-  await eventually(() => Promise.resolve(alive(first) ? undefined : true), 10000, 'the idle worker to be stopped');
+  await ended(first, 'the idle worker', 10000);
   const coldBefore = local.platform.stats().coldStarts;
   const second = Number((await axios.get(fn.url)).data);
   expect(second).not.toBe(first);
@@ -131,27 +125,50 @@ async function platformServing(name: string, handlerSource: string) {
     limits: { memory: 128, timeout: 30 },
     code: { handler: 'handler.main', source: zip.toString('base64') },
   });
-  return { dir, platform, fn };
+  return { platform, fn };
 }
 
+/** Handlers that wait at a gate: the test holds an invocation in flight for as long as it needs. */
+let gates: Gates;
+beforeAll(async () => {
+  gates = await openGates();
+});
+afterAll(() => gates.close());
+
 test('close() lets an in-flight invocation finish and answer', async () => {
-  const { dir, platform, fn } = await platformServing(
+  const { platform, fn } = await platformServing(
     'slow',
-    'exports.main = async (event) => { require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, 300)); return { statusCode: 200, body: "finished" }; };',
+    `${WAIT_AT_GATE}\nexports.main = async (event) => { await waitAtGate(event.body.gate); return { statusCode: 200, body: "finished" }; };`,
   );
-  const marker = path.join(dir, 'marker');
-  const reply = axios.post(fn.url, { marker }, { validateStatus: () => true });
-  await eventually(() => Promise.resolve(fs.existsSync(marker) ? true : undefined), 10000, 'the invocation to start');
-  await platform.platform.close();
+  const reply = axios.post(fn.url, { gate: gates.url('slow') }, { validateStatus: () => true });
+  await gates.arrived('slow', 10000);
+  let closeEnded = false;
+  const closed = platform.platform.close().then(() => {
+    closeEnded = true;
+  });
+  // close() has begun: a new request is refused...
+  await pollUntil(
+    () =>
+      axios.get(fn.url, { validateStatus: () => true, timeout: 2000 }).then(
+        (response) => response.status === 503,
+        () => true,
+      ),
+    { timeoutMs: 10000, what: 'the closing platform to refuse a new request' },
+  );
+  // ...and close() still waits for the invocation it holds
+  expect(closeEnded).toBe(false);
+  gates.release('slow');
+  await closed;
   const response = await reply;
   expect(response.status).toBe(200);
   expect(response.data).toBe('finished');
+  platform.client.close();
 });
 
 test('close() with a kept-alive client still sending: a request after close began is refused (503) and not run; close ends', async () => {
-  const { dir, platform, fn } = await platformServing(
+  const { platform, fn } = await platformServing(
     'keepalive',
-    'exports.main = async (event) => { if (event.body.marker) require("fs").writeFileSync(event.body.marker, "started"); await new Promise((r) => setTimeout(r, event.body.ms)); return { statusCode: 200, body: "ran" }; };',
+    `${WAIT_AT_GATE}\nexports.main = async (event) => { if (event.body.gate) await waitAtGate(event.body.gate); return { statusCode: 200, body: "ran" }; };`,
   );
   // two clients, one kept-alive connection each
   const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
@@ -161,20 +178,18 @@ test('close() with a kept-alive client still sending: a request after close bega
         (response) => ({ status: response.status, connection: response.headers.connection as string | undefined }),
         (error: Error) => ({ status: 0, connection: error.message }),
       );
-    const markers = [path.join(dir, 'long'), path.join(dir, 'short')];
     // a long invocation keeps close() waiting while the second client's connection stays in use
-    const long = send(agents[0], { marker: markers[0], ms: 1500 });
-    const short = send(agents[1], { marker: markers[1], ms: 200 });
-    await eventually(
-      () => Promise.resolve(markers.every((marker) => fs.existsSync(marker)) ? true : undefined),
-      10000,
-      'both invocations to start',
-    );
+    const long = send(agents[0], { gate: gates.url('long') });
+    const short = send(agents[1], { gate: gates.url('short') });
+    await gates.arrived('long', 10000);
+    await gates.arrived('short', 10000);
     const closed = platform.platform.close();
+    gates.release('short');
     expect((await short).status).toBe(200);
     // the same connection, after close began: answered, not run
-    const refused = await send(agents[1], { ms: 0 });
+    const refused = await send(agents[1], {});
     expect(refused).toEqual({ status: 503, connection: 'close' });
+    gates.release('long');
     expect((await long).status).toBe(200);
     await closed;
     expect(platform.platform.stats().invocations).toBe(2);

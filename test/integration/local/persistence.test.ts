@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import axios from 'axios';
 import { fixtureZip } from '../../fixtures/functions/build';
-import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from './helpers';
+import { clientFor, createEnvironment, startTestPlatform, stopTestPlatform, tempDir, TestPlatform } from '../../helpers/platform';
 import { startLocalPlatform } from '../../../src/local';
 
 const dataDir = tempDir();
@@ -27,7 +27,7 @@ test('state and deployed code survive a restart', async () => {
   });
   await current.client.documents.create(environmentId, 'kept', 'yes');
   expect((await axios.get(fn.url)).data).toBe(1);
-  await current.platform.close();
+  await stopTestPlatform(current, false);
   current = undefined;
 
   current = await startTestPlatform({ dataDir, ...credentials });

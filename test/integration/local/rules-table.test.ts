@@ -9,7 +9,7 @@ import { RULE_CASES, type RuleCase } from '../../fixtures/rules/cases';
 import { zipFiles } from '../../fixtures/functions/build';
 import { toApiRuntime } from '../../../src/spec/runtimes';
 import type { ActiveVersion, FunctionInput } from '../../../src/spec/wire';
-import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from './helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 let test: TestPlatform;
 let environmentId: string;

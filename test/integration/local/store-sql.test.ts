@@ -14,7 +14,8 @@ import { SqlLogStore, windowQuery } from '../../../src/local/store/sql/log-store
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
 import { zipFiles } from '../../fixtures/functions/build';
 import { describeWith } from '../../helpers/requirements';
-import { tempDir, usePostgres } from './helpers';
+import { tempDir } from '../../helpers/platform';
+import { usePostgres } from '../../helpers/postgres';
 import { storeContract } from './store-contract';
 
 const dirs: string[] = [];

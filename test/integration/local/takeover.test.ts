@@ -9,7 +9,7 @@ import axios from 'axios';
 import type { InvocationLog } from '../../../src/local/records';
 import { fromApiRuntime } from '../../../src/spec/runtimes';
 import type { LegacyState } from '../../../src/local/store/legacy-2.0.0-dev';
-import { startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from './helpers';
+import { startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'datadir-2.0.0-dev');
 const fixtureState = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'state.json'), 'utf8')) as LegacyState;

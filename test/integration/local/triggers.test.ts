@@ -1,7 +1,8 @@
 import axios from 'axios';
 import type { SpotinstClient } from '../../../src/api';
 import { zipFiles } from '../../fixtures/functions/build';
-import { createEnvironment, eventually, startTestPlatform, stopTestPlatform, TestPlatform } from './helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
 
 let local: TestPlatform;
 let client: SpotinstClient;
@@ -135,13 +136,12 @@ test('a cron job with seconds fires with its body, and its runs appear in the lo
     cronExpression: '*/1 * * * * *',
     config: { body: '{"from":"cron"}', queryParams: [{ key: 'k', value: 'v' }] },
   });
-  const logs = await eventually(
+  const logs = await pollUntil(
     async () => {
       const found = await client.logs.list(fn.id, started, Date.now());
-      return found.length >= 2 ? found : undefined;
+      return found.length >= 2 && found;
     },
-    10000,
-    'two cron runs in the logs',
+    { timeoutMs: 10000, intervalMs: 100, what: 'two cron runs in the logs' },
   );
   expect(logs[0].content.map((line) => line.log)).toEqual(['cron body {"from":"cron"} query {"k":"v"}']);
   expect(logs[0].status).toBe('success');

@@ -11,7 +11,7 @@ import type { FunctionRecord } from '../../../src/api';
 import type { LocalPlatformOptions } from '../../../src/local';
 import { zipFiles } from '../../fixtures/functions/build';
 import { pollUntil } from '../../helpers/poll';
-import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from './helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
 
 /** Answers with its process id; with `?gate=<file>` it first says it started, then waits until the file exists. */
 const HANDLER = `

@@ -2,8 +2,6 @@
  * `serverless logs` against spotinst-local, whose logs are filed under an invocation's start
  * time but appear only when it ends: --tail must still print every line once, in order.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import axios from 'axios';
 import type { FunctionRecord } from '../../../src/api';
 import { logs } from '../../../src/logs';
@@ -11,17 +9,17 @@ import { abortableSleep } from '../../../src/logs/tail';
 import type { CliOptions } from '../../../src/framework/serverless';
 import { zipFiles } from '../../fixtures/functions/build';
 import { realProviderContext } from '../../helpers/command-context';
-import { eventually, tempDir, useServicePlatform } from '../local/helpers';
+import { openGates, WAIT_AT_GATE } from '../../helpers/gate';
+import { useServicePlatform } from '../../helpers/platform';
+import { pollUntil } from '../../helpers/poll';
 
-// A handler that prints tagged lines; it can say it started (a file) and wait to be released (another file),
-// so the test decides when an invocation ends instead of guessing with timers.
-const HANDLER = `
-const fs = require('fs');
+// A handler that prints tagged lines; it can wait at a gate after its first line, so the
+// test decides when an invocation ends instead of guessing with timers.
+const HANDLER = `${WAIT_AT_GATE}
 exports.say = async (event) => {
-  const { tag, lines = 3, started, release } = event.body || {};
+  const { tag, lines = 3, gate } = event.body || {};
   console.log(tag + ' first');
-  if (started) fs.writeFileSync(started, 'yes');
-  while (release && !fs.existsSync(release)) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (gate) await waitAtGate(gate);
   for (let i = 2; i <= lines; i += 1) console.log(tag + ' line ' + i);
   return { statusCode: 200, body: tag };
 };
@@ -108,7 +106,7 @@ describe('logs', () => {
   });
 
   it('--tail prints each line of invocations made while tailing once, in order, even one that ends after a later one', async () => {
-    const markers = tempDir('logs-markers-');
+    const gates = await openGates();
     const startTime = Date.now();
     await call({ tag: 'before', lines: 2 });
     const { context, output } = command({ tail: true, interval: '100', startTime: String(startTime) });
@@ -122,28 +120,23 @@ describe('logs', () => {
         await abortableSleep(ms, signal);
       },
     });
-    const printed = (text: string) =>
-      eventually(async () => (output.out.includes(text) ? true : undefined), 15000, `"${text}" in the tail`);
+    const printed = (text: string) => pollUntil(() => output.out.includes(text), { timeoutMs: 15000, what: `"${text}" in the tail` });
     const morePolls = (count: number) => {
       const target = polls + count;
-      return eventually(async () => (polls >= target ? true : undefined), 15000, `${count} more polls`);
+      return pollUntil(() => polls >= target, { timeoutMs: 15000, what: `${count} more polls` });
     };
 
     try {
       await printed('before line 2');
       // slow starts first and is held; fast starts and ends after it
-      const slow = call({ tag: 'slow', started: path.join(markers, 'started'), release: path.join(markers, 'release') });
-      await eventually(
-        async () => (fs.existsSync(path.join(markers, 'started')) ? true : undefined),
-        15000,
-        'the slow invocation to start',
-      );
+      const slow = call({ tag: 'slow', gate: gates.url('slow') });
+      await gates.arrived('slow', 15000);
       await call({ tag: 'fast' });
       await printed('fast line 3');
       await morePolls(2);
       // slow has not ended, so nothing of it can be known yet
       expect(output.out).not.toContain('slow');
-      fs.writeFileSync(path.join(markers, 'release'), 'go');
+      gates.release('slow');
       await slow;
       await printed('slow line 3');
       // later polls re-read the same window: nothing may be printed twice
@@ -151,7 +144,7 @@ describe('logs', () => {
     } finally {
       controller.abort();
       await tailing;
-      fs.rmSync(markers, { recursive: true, force: true });
+      await gates.close();
     }
 
     const text = lines(output.out).map((line) => line.replace(/^[0-9a-f]{8} {2}/, ''));

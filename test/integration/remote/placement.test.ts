@@ -2,7 +2,7 @@
 import { findPlacement, readEnvironment } from '../../../src/remote/placement';
 import type { ServiceModel } from '../../../src/framework/service-model';
 import { fixtureZip } from '../../fixtures/functions/build';
-import { createEnvironment, startTestPlatform, stopTestPlatform, TestPlatform } from '../local/helpers';
+import { createEnvironment, startTestPlatform, stopTestPlatform, TestPlatform } from '../../helpers/platform';
 
 let local: TestPlatform;
 beforeAll(async () => {

@@ -5,6 +5,8 @@ import { createRunner, InvocationInfo, Runner, RunnerOptions } from '../../../sr
 import { buildJavaFixture, fixtureDir } from '../../fixtures/functions/build';
 import { resolveInterpreter } from '../../../src/runtimes/interpreters';
 import { RuntimeUnavailableError } from '../../../src/runtimes';
+import { ended } from '../../helpers/processes';
+import { describeWith } from '../../helpers/requirements';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtimes-cache-'));
 const runners: Runner[] = [];
@@ -204,25 +206,14 @@ describe('node runner', () => {
     const r = runner({ family: 'nodejs', handler: 'handler.leakAfterReturn', memoryMb: 64 });
     const first = await r.invoke(event, info());
     const pid = Number((first.result as { body: string }).body);
-    const deadline = Date.now() + 10000;
-    for (;;) {
-      let alive = true;
-      try {
-        process.kill(pid, 0);
-      } catch {
-        alive = false;
-      }
-      if (!alive) break;
-      if (Date.now() > deadline) throw new Error(`worker ${pid} still runs 10 s after it started leaking`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await ended(pid, 'the worker that keeps allocating while idle', 10000);
     const second = await r.invoke(event, info());
     expect(second.coldStart).toBe(true);
     expect(Number((second.result as { body: string }).body)).not.toBe(pid);
   });
 });
 
-describe('python runner', () => {
+describeWith(['python3'], 'python runner', () => {
   test('result and print/stderr logs; a raw fd write does not break the protocol', async () => {
     const r = runner({ family: 'python', runtime: 'python27', handler: 'handler.main' });
     const outcome = await r.invoke(event, info());
@@ -269,7 +260,7 @@ describe('python runner', () => {
   });
 });
 
-describe('ruby runner', () => {
+describeWith(['ruby'], 'ruby runner', () => {
   test('result, logs, env, getDoc, errors', async () => {
     const r = runner({ family: 'ruby', runtime: 'ruby241', handler: 'handler.main' });
     const outcome = await r.invoke(event, info());
@@ -300,7 +291,7 @@ describe('ruby runner', () => {
   });
 });
 
-describe('java runner', () => {
+describeWith(['java'], 'java runner', () => {
   test('a RequestHandler class: query, body, context, env, getDoc, errors', async () => {
     const { dir } = await buildJavaFixture(cacheDir);
     try {

@@ -1,15 +1,22 @@
-/** Starting and driving a spotinst-local for a test file. */
+/**
+ * The one way a test gets a spotinst-local: started in-process on a free loopback port with
+ * a data dir of its own, with a client on it and the variables that point a CLI at it;
+ * stopped with its client, its data dir removed. Restarts keep the data dir, the port and
+ * the credentials, as a real restart would.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SpotinstClient } from '../../../src/api';
-import { LocalPlatform, LocalPlatformOptions, startLocalPlatform } from '../../../src/local';
-import { startPostgres, type PostgresCluster } from '../../helpers/postgres';
+import { SpotinstClient } from '../../src/api';
+import { startLocalPlatform, type LocalPlatform, type LocalPlatformOptions } from '../../src/local';
 
 export interface TestPlatform {
   platform: LocalPlatform;
+  /** a client on the platform, for arranging and checking state behind the code under test */
   client: SpotinstClient;
   dataDir: string;
+  /** what a CLI run (or the plugin in-process) needs to reach the platform */
+  env: { SPOTINST_API_URL: string; SPOTINST_TOKEN: string; SPOTINST_ACCOUNT: string };
 }
 
 export function tempDir(prefix = 'spotinst-local-test-'): string {
@@ -27,8 +34,13 @@ export function clientFor(platform: LocalPlatform, overrides: { token?: string; 
 
 export async function startTestPlatform(options: LocalPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = options.dataDir ?? tempDir();
-  const platform = await startLocalPlatform({ port: 0, dataDir, ...options });
-  return { platform, client: clientFor(platform), dataDir };
+  const platform = await startLocalPlatform({ port: 0, ...options, dataDir });
+  return {
+    platform,
+    client: clientFor(platform),
+    dataDir,
+    env: { SPOTINST_API_URL: platform.url, SPOTINST_TOKEN: platform.token, SPOTINST_ACCOUNT: platform.account },
+  };
 }
 
 /** Closes the platform's client and the platform, and removes its data folder unless told not to. */
@@ -39,15 +51,15 @@ export async function stopTestPlatform(test: TestPlatform | undefined, removeDir
   if (removeDir) fs.rmSync(test.dataDir, { recursive: true, force: true });
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs` with what was last seen. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/**
+ * Stops the platform (if it still runs) and starts it again on the same data dir, port,
+ * token and account, with the options given (faults, say) instead of the earlier ones.
+ */
+export async function restartTestPlatform(test: TestPlatform, options: LocalPlatformOptions = {}): Promise<TestPlatform> {
+  test.client.close();
+  await test.platform.close();
+  const { token, account } = test.platform;
+  return startTestPlatform({ port: Number(new URL(test.platform.url).port), token, account, ...options, dataDir: test.dataDir });
 }
 
 /** Applications → environment → ready to create functions in. */
@@ -107,31 +119,4 @@ export function useServicePlatform(prefix: string): ServicePlatform {
   });
 
   return service;
-}
-
-/**
- * A throwaway PostgreSQL cluster for the describe block it is called in (started before its
- * tests, removed after them); `database()` makes a new empty database and returns its URL.
- * Call it inside `describeWith(['postgresql'], …)`.
- */
-export function usePostgres(): { cluster: () => PostgresCluster; database: (prefix?: string) => string } {
-  let cluster: PostgresCluster | undefined;
-  let made = 0;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  const started = (): PostgresCluster => {
-    if (!cluster) throw new Error('the PostgreSQL cluster is not started yet: use it in a test or a hook');
-    return cluster;
-  };
-  return {
-    cluster: started,
-    database: (prefix = 'db') => {
-      made += 1;
-      return started().createDatabase(`${prefix}_${made}`);
-    },
-  };
 }
