@@ -68,11 +68,7 @@ export function readDataFile(file: string, serviceDir: string): unknown {
  * keys win); anything else (a string, a list, a number) replaces them, as a body can only
  * be one thing.
  */
-export function eventData(
-  fn: Pick<FunctionModel, 'key' | 'parameters'>,
-  options: CliOptions,
-  serviceDir: string,
-): EventData {
+export function eventData(fn: Pick<FunctionModel, 'key' | 'parameters'>, options: CliOptions, serviceDir: string): EventData {
   const data = stringOption(options, 'data', 'SPOTINST_DATA_INVALID', `'{"name":"world"}'`);
   const file = stringOption(options, 'path', 'SPOTINST_DATA_FILE_INVALID', 'event.json');
   if (data !== undefined && file !== undefined) {
