@@ -19,7 +19,6 @@ export function builtStartLocalPlatform(): (options?: LocalPlatformOptions) => P
   if (!fs.existsSync(BUILT_CONSOLE)) {
     throw new Error(`the console is not built (${BUILT_CONSOLE} is missing): run npm run build first (npm test does)`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, not the sources under test by ts-jest
   return (require(path.join(REPO_ROOT, 'dist', 'local')) as typeof import('../../src/local')).startLocalPlatform;
 }
 
