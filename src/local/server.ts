@@ -81,7 +81,7 @@ export function createRequestListener(platform: Platform, options: ServerOptions
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (ConsoleAssets.owns(path)) {
-      routeOf.set(req, `${method} ${path}`);
+      routeOf.set(req, ConsoleAssets.has(path) ? `${method} ${path}` : `${method} /__local/console/(unknown)`);
       assets.serve(req, res, path);
       return;
     }

@@ -55,9 +55,14 @@ export class ConsoleAssets {
     return pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);
   }
 
+  /** Whether `pathname` is one of the console's files (the rest of its paths are 404s). */
+  static has(pathname: string): boolean {
+    return Object.hasOwn(ASSETS, pathname.slice(CONSOLE_PATH.length));
+  }
+
   serve(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
     const method = req.method ?? 'GET';
-    const asset = ASSETS[pathname.slice(CONSOLE_PATH.length)];
+    const asset = ConsoleAssets.has(pathname) ? ASSETS[pathname.slice(CONSOLE_PATH.length)] : undefined;
     const send = (status: number, type: string, body: Buffer | string, extra: Record<string, string> = {}): void => {
       res.writeHead(status, {
         ...CONSOLE_SECURITY_HEADERS,

@@ -27,7 +27,7 @@ const DEFAULT_INVOCATIONS = 50;
 const MAX_INVOCATIONS = 500;
 const INVOKE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 
-function functionView(
+function overviewFunction(
   fn: EnvironmentContents['functions'][number],
   contents: EnvironmentContents,
   baseUrl: string,
@@ -79,7 +79,7 @@ function environmentView(contents: EnvironmentContents, baseUrl: string, now: nu
     name: environment.name,
     url: `${baseUrl}/fn/${environment.id}`,
     aliases: contents.aliases.map((alias) => ({ id: alias.id, host: alias.host, url: `${baseUrl}/alias/${alias.host}` })),
-    functions: contents.functions.map((fn) => functionView(fn, contents, baseUrl, now)),
+    functions: contents.functions.map((fn) => overviewFunction(fn, contents, baseUrl, now)),
   };
 }
 

@@ -1,7 +1,6 @@
 import { parseExpression } from 'cron-parser';
 import { checkCronExpression } from '../../spec/cron';
 import { parseBody, type FunctionEvent } from '../../spec/contract';
-import type { ActiveVersion } from '../../spec/wire';
 import { ApiFailure, notFound } from '../envelope';
 import type { RecordedRequest } from '../exchange';
 import type { Invocation } from '../invocation/invoker';
@@ -56,13 +55,13 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)];
 }
 
-/** The share each version gets, in percent, as the invoker picks them (`$LATEST` stands for `latestVersion`). */
-export function versionShares(activeVersions: ActiveVersion[], latestVersion: number): Array<{ version: number; percentage: number }> {
-  const total = activeVersions.reduce((sum, entry) => sum + entry.percentage, 0);
-  return activeVersions.map((entry) => ({
-    version: entry.version === '$LATEST' ? latestVersion : entry.version,
-    percentage: total > 0 ? (entry.percentage * 100) / total : 0,
-  }));
+/** One minute of a function's invocations: how many, how many failed, p50 and p95 of their durations (ms). */
+export interface BucketFigures {
+  start: number;
+  count: number;
+  errors: number;
+  p50?: number;
+  p95?: number;
 }
 
 /**
@@ -114,7 +113,7 @@ export class ConsoleService {
   }
 
   /** The last hour of a function's invocations, per minute: how many, how many failed, p50 and p95 of their durations. */
-  async series(functionId: string, now = Date.now()): Promise<{ from: number; to: number; buckets: Array<BucketFigures> }> {
+  async series(functionId: string, now = Date.now()): Promise<{ from: number; to: number; buckets: BucketFigures[] }> {
     await this.function(functionId);
     const to = Math.ceil(now / SERIES_BUCKET_MS) * SERIES_BUCKET_MS;
     const from = to - SERIES_WINDOW_MS;
@@ -177,14 +176,6 @@ export class ConsoleService {
       return functionName === undefined ? worker : { ...worker, functionName };
     });
   }
-}
-
-export interface BucketFigures {
-  start: number;
-  count: number;
-  errors: number;
-  p50?: number;
-  p95?: number;
 }
 
 /** The event a recorded request stands for (its body parsed again, as the trigger parsed it). */

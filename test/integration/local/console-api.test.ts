@@ -295,3 +295,14 @@ test('a tail still open when the platform closes is ended, and close() does not 
   while (!done) ({ done } = await reader.read());
   expect(done).toBe(true);
 });
+
+test('the console page comes from the build: run from the sources it says to build; other paths under it are 404, writes 405', async () => {
+  const page = await fetch(local.platform.consoleUrl);
+  expect(local.platform.consoleUrl).toBe(`${local.platform.url}/__local/console`);
+  // ts-jest runs src/, where no build put the assets (the browser tests use dist/)
+  expect(page.status).toBe(503);
+  expect(await page.text()).toContain('npm run build');
+  expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  expect((await fetch(`${local.platform.consoleUrl}/secrets.txt`)).status).toBe(404);
+  expect((await fetch(`${local.platform.consoleUrl}/app.js`, { method: 'POST' })).status).toBe(405);
+});
