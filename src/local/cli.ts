@@ -240,24 +240,25 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const { logFormat, database } = options;
+  // the platform's messages never show the token a user passed, nor the database password
+  const hideToken = options.token === undefined ? (text: string): string => text : redactor(options.token);
+  const logger: PlatformLogger = streamLogger(logFormat, undefined, (text) => withoutSecrets(hideToken(text), database));
+  /** What the CLI itself says (a refusal, a start that failed, a signal): in text as it always was, on stderr; in json as the platform's log. */
+  const say = (level: 'info' | 'error', message: string): void => {
+    if (logFormat === 'json') logger({ time: new Date().toISOString(), level, message });
+    else process.stderr.write(`spotinst-local: ${withoutSecrets(message, database)}\n`);
+  };
+
   const refused = bindRefusal(options.host, options.token);
   if (refused) {
-    process.stderr.write(`spotinst-local: ${refused.message}\n`);
+    say('error', refused.message);
     return 2;
   }
 
   const generated = options.token === undefined || options.account === undefined ? localCredentials(options.dataDir) : undefined;
   const token = options.token ?? generated?.token ?? '';
   const account = options.account ?? generated?.account ?? '';
-
-  // the platform's messages never show the token a user passed, nor the database password
-  const hideToken = options.token === undefined ? (text: string): string => text : redactor(options.token);
-  const logger: PlatformLogger = streamLogger(options.logFormat, undefined, (text) => withoutSecrets(hideToken(text), options.database));
-  /** What the CLI itself says (a start that failed, a signal): in text as it always was, on stderr; in json as the platform's log. */
-  const say = (level: 'info' | 'error', message: string): void => {
-    if (options.logFormat === 'json') logger({ time: new Date().toISOString(), level, message });
-    else process.stderr.write(`spotinst-local: ${withoutSecrets(message, options.database)}\n`);
-  };
 
   let platform: LocalPlatform;
   try {
@@ -365,7 +366,10 @@ main().then(
       args.find((_, index) => args[index - 1] === '--database') ??
       args.find((arg) => arg.startsWith('--database='))?.slice('--database='.length) ??
       process.env.SPOTINST_LOCAL_DATABASE;
-    process.stderr.write(`spotinst-local: ${withoutSecrets(error.stack ?? error.message, database || undefined)}\n`);
+    const message = withoutSecrets(error.stack ?? error.message, database || undefined);
+    const json = args.some((arg, index) => arg === '--log-format=json' || (arg === 'json' && args[index - 1] === '--log-format'));
+    if (json) process.stdout.write(`${jsonLogLine({ time: new Date().toISOString(), level: 'error', message })}\n`);
+    else process.stderr.write(`spotinst-local: ${message}\n`);
     process.exit(1);
   },
 );
