@@ -143,9 +143,14 @@ describeWith(['chromium'], 'the web console in a real browser', () => {
     expect(text).toContain('API_KEY');
     expect(text).not.toContain('not-shown-by-the-console');
     await screenshot('overview');
-    // the token is kept for this tab: a reload stays signed in
+    // the token is kept for this tab: a reload stays signed in; signing out forgets it
     await page.reload();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Token').waitFor();
+    await page.reload();
+    await page.getByLabel('Token').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain(world.hello.name);
   });
 
   test('a deep link #token=…&function=… opens the function; the token is in no URL the browser requested', async () => {

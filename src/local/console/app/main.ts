@@ -68,6 +68,7 @@ class Console {
   private readonly statusLine = h('p', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly nav: HTMLElement;
   private current?: AbortController;
+  private readonly onHashChange = (): void => void this.render(currentPlace());
 
   constructor(private readonly api: ConsoleApi) {
     this.nav = h(
@@ -87,13 +88,14 @@ class Console {
       h('span', { class: 'who' }, `account ${this.api.account}`),
       button('Sign out', () => {
         this.current?.abort();
+        window.removeEventListener('hashchange', this.onHashChange);
         forgetToken();
         history.replaceState(null, '', location.pathname);
         signInForm();
       }),
     );
     show(root, header, this.statusLine, this.main);
-    window.addEventListener('hashchange', () => void this.render(currentPlace()));
+    window.addEventListener('hashchange', this.onHashChange);
     void this.render(currentPlace());
   }
 
@@ -130,6 +132,7 @@ class Console {
       if (error instanceof ApiError && error.status === 401) {
         // the platform no longer takes the token (restarted with another): back to the form, nothing left on screen
         controller.abort();
+        window.removeEventListener('hashchange', this.onHashChange);
         forgetToken();
         signInForm('The platform no longer accepts the token: sign in again.');
         return;
