@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Build: compile TypeScript to CommonJS, copy the non-TypeScript files the runtimes need at
-// run time (python/ruby runner scripts, java sources) beside their modules, then swap the
-// result in as dist/. Building beside dist/ keeps a CLI that runs during the build working.
+// run time (python/ruby runner scripts, java sources) beside their modules, build the web
+// console's front end (type-checked, then bundled by esbuild into one script beside its page
+// and stylesheet), then swap the result in as dist/. Building beside dist/ keeps a CLI that
+// runs during the build working.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -35,6 +37,32 @@ function copyAssets(from, to) {
   }
 }
 copyAssets(path.join(root, 'src'), next);
+
+// The console's page: browser code, with its own tsconfig (DOM types). Served from
+// dist/local/console/static/ by src/local/console/static.ts; nothing is built at run time.
+const consoleApp = path.join(root, 'src', 'local', 'console', 'app');
+const consoleOut = path.join(next, 'local', 'console', 'static');
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(consoleApp, 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
+  require('esbuild').buildSync({
+    entryPoints: [path.join(consoleApp, 'main.ts')],
+    outfile: path.join(consoleOut, 'app.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  for (const file of ['index.html', 'app.css', 'icon.svg']) fs.copyFileSync(path.join(consoleApp, file), path.join(consoleOut, file));
+} catch (error) {
+  fs.rmSync(next, { recursive: true, force: true });
+  // tsc and esbuild have printed what is wrong
+  process.exit(typeof error.status === 'number' ? error.status : 1);
+}
 
 // Two renames: the old tree is gone only once the new one is in place.
 const old = `${dist}.old-${process.pid}`;

@@ -16,7 +16,9 @@ import { bindRefusal, checkDatabaseUrl, DatabaseUrlError, LocalPlatform, redactD
 import { FaultSpecError, parseFaults } from './faults';
 import { newId } from './ids';
 import { defaultMaxWorkers, DEFAULT_QUEUE_TIMEOUT_MS, parseMemorySize } from './invocation/worker-budget';
+import { jsonLogLine, LOG_FORMATS, streamLogger, type LogFields, type LogFormat, type PlatformLogger } from './logger';
 import { writeFileAtomic } from '../util/atomic-file';
+import { redactor } from '../util/redact';
 
 const USAGE = `Usage: spotinst-local [options]
 
@@ -53,6 +55,9 @@ Options:
   --queue-timeout-ms <n>
                       how long a call waits for a worker when all are busy and the budget
                       is spent, before it gets 429 (default ${DEFAULT_QUEUE_TIMEOUT_MS})
+  --log-format <text|json>
+                      the platform's own log: text for a terminal (the default), or json,
+                      one object per line on stdout (time, level, message, invocationId…)
   --help              show this help
 `;
 
@@ -68,6 +73,7 @@ interface CliOptions {
   maxWorkers?: number;
   maxWorkerMemoryMb?: number;
   queueTimeoutMs?: number;
+  logFormat: LogFormat;
 }
 
 class UsageError extends Error {}
@@ -84,6 +90,7 @@ const VALUE_OPTIONS = new Set([
   'max-workers',
   'max-worker-memory',
   'queue-timeout-ms',
+  'log-format',
 ]);
 
 /** The worker budget's options, each undefined when not given. */
@@ -132,6 +139,10 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
   const token = values.get('token');
   if (token !== undefined && token.trim() === '') throw new UsageError('--token must not be empty');
   const database = databaseOption(values.get('database'), token, values.get('account'));
+  const logFormat = values.get('log-format') ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, not "${logFormat}"`);
+  }
   return {
     port,
     host: values.get('host') ?? '127.0.0.1',
@@ -142,6 +153,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' {
     faults: values.get('faults') ?? (process.env.SPOTINST_LOCAL_FAULTS || undefined),
     idleWorkerMs,
     ...budgetOptions(values),
+    logFormat: logFormat as LogFormat,
   };
 }
 
@@ -228,9 +240,19 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const { logFormat, database } = options;
+  // the platform's messages never show the token a user passed, nor the database password
+  const hideToken = options.token === undefined ? (text: string): string => text : redactor(options.token);
+  const logger: PlatformLogger = streamLogger(logFormat, undefined, (text) => withoutSecrets(hideToken(text), database));
+  /** What the CLI itself says (a refusal, a start that failed, a signal): in text as it always was, on stderr; in json as the platform's log. */
+  const say = (level: 'info' | 'error', message: string): void => {
+    if (logFormat === 'json') logger({ time: new Date().toISOString(), level, message });
+    else process.stderr.write(`spotinst-local: ${withoutSecrets(message, database)}\n`);
+  };
+
   const refused = bindRefusal(options.host, options.token);
   if (refused) {
-    process.stderr.write(`spotinst-local: ${refused.message}\n`);
+    say('error', refused.message);
     return 2;
   }
 
@@ -252,8 +274,8 @@ async function main(): Promise<number> {
       maxWorkerMemoryMb: options.maxWorkerMemoryMb,
       queueTimeoutMs: options.queueTimeoutMs,
       database: options.database,
-      // what the start did (an import of a 2.0.0-dev data dir), before the banner
-      log: (line) => process.stdout.write(`${line}\n`),
+      // what the start did (an import of a 2.0.0-dev data dir) comes before the banner
+      logger,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -261,7 +283,7 @@ async function main(): Promise<number> {
       code === 'EADDRINUSE'
         ? `port ${options.port} is already in use (pick another with --port, or 0 for any free port)`
         : (error as Error).message;
-    process.stderr.write(`spotinst-local: cannot start: ${withoutSecrets(reason, options.database)}\n`);
+    say('error', `cannot start: ${reason}`);
     return 1;
   }
 
@@ -270,16 +292,16 @@ async function main(): Promise<number> {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
-        process.stderr.write(`spotinst-local: ${signal} again, stopping now\n`);
+        say('info', `${signal} again, stopping now`);
         resolve(1);
         return;
       }
       stopping = true;
-      process.stderr.write(`spotinst-local: ${signal}, finishing in-flight invocations and stopping workers…\n`);
+      say('info', `${signal}, finishing in-flight invocations and stopping workers…`);
       platform.close().then(
         () => resolve(0),
         (error: Error) => {
-          process.stderr.write(`spotinst-local: shutdown failed: ${error.message}\n`);
+          say('error', `shutdown failed: ${error.message}`);
           resolve(1);
         },
       );
@@ -288,20 +310,52 @@ async function main(): Promise<number> {
     process.on('SIGTERM', stop);
   });
 
+  process.stdout.write(`${banner(options, platform, { token, account, generatedToken: options.token === undefined })}\n`);
+  return stopped;
+}
+
+/**
+ * Where the platform listens and how to use it. A token the user passed is theirs and stays
+ * unprinted; a generated one must be shown to be usable (and signs the console link in).
+ */
+function banner(
+  options: CliOptions,
+  platform: LocalPlatform,
+  credentials: { token: string; account: string; generatedToken: boolean },
+): string {
+  const { token, account, generatedToken } = credentials;
+  const database = options.database === undefined ? `SQLite, ${platform.database}` : `PostgreSQL, ${platform.database}`;
+  const consoleLink = generatedToken ? `${platform.consoleUrl}#token=${token}` : platform.consoleUrl;
+  const maxWorkers = options.maxWorkers ?? defaultMaxWorkers();
+  const configure = `SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`;
+  if (options.logFormat === 'json') {
+    const fields: LogFields = {
+      url: platform.url,
+      consoleUrl: consoleLink,
+      dataDir: options.dataDir,
+      database,
+      account,
+      token: generatedToken ? token : undefined,
+      faults: options.faults,
+      maxWorkers,
+      maxWorkerMemoryMb: options.maxWorkerMemoryMb,
+      configure,
+    };
+    return jsonLogLine({ time: new Date().toISOString(), level: 'info', message: `spotinst-local listening on ${platform.url}`, fields });
+  }
   const lines = [
     `spotinst-local listening on ${platform.url}`,
+    `  console:  ${consoleLink}`,
     `  data dir: ${options.dataDir}`,
-    `  database: ${options.database === undefined ? `SQLite, ${platform.database}` : `PostgreSQL, ${platform.database}`}`,
+    `  database: ${database}`,
     `  account:  ${account}`,
   ];
-  // a token the user passed is theirs and stays unprinted; a generated one must be shown to be usable
-  if (options.token === undefined) lines.push(`  token:    ${token}`);
+  if (generatedToken) lines.push(`  token:    ${token}`);
   if (options.faults) lines.push(`  faults:   ${options.faults}`);
   const memoryBudget = options.maxWorkerMemoryMb === undefined ? '' : `, ${options.maxWorkerMemoryMb} MB between them`;
-  lines.push(`  workers:  at most ${options.maxWorkers ?? defaultMaxWorkers()}${memoryBudget} (--max-workers, --max-worker-memory)`);
-  lines.push(`Configure the plugin with: SPOTINST_API_URL=${platform.url} SPOTINST_ACCOUNT=${account} SPOTINST_TOKEN=<token>`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return stopped;
+  lines.push(`  workers:  at most ${maxWorkers}${memoryBudget} (--max-workers, --max-worker-memory)`);
+  lines.push(`Configure the plugin with: ${configure}`);
+  return lines.join('\n');
 }
 
 main().then(
@@ -312,7 +366,10 @@ main().then(
       args.find((_, index) => args[index - 1] === '--database') ??
       args.find((arg) => arg.startsWith('--database='))?.slice('--database='.length) ??
       process.env.SPOTINST_LOCAL_DATABASE;
-    process.stderr.write(`spotinst-local: ${withoutSecrets(error.stack ?? error.message, database || undefined)}\n`);
+    const message = withoutSecrets(error.stack ?? error.message, database || undefined);
+    const json = args.some((arg, index) => arg === '--log-format=json' || (arg === 'json' && args[index - 1] === '--log-format'));
+    if (json) process.stdout.write(`${jsonLogLine({ time: new Date().toISOString(), level: 'error', message })}\n`);
+    else process.stderr.write(`spotinst-local: ${message}\n`);
     process.exit(1);
   },
 );

@@ -12,6 +12,7 @@ import { FaultInjector, parseFaults } from './faults';
 import { checkDatabaseUrl } from './database-url';
 import { isLoopback } from './http-util';
 import { newId } from './ids';
+import { PlatformLog, type PlatformLogger } from './logger';
 import { Platform } from './platform';
 import { createRequestListener } from './server';
 import type { LocalStats } from './stats';
@@ -24,6 +25,8 @@ export { isLoopback } from './http-util';
 export { defaultMaxWorkers, parseMemorySize } from './invocation/worker-budget';
 export type { WorkerUsage } from './invocation/worker-budget';
 export { checkDatabaseUrl, DatabaseUrlError, redactDatabaseUrl } from './database-url';
+export { LOG_FORMATS, jsonLogLine, textLogLine, streamLogger } from './logger';
+export type { LogFormat, LogLevel, LogFields, PlatformLogEntry, PlatformLogger } from './logger';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
@@ -42,11 +45,13 @@ export interface LocalPlatformOptions {
    */
   database?: string;
   /**
-   * where the platform says what it did, one line at a time: what the start imported from a
-   * 2.0.0-dev data dir, cron ticks skipped while the database is away. Default: the import
-   * is not said, the rest are process warnings.
+   * Where the platform's own log goes, one entry per message (time, level, message, and the
+   * invocationId of a message about one): what the start imported from a 2.0.0-dev data dir,
+   * cron ticks skipped while the database is away, invocations that failed, requests that
+   * broke. `streamLogger('text' | 'json')` prints them as the CLI does. Default: warnings
+   * and errors are process warnings, information is not said.
    */
-  log?: (line: string) => void;
+  logger?: PlatformLogger;
   /** default: a random token */
   token?: string;
   /** default: a random `act-xxxxxxxx` */
@@ -72,6 +77,8 @@ export interface LocalPlatformOptions {
 export interface LocalPlatform {
   /** `http://host:port`, the apiUrl to give the client */
   url: string;
+  /** the web console: `${url}/__local/console` (sign in with `#token=<token>`) */
+  consoleUrl: string;
   token: string;
   account: string;
   dataDir: string;
@@ -145,7 +152,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     workerBudget,
     timeoutScale: options.timeoutScale ?? 1,
     database: options.database,
-    log: options.log,
+    log: new PlatformLog(options.logger),
   }).catch((error: unknown) => {
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -153,7 +160,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
   // known once the server is bound, which needs the listener first
   const served: { fixedBaseUrl?: string } = {};
-  const handling = createRequestListener(platform, { faults, fixedBaseUrl: () => served.fixedBaseUrl });
+  const handling = createRequestListener(platform, {
+    faults,
+    faultsText: options.faults,
+    fixedBaseUrl: () => served.fixedBaseUrl,
+    // beyond loopback, Prometheus sends the token like any other client (docs/local-platform.md § Metrics)
+    metricsNeedToken: !isLoopback(host),
+  });
   const server = http.createServer(handling.listener);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -177,6 +190,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   let closing: Promise<void> | undefined;
   return {
     url,
+    consoleUrl: `${url}/__local/console`,
     token,
     account,
     dataDir,

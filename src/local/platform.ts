@@ -1,10 +1,13 @@
-import { Invoker } from './invocation/invoker';
+import { Invoker, type InvocationNotice } from './invocation/invoker';
 import { WorkerPools } from './invocation/worker-pools';
 import type { WorkerBudgetOptions } from './invocation/worker-budget';
+import { PlatformLog } from './logger';
+import { PlatformMetrics } from './metrics';
 import { CronScheduler } from './scheduler';
 import {
   AliasService,
   ApplicationService,
+  ConsoleService,
   DocumentService,
   EnvironmentService,
   FunctionService,
@@ -33,8 +36,22 @@ export interface PlatformConfig {
   codeLimits?: CodeLimits;
   /** a PostgreSQL URL shared by the nodes of one platform; without it, SQLite in the data dir */
   database?: string;
-  /** where the platform says what it did (the takeover of a 2.0.0-dev data dir, a database gone and back); default: process warnings */
-  log?: (line: string) => void;
+  /** where the platform says what it did (the takeover of a 2.0.0-dev data dir, a database gone and back, a failed invocation) */
+  log: PlatformLog;
+}
+
+/** A failed or timed out invocation is said in the platform's log (its details are in the function's log). */
+function logFailure(log: PlatformLog, { functionId, functionName, entry }: InvocationNotice): void {
+  if (entry.status !== 'error' && entry.status !== 'timeout') return;
+  const said = entry.status === 'timeout' ? 'timed out' : 'failed';
+  const last = entry.content[entry.content.length - 1]?.log.trim();
+  log.info(`function ${functionName} (${functionId}) ${said} in ${entry.durationMs ?? 0} ms${last ? `: ${last.split('\n')[0]}` : ''}`, {
+    invocationId: entry.invocationId,
+    functionId,
+    function: functionName,
+    status: entry.status,
+    durationMs: entry.durationMs,
+  });
 }
 
 /** How often a node that shares its database reads the cron jobs, to arm those other nodes changed. */
@@ -50,6 +67,8 @@ export class Platform {
     readonly services: Services,
     readonly invoker: Invoker,
     readonly stats: StatsCounter,
+    readonly metrics: PlatformMetrics,
+    readonly console: ConsoleService,
     private readonly storage: Storage,
     private readonly scheduler: CronScheduler,
   ) {}
@@ -60,7 +79,7 @@ export class Platform {
       cacheDir: config.cacheDir,
       database: config.database,
       codeLimits: config.codeLimits,
-      log: config.log,
+      log: (line) => config.log.info(line),
     });
     try {
       return await Platform.wire(config, storage);
@@ -89,8 +108,14 @@ export class Platform {
       },
       { cacheDir: config.cacheDir, timeoutScale: config.timeoutScale },
     );
-    const scheduler: CronScheduler = new CronScheduler((jobId, dueAt) => jobs.fire(jobId, dueAt));
-    const jobs = new JobService(store, scheduler, invoker, config.log);
+    const scheduler: CronScheduler = new CronScheduler(
+      (jobId, dueAt) => jobs.fire(jobId, dueAt),
+      (jobId, error) => config.log.warn(`cron job ${jobId} failed to run: ${error.message}`, { jobId }),
+    );
+    const jobs = new JobService(store, scheduler, invoker, (line) => config.log.warn(line));
+    const metrics = new PlatformMetrics(() => invoker.workerProcesses());
+    invoker.onInvocation((notice) => metrics.observeInvocation(notice));
+    invoker.onInvocation((notice) => logFailure(config.log, notice));
     const services: Services = {
       applications: new ApplicationService(store),
       environments: new EnvironmentService(store),
@@ -103,7 +128,8 @@ export class Platform {
     };
     await jobs.resume();
     if (storage.shared) jobs.watch(JOB_WATCH_MS);
-    return new Platform(config, services, invoker, stats, storage, scheduler);
+    const consoleService = new ConsoleService({ store, logs: storage.logs, invoker });
+    return new Platform(config, services, invoker, stats, metrics, consoleService, storage, scheduler);
   }
 
   /** Where the data is: the SQLite file, or the PostgreSQL URL without its password. */

@@ -3,7 +3,8 @@
  * (spec/wire) without what is computed per request (a URL depends on the address served
  * on; a function's `code` is derived from its latest version).
  */
-import type { Environment, SpotinstFunction } from '../spec/wire';
+import type { Environment, InvocationLog, SpotinstFunction } from '../spec/wire';
+import type { InvocationExchange } from './exchange';
 
 export type { Alias, Application, CronJob, Pattern, UserDocument, InvocationLog } from '../spec/wire';
 
@@ -32,3 +33,20 @@ export type StoredEnvironment = Omit<Environment, 'url' | 'createdAt' | 'updated
   createdAt: string;
   updatedAt: string;
 };
+
+/** One invocation without its log lines, request or response: what lists and charts need. */
+export interface InvocationSummary {
+  invocationId: string;
+  /** epoch ms; 0 when the entry had none */
+  startedAt: number;
+  version?: number;
+  status?: InvocationLog['status'];
+  durationMs?: number;
+  coldStart?: boolean;
+}
+
+/** One invocation with everything kept of it: its log entry, and its request and response when they were recorded. */
+export interface InvocationRecord extends InvocationLog {
+  request?: InvocationExchange['request'];
+  response?: InvocationExchange['response'];
+}

@@ -18,7 +18,11 @@ export class CronScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly expressions = new Map<string, string>();
 
-  constructor(private readonly run: (jobId: string, dueAt: number) => Promise<void>) {}
+  constructor(
+    private readonly run: (jobId: string, dueAt: number) => Promise<void>,
+    /** a run that failed (the platform's log says it) */
+    private readonly failed: (jobId: string, error: Error) => void,
+  ) {}
 
   sync(jobs: CronJob[]): void {
     for (const job of jobs) this.schedule(job);
@@ -79,9 +83,7 @@ export class CronScheduler {
           return;
         }
         this.arm(jobId, due);
-        this.run(jobId, due).catch((error: Error) => {
-          process.emitWarning(`cron job ${jobId} failed to run: ${error.message}`);
-        });
+        this.run(jobId, due).catch((error: Error) => this.failed(jobId, error));
       },
       Math.min(delay, MAX_TIMER_MS),
     );

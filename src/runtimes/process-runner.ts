@@ -29,6 +29,10 @@ export class ProcessRunner implements Runner {
     return this.waiting > 0;
   }
 
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
+
   get residentMb(): number | undefined {
     return this.worker?.residentMb;
   }

@@ -62,6 +62,8 @@ export interface Runner {
   readonly busy: boolean;
   /** epoch ms of the end of the last invocation (or creation) */
   readonly lastUsedAt: number;
+  /** its worker's process id; undefined while it has no process */
+  readonly pid?: number;
   /**
    * The worker process's resident memory (MB) at its last reading (the memory watch's);
    * undefined while it has no process, before the first reading, or where it is not read.

@@ -113,6 +113,11 @@ export class WorkerProcess {
     return !this.dead;
   }
 
+  /** The process id while it runs (the console shows it). */
+  get pid(): number | undefined {
+    return this.dead ? undefined : this.child.pid;
+  }
+
   /** Its resident memory (MB) at the memory watch's last reading; undefined before the first one and once it is gone. */
   get residentMb(): number | undefined {
     return this.dead ? undefined : this.memory.lastMb;

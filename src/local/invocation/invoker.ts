@@ -3,15 +3,19 @@ import type { ActiveVersion, InvocationLog } from '../../spec/wire';
 import type { InvocationOutcome } from '../../runtimes';
 import { runtimeFamily } from '../../spec/runtimes';
 import { platformVariables, type FunctionEvent } from '../../spec/contract';
+import { recordRequest, recordResponse, type InvocationExchange } from '../exchange';
 import type { StoredFunction } from '../records';
 import type { StatsCounter } from '../stats';
-import type { WorkerPools } from './worker-pools';
+import { invocationReply, type InvocationReply } from './reply';
+import type { WorkerPools, WorkerProcessInfo } from './worker-pools';
 import type { WorkerUsage } from './worker-budget';
 
 export interface Invocation {
   invocationId: string;
   version: number;
   outcome: InvocationOutcome;
+  /** the HTTP reply it makes (what a trigger sends) */
+  reply: InvocationReply;
 }
 
 /** What the invoker needs from the platform around it. */
@@ -19,11 +23,19 @@ export interface InvokerDeps {
   /** the unpacked code of a stored upload */
   code: { ensureUnpacked(sha256: string): Promise<string> };
   /** keeps an invocation's log (the log service) */
-  logs: { record(functionId: string, entry: InvocationLog): Promise<void> };
+  logs: { record(functionId: string, entry: InvocationLog, exchange?: InvocationExchange): Promise<void> };
   /** answers context.getDoc (the document service) */
   documents: { value(environmentId: string, key: string): Promise<unknown> };
   stats: StatsCounter;
   pools: WorkerPools;
+}
+
+/** An invocation as it was logged, told to whoever listens (serverless dev streams them). */
+export interface InvocationNotice {
+  functionId: string;
+  functionName: string;
+  environmentId: string;
+  entry: InvocationLog;
 }
 
 export interface InvokerOptions {
@@ -54,6 +66,7 @@ export class Invoker {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private readonly listeners = new Set<(notice: InvocationNotice) => void>();
 
   constructor(
     private readonly deps: InvokerDeps,
@@ -92,18 +105,38 @@ export class Invoker {
         version: version.version,
       });
       this.deps.stats.countInvocation(outcome.coldStart);
-      await this.deps.logs.record(fn.id, {
+      const entry: InvocationLog = {
         invocationId,
         content: outcome.logs,
         version: version.version,
         status: outcome.status,
         durationMs: outcome.durationMs,
         startedAt: outcome.startedAt,
-      });
-      return { invocationId, version: version.version, outcome };
+        coldStart: outcome.coldStart,
+      };
+      const reply = invocationReply(invocationId, version.version, outcome);
+      await this.deps.logs.record(fn.id, entry, { request: recordRequest(event), response: recordResponse(reply) });
+      this.tell({ functionId: fn.id, functionName: fn.name, environmentId, entry });
+      return { invocationId, version: version.version, outcome, reply };
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Calls `listener` with each invocation once it is logged; returns the unsubscribe. */
+  onInvocation(listener: (notice: InvocationNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(notice: InvocationNotice): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(notice);
+      } catch {
+        // a listener's failure is its own: the invocation is done and logged
+      }
     }
   }
 
@@ -116,6 +149,11 @@ export class Invoker {
   /** What the warm workers hold now, against the platform's budget. */
   workers(): WorkerUsage {
     return this.deps.pools.usage();
+  }
+
+  /** Every warm worker process, with the function version it runs (the console's platform view). */
+  workerProcesses(): WorkerProcessInfo[] {
+    return this.deps.pools.processes();
   }
 
   disposeFunction(functionId: string): Promise<void> {

@@ -26,6 +26,19 @@ export interface PoolOwner {
   version: number;
 }
 
+/** One warm worker process, as the console's platform view lists them. */
+export interface WorkerProcessInfo {
+  functionId: string;
+  version: number;
+  /** undefined between the runner's creation and its process's start */
+  pid?: number;
+  /** at the memory watch's last reading */
+  residentMb?: number;
+  busy: boolean;
+  /** how long since its last invocation ended (0 while busy) */
+  idleMs: number;
+}
+
 /** A call waiting for room under the budget, in arrival order. */
 interface Waiter {
   pool: WorkerPool;
@@ -33,6 +46,12 @@ interface Waiter {
   resolve: (outcome: Promise<InvocationOutcome>) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
+}
+
+/** The owner a pool key (`<functionId>@<version>#<shape>`) stands for. */
+function ownerOf(key: string): PoolOwner {
+  const at = key.lastIndexOf('@');
+  return { functionId: key.slice(0, at), version: Number(key.slice(at + 1, key.indexOf('#', at))) };
 }
 
 /**
@@ -98,6 +117,21 @@ export class WorkerPools implements WorkerBudgetGate {
         reject(new WorkerBudgetExhaustedError(this.usage(), this.queueTimeoutMs));
       }, this.queueTimeoutMs);
       this.waiting.push(waiter);
+    });
+  }
+
+  /** Every worker, with the function version it runs. */
+  processes(now = Date.now()): WorkerProcessInfo[] {
+    return [...this.pools].flatMap(([key, pool]) => {
+      const { functionId, version } = ownerOf(key);
+      return pool.members.map((runner) => ({
+        functionId,
+        version,
+        ...(runner.pid === undefined ? {} : { pid: runner.pid }),
+        ...(runner.residentMb === undefined ? {} : { residentMb: runner.residentMb }),
+        busy: runner.busy,
+        idleMs: runner.busy ? 0 : Math.max(0, now - runner.lastUsedAt),
+      }));
     });
   }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { CorsConfig } from '../../spec/wire';
-import { isShapedResult, parseBody, resultStatus, type FunctionEvent } from '../../spec/contract';
+import { parseBody, type FunctionEvent } from '../../spec/contract';
 import { sendJson } from '../envelope';
 import { bearerToken, BodyTooLargeError, closeAfterReply, readBody, sameSecret } from '../http-util';
 import type { Invocation, Invoker } from '../invocation/invoker';
@@ -12,8 +12,6 @@ import type { AliasService, FunctionService, PatternService } from '../services'
 export const MAX_INVOKE_BODY_BYTES = 6 * 1024 * 1024;
 
 const DEFAULT_CORS_METHODS = 'GET,POST,PUT,DELETE,PATCH,OPTIONS';
-/** Headers a function may not set: the platform frames the reply itself. */
-const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade']);
 
 function sendText(res: http.ServerResponse, status: number, body: string, headers: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
@@ -60,79 +58,10 @@ function toQuery(url: URL): Record<string, string> {
   return query;
 }
 
-/** A header value a function returned, as text: a list is joined as HTTP joins repeated headers. */
-function headerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return value.map(headerText).join(', ');
-  return JSON.stringify(value) ?? '';
-}
-
-/** The function's reply headers that can be sent as they are. */
-function replyHeaders(raw: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (typeof raw !== 'object' || raw === null) return headers;
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (value === undefined || value === null || RESERVED_HEADERS.has(name.toLowerCase())) continue;
-    const text = headerText(value);
-    try {
-      http.validateHeaderName(name);
-      http.validateHeaderValue(name, text);
-      headers[name] = text;
-    } catch {
-      // a header Node cannot send is left out rather than failing the reply
-    }
-  }
-  return headers;
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name);
-}
-
-/**
- * Sends what an invocation produced: the handler's `{statusCode, body, headers}`; a string
- * body as is, anything else as JSON. A failed invocation is 500 and a timed out one 504,
- * with the message (the details are in the logs).
- */
+/** Sends the reply of an invocation (invocation/reply.ts) with the trigger's own headers (CORS) beside the function's. */
 function sendInvocation(res: http.ServerResponse, invocation: Invocation, extra: Record<string, string>): void {
-  // a function cannot replace the platform's own headers
-  const own: Record<string, string> = {
-    'X-Spotinst-Invocation-Id': invocation.invocationId,
-    'X-Spotinst-Function-Version': String(invocation.version),
-  };
-  const headers: Record<string, string> = { ...own, ...extra };
-  const { outcome } = invocation;
-  if (outcome.status === 'timeout') {
-    sendError(res, 504, 'Timeout', outcome.error?.message ?? 'Function timed out', headers);
-    return;
-  }
-  if (outcome.status === 'error') {
-    sendError(res, 500, outcome.error?.type ?? 'Error', outcome.error?.message ?? 'Function failed', headers);
-    return;
-  }
-  const result = outcome.result;
-  const status = resultStatus(result);
-  if (status === undefined) {
-    const statusCode = isShapedResult(result) ? result.statusCode : undefined;
-    sendError(res, 502, 'InvalidResult', `the function returned an invalid statusCode (${JSON.stringify(statusCode)})`, headers);
-    return;
-  }
-  let body: unknown = result;
-  if (isShapedResult(result)) {
-    for (const [name, value] of Object.entries(replyHeaders(result.headers))) {
-      if (!hasHeader(own, name.toLowerCase())) headers[name] = value;
-    }
-    body = result.body;
-  }
-  let text: string;
-  if (body === undefined || body === null) text = '';
-  else if (typeof body === 'string') text = body;
-  else {
-    text = JSON.stringify(body);
-    if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
-  }
-  sendText(res, status, text, headers);
+  const { reply } = invocation;
+  sendText(res, reply.status, reply.body, { ...extra, ...reply.headers });
 }
 
 export interface TriggerDeps {

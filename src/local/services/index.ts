@@ -13,6 +13,7 @@ import type { PatternService } from './patterns';
 
 export { AliasService, type NewAlias } from './aliases';
 export { ApplicationService, type NewApplication, type ApplicationChanges } from './applications';
+export { ConsoleService, nextRuns, SERIES_BUCKET_MS, type ApplicationContents, type EnvironmentContents } from './console';
 export { DocumentService } from './documents';
 export { EnvironmentService, type NewEnvironment, type EnvironmentChanges } from './environments';
 export { FunctionService, type NewFunction, type FunctionChanges, type CodeUpload } from './functions';

@@ -45,7 +45,8 @@ export class JobService {
     private readonly store: PlatformStore,
     private readonly scheduler: CronScheduler,
     private readonly invoker: JobInvoker,
-    private readonly warn: (line: string) => void = (line) => process.emitWarning(line),
+    /** the platform's log, at warning level */
+    private readonly warn: (line: string) => void,
   ) {}
 
   list(filter: JobFilter): Promise<CronJob[]> {
@@ -82,7 +83,7 @@ export class JobService {
       this.storeIsBack();
       if (before === this.localChanges) this.scheduler.reconcile(jobs);
     } catch (error) {
-      if (!this.storeFailed(error)) this.warn(`spotinst-local: reading the cron jobs failed: ${(error as Error).message}`);
+      if (!this.storeFailed(error)) this.warn(`reading the cron jobs failed: ${(error as Error).message}`);
     }
   }
 
@@ -192,13 +193,13 @@ export class JobService {
    */
   private storeFailed(error: unknown): boolean {
     if (!(error instanceof ApiFailure && error.status === 503)) return false;
-    if (!this.storeDown) this.warn(`spotinst-local: cron ticks are skipped until the store is back: ${error.message}`);
+    if (!this.storeDown) this.warn(`cron ticks are skipped until the store is back: ${error.message}`);
     this.storeDown = true;
     return true;
   }
 
   private storeIsBack(): void {
-    if (this.storeDown) this.warn('spotinst-local: the store is back; cron jobs fire again');
+    if (this.storeDown) this.warn('the store is back; cron jobs fire again');
     this.storeDown = false;
   }
 }

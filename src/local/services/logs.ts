@@ -1,4 +1,5 @@
 import { badRequest } from '../envelope';
+import type { InvocationExchange } from '../exchange';
 import type { InvocationLog } from '../records';
 import type { InvocationLogStore, PlatformStore } from '../store';
 import { existing } from './lookups';
@@ -28,9 +29,10 @@ export class LogService {
     return this.logs.window(functionId, start, end);
   }
 
-  record(functionId: string, entry: InvocationLog): Promise<void> {
+  /** Keeps an invocation's log, with the request and response it was given when they were recorded. */
+  record(functionId: string, entry: InvocationLog, exchange?: InvocationExchange): Promise<void> {
     return this.inTurn(functionId, async () => {
-      if (await this.store.function(functionId)) await this.logs.append(functionId, entry);
+      if (await this.store.function(functionId)) await this.logs.append(functionId, entry, exchange);
     });
   }
 

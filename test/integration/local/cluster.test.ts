@@ -53,7 +53,7 @@ describeWith(['postgresql'], 'three nodes on one PostgreSQL database', () => {
       database,
       token: TOKEN,
       account: ACCOUNT,
-      log: (line) => warnings.push(line),
+      logger: (entry) => warnings.push(entry.message),
     });
     const node = { platform, client: clientFor(platform), dataDir };
     nodes.push(node);

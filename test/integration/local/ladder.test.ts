@@ -145,6 +145,9 @@ describe('the log service', () => {
         entries.set(functionId, [...(entries.get(functionId) ?? []), entry]);
       },
       window: (functionId) => Promise.resolve(entries.get(functionId) ?? []),
+      summaries: () => Promise.resolve([]),
+      recent: () => Promise.resolve([]),
+      invocation: () => Promise.resolve(undefined),
       remove: (functionId) => Promise.resolve(void entries.delete(functionId)),
       reset: () => Promise.resolve(entries.clear()),
       close: () => Promise.resolve(),

@@ -5,6 +5,7 @@
  */
 import type { Alias, Application, CronJob, InvocationLog, Pattern, StoredEnvironment, StoredFunction } from '../../../src/local/records';
 import { UniqueKeyError, type InvocationLogStore, type LogRetention, type PlatformStore } from '../../../src/local/store';
+import type { InvocationExchange } from '../../../src/local/exchange';
 
 export interface EngineUnderTest {
   /** A new, empty place for the engine's data (a temp dir, a fresh database), as the engine names places. */
@@ -407,6 +408,67 @@ export function storeContract(name: string, engine: EngineUnderTest): void {
         expect(kept.length).toBeGreaterThan(0);
         expect(kept.length).toBeLessThanOrEqual(10);
         expect(kept[kept.length - 1]).toBe('inv-24');
+      });
+
+      test('an entry keeps its request and response: one invocation gives them back, windows and lists leave them out', async () => {
+        const logs = await openLogs();
+        const exchange: InvocationExchange = {
+          request: {
+            method: 'POST',
+            path: '/orders',
+            query: { q: '1' },
+            headers: { 'content-type': 'text/plain' },
+            body: '<b>€</b>',
+            bodyBytes: 10,
+            truncated: false,
+          },
+          response: { status: 201, headers: { 'X-Spotinst-Invocation-Id': 'with' }, body: '{"ok":true}', bodyBytes: 11, truncated: false },
+        };
+        await logs.append('fx-1', { ...logEntry('with', 10), coldStart: true }, exchange);
+        await logs.append('fx-1', { ...logEntry('without', 20), coldStart: false });
+        expect(await logs.invocation('fx-1', 'with')).toEqual({ ...logEntry('with', 10), coldStart: true, ...exchange });
+        expect(await logs.invocation('fx-1', 'without')).toEqual({ ...logEntry('without', 20), coldStart: false });
+        expect(await logs.invocation('fx-2', 'with')).toBeUndefined();
+        expect(await logs.window('fx-1', 0, 100)).toEqual([
+          { ...logEntry('with', 10), coldStart: true },
+          { ...logEntry('without', 20), coldStart: false },
+        ]);
+      });
+
+      test('recent lists the newest summaries first; summaries cover a window oldest first, without log lines', async () => {
+        const logs = await openLogs();
+        for (const [id, at] of [
+          ['b', 200],
+          ['a', 100],
+          ['c', 300],
+          ['d', 400],
+        ] as const)
+          await logs.append('fx-1', logEntry(id, at));
+        await logs.append('fx-2', logEntry('other', 250));
+        const summary = (invocationId: string, startedAt: number) => ({
+          invocationId,
+          startedAt,
+          status: 'success',
+          version: 0,
+          durationMs: 1,
+        });
+        expect(await logs.recent('fx-1', 3)).toEqual([summary('d', 400), summary('c', 300), summary('b', 200)]);
+        expect(await logs.summaries('fx-1', 150, 300)).toEqual([summary('b', 200), summary('c', 300)]);
+        expect(await logs.recent('fx-3', 10)).toEqual([]);
+      });
+
+      test('retention counts the kept request and response too', async () => {
+        const logs = await openLogs({ maxBytesPerFunction: 64 * 1024 });
+        const body = 'x'.repeat(10 * 1024);
+        const exchange: InvocationExchange = {
+          request: { method: 'POST', path: '/', query: {}, headers: {}, body, bodyBytes: body.length, truncated: false },
+          response: { status: 200, headers: {}, body, bodyBytes: body.length, truncated: false },
+        };
+        for (let i = 0; i < 20; i += 1) await logs.append('fx-1', logEntry(`inv-${String(i).padStart(2, '0')}`, i), exchange);
+        const kept = await logs.recent('fx-1', 100);
+        // each entry holds 20 KB of bodies: 64 KB keeps three at most
+        expect(kept.length).toBeLessThanOrEqual(3);
+        expect(kept[0].invocationId).toBe('inv-19');
       });
 
       test('remove drops one function’s entries; reset drops all', async () => {

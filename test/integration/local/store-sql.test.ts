@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import JSZip from 'jszip';
 import { SqlCodeArchives } from '../../../src/local/store/sql/code-archives';
 import { openDatabase, SQLITE_FILE, type SqlDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore, windowQuery } from '../../../src/local/store/sql/log-store';
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
+import { migrations, type Database } from '../../../src/local/store/sql/schema';
 import { zipFiles } from '../../fixtures/functions/build';
 import { describeWith } from '../../helpers/requirements';
 import { tempDir } from '../../helpers/platform';
@@ -109,7 +110,10 @@ describe('SQLite', () => {
     const file = new BetterSqlite3(path.join(dir, SQLITE_FILE), { readonly: true });
     try {
       expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(file.prepare('select name from schema_migrations').all()).toEqual([{ name: '0001-initial' }]);
+      expect(file.prepare('select name from schema_migrations order by name').all()).toEqual([
+        { name: '0001-initial' },
+        { name: '0002-invocation-details' },
+      ]);
     } finally {
       file.close();
     }
@@ -162,6 +166,60 @@ describe('SQLite', () => {
     }
   });
 
+  test('a database of schema version 1 is migrated: its logged invocations read as before, new ones keep cold starts and exchanges', async () => {
+    const dir = newDir();
+    const file = new BetterSqlite3(path.join(dir, SQLITE_FILE));
+    const old = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    const { error } = await new Migrator({
+      db: old,
+      provider: { getMigrations: () => Promise.resolve({ '0001-initial': migrations('sqlite')['0001-initial'] }) },
+      migrationTableName: 'schema_migrations',
+      migrationLockTableName: 'schema_migrations_lock',
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    await old
+      .insertInto('invocations')
+      .values({
+        function_id: 'fx-1',
+        invocation_id: 'before',
+        started_at: 10,
+        version: 0,
+        status: 'success',
+        duration_ms: 3,
+        content: '[]',
+        size_bytes: 50,
+      })
+      .execute();
+    await old.destroy();
+
+    const logs = new SqlLogStore(await openDatabase({ dataDir: dir }), undefined, true);
+    try {
+      await logs.append('fx-1', {
+        invocationId: 'after',
+        content: [],
+        startedAt: 20,
+        status: 'success',
+        durationMs: 1,
+        version: 0,
+        coldStart: true,
+      });
+      expect(await logs.recent('fx-1', 10)).toEqual([
+        { invocationId: 'after', startedAt: 20, version: 0, status: 'success', durationMs: 1, coldStart: true },
+        { invocationId: 'before', startedAt: 10, version: 0, status: 'success', durationMs: 3 },
+      ]);
+      expect(await logs.invocation('fx-1', 'before')).toEqual({
+        invocationId: 'before',
+        content: [],
+        startedAt: 10,
+        version: 0,
+        status: 'success',
+        durationMs: 3,
+      });
+    } finally {
+      await logs.close();
+    }
+  });
+
   test('a database written by a newer spotinst-local (a schema version it does not know) is refused, not changed', async () => {
     const dir = newDir();
     const first: SqlDatabase = await openDatabase({ dataDir: dir });
@@ -169,6 +227,6 @@ describe('SQLite', () => {
     const file = new BetterSqlite3(path.join(dir, SQLITE_FILE));
     file.prepare(`insert into schema_migrations (name, timestamp) values ('9999-from-the-future', 'x')`).run();
     file.close();
-    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/has schema version 2, newer than the 1 this spotinst-local knows/);
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/has schema version 3, newer than the 2 this spotinst-local knows/);
   });
 });

@@ -37,7 +37,7 @@ function copyOfFixture(): string {
 
 async function start(dataDir: string): Promise<{ platform: TestPlatform; lines: string[] }> {
   const lines: string[] = [];
-  running = await startTestPlatform({ dataDir, log: (line) => lines.push(line) });
+  running = await startTestPlatform({ dataDir, logger: (entry) => lines.push(entry.message) });
   return { platform: running, lines };
 }
 

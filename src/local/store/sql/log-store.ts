@@ -1,6 +1,13 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { InvocationLog, InvocationStatus, LogLine } from '../../../spec/wire';
-import { DEFAULT_LOG_RETENTION, type InvocationLogStore, type LogRetention } from '../log-store';
+import type { InvocationExchange, RecordedRequest, RecordedResponse } from '../../exchange';
+import {
+  DEFAULT_LOG_RETENTION,
+  type InvocationLogStore,
+  type InvocationRecord,
+  type InvocationSummary,
+  type LogRetention,
+} from '../log-store';
 import type { SqlDatabase } from './database';
 import type { Database, InvocationsTable } from './schema';
 
@@ -9,14 +16,20 @@ const TRIM_TO = 0.9;
 /** Rows read at a time while looking for where a trim ends. */
 const TRIM_PAGE = 1000;
 
-type WindowRow = Pick<Selectable<InvocationsTable>, 'invocation_id' | 'started_at' | 'version' | 'status' | 'duration_ms' | 'content'>;
+const SUMMARY_COLUMNS = ['invocation_id', 'started_at', 'version', 'status', 'duration_ms', 'cold_start'] as const;
 
-/** The entry's size as retention counts it: its JSON, in bytes. */
-export function entrySize(entry: InvocationLog): number {
-  return Buffer.byteLength(JSON.stringify(entry));
+type SummaryRow = Pick<Selectable<InvocationsTable>, (typeof SUMMARY_COLUMNS)[number]>;
+type WindowRow = SummaryRow & Pick<Selectable<InvocationsTable>, 'content'>;
+type RecordRow = WindowRow & Pick<Selectable<InvocationsTable>, 'request' | 'response'>;
+
+/** The entry's size as retention counts it: its JSON, and the request and response kept with it, in bytes. */
+export function entrySize(entry: InvocationLog, exchange?: { request: string; response: string }): number {
+  const kept = exchange ? Buffer.byteLength(exchange.request) + Buffer.byteLength(exchange.response) : 0;
+  return Buffer.byteLength(JSON.stringify(entry)) + kept;
 }
 
-export function invocationRow(functionId: string, entry: InvocationLog): Insertable<InvocationsTable> {
+export function invocationRow(functionId: string, entry: InvocationLog, exchange?: InvocationExchange): Insertable<InvocationsTable> {
+  const kept = exchange ? { request: JSON.stringify(exchange.request), response: JSON.stringify(exchange.response) } : undefined;
   return {
     function_id: functionId,
     invocation_id: entry.invocationId,
@@ -25,19 +38,35 @@ export function invocationRow(functionId: string, entry: InvocationLog): Inserta
     version: typeof entry.version === 'number' ? entry.version : null,
     status: entry.status ?? null,
     duration_ms: entry.durationMs ?? null,
+    cold_start: entry.coldStart === undefined ? null : Number(entry.coldStart),
+    request: kept?.request ?? null,
+    response: kept?.response ?? null,
     content: JSON.stringify(entry.content),
-    size_bytes: entrySize(entry),
+    size_bytes: entrySize(entry, kept),
+  };
+}
+
+function summaryOf(row: SummaryRow): InvocationSummary {
+  return {
+    invocationId: row.invocation_id,
+    startedAt: row.started_at,
+    ...(row.version === null ? {} : { version: row.version }),
+    ...(row.status === null ? {} : { status: row.status as InvocationStatus }),
+    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+    ...(row.cold_start === null ? {} : { coldStart: row.cold_start === 1 }),
   };
 }
 
 function entryOf(row: WindowRow): InvocationLog {
+  const { invocationId, startedAt, ...rest } = summaryOf(row);
+  return { invocationId, content: JSON.parse(row.content) as LogLine[], ...rest, startedAt };
+}
+
+function recordOf(row: RecordRow): InvocationRecord {
   return {
-    invocationId: row.invocation_id,
-    content: JSON.parse(row.content) as LogLine[],
-    ...(row.version === null ? {} : { version: row.version }),
-    ...(row.status === null ? {} : { status: row.status as InvocationStatus }),
-    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
-    startedAt: row.started_at,
+    ...entryOf(row),
+    ...(row.request === null ? {} : { request: JSON.parse(row.request) as RecordedRequest }),
+    ...(row.response === null ? {} : { response: JSON.parse(row.response) as RecordedResponse }),
   };
 }
 
@@ -45,7 +74,7 @@ function entryOf(row: WindowRow): InvocationLog {
 export function windowQuery(db: Kysely<Database>, functionId: string, from: number, to: number) {
   return db
     .selectFrom('invocations')
-    .select(['invocation_id', 'started_at', 'version', 'status', 'duration_ms', 'content'])
+    .select([...SUMMARY_COLUMNS, 'content'])
     .where('function_id', '=', functionId)
     .where('started_at', '>=', from)
     .where('started_at', '<=', to)
@@ -66,8 +95,8 @@ export class SqlLogStore implements InvocationLogStore {
     private readonly ownsDatabase = false,
   ) {}
 
-  async append(functionId: string, entry: InvocationLog): Promise<void> {
-    const row = invocationRow(functionId, entry);
+  async append(functionId: string, entry: InvocationLog, exchange?: InvocationExchange): Promise<void> {
+    const row = invocationRow(functionId, entry, exchange);
     // Read committed is enough: the usage row is changed by increments, and a trim counts
     // only the rows it deleted itself. Serializable would make every pair of appends of one
     // busy function a conflict to retry.
@@ -94,6 +123,49 @@ export class SqlLogStore implements InvocationLogStore {
 
   window(functionId: string, from: number, to: number): Promise<InvocationLog[]> {
     return this.database.read(async (db) => (await windowQuery(db, functionId, from, to).execute()).map(entryOf));
+  }
+
+  summaries(functionId: string, from: number, to: number): Promise<InvocationSummary[]> {
+    return this.database.read(async (db) =>
+      (
+        await db
+          .selectFrom('invocations')
+          .select(SUMMARY_COLUMNS)
+          .where('function_id', '=', functionId)
+          .where('started_at', '>=', from)
+          .where('started_at', '<=', to)
+          .orderBy('started_at')
+          .orderBy('invocation_id')
+          .execute()
+      ).map(summaryOf),
+    );
+  }
+
+  recent(functionId: string, limit: number): Promise<InvocationSummary[]> {
+    return this.database.read(async (db) =>
+      (
+        await db
+          .selectFrom('invocations')
+          .select(SUMMARY_COLUMNS)
+          .where('function_id', '=', functionId)
+          .orderBy('started_at', 'desc')
+          .orderBy('invocation_id', 'desc')
+          .limit(limit)
+          .execute()
+      ).map(summaryOf),
+    );
+  }
+
+  invocation(functionId: string, invocationId: string): Promise<InvocationRecord | undefined> {
+    return this.database.read(async (db) => {
+      const row = await db
+        .selectFrom('invocations')
+        .select([...SUMMARY_COLUMNS, 'content', 'request', 'response'])
+        .where('function_id', '=', functionId)
+        .where('invocation_id', '=', invocationId)
+        .executeTakeFirst();
+      return row && recordOf(row);
+    });
   }
 
   async remove(functionId: string): Promise<void> {

@@ -123,9 +123,11 @@ export interface InvocationsTable {
   content: string;
   /** the entry's size as JSON, which retention counts */
   size_bytes: number;
-  /** JSON of the invocation's request and response, for the console (issue 16); NULL until it keeps them */
+  /** JSON of the invocation's request and response (exchange.ts), for the console; NULL when not recorded */
   request: ColumnType<Nullable<string>, Nullable<string> | undefined, Nullable<string>>;
   response: ColumnType<Nullable<string>, Nullable<string> | undefined, Nullable<string>>;
+  /** 1 when the invocation started a worker process, 0 when a warm one ran it; NULL when not known (migration 0002) */
+  cold_start: ColumnType<Nullable<number>, Nullable<number> | undefined, Nullable<number>>;
 }
 
 /** What each function's log holds, kept by appends and trims: retention never counts rows. */
@@ -193,6 +195,7 @@ export const RECORD_TABLES = [
 export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001-initial': { up: (db) => initialSchema(db, engine) },
+    '0002-invocation-details': { up: invocationDetails },
   };
 }
 
@@ -366,4 +369,10 @@ async function initialSchema(db: Kysely<unknown>, engine: Engine): Promise<void>
     .addColumn('key', 'text', (col) => col.primaryKey())
     .addColumn('value', 'text', (col) => col.notNull())
     .execute();
+}
+
+/** For the console: whether an invocation was a cold start, and one invocation found by its id. */
+async function invocationDetails(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('invocations').addColumn('cold_start', 'integer').execute();
+  await db.schema.createIndex('invocations_by_id').on('invocations').columns(['function_id', 'invocation_id']).execute();
 }
