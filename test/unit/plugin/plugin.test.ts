@@ -4,7 +4,7 @@ import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
 import type { ServerlessLike } from '../../../src/framework/serverless';
 import { SpotinstProvider } from '../../../src/provider/provider';
-import { DEFAULT_CONCURRENCY } from '../../../src/deploy/limiter';
+import { DEFAULT_CONCURRENCY } from '../../../src/remote/limiter';
 
 class FakeServerlessError extends Error {
   constructor(
