@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     cause: 'The artifact does not contain the handler file (or java class).',
     fix: 'Fix `handler`, or the `package.patterns` that left the file out.',
   },
+  SPOTINST_TYPESCRIPT_BUILD_FAILED: {
+    topic: 'configuration',
+    cause:
+      'A TypeScript handler (`.ts`, `.mts`, `.cts`) does not build with esbuild: a syntax error, or an import that cannot be resolved. The message names the file, line and column.',
+    fix: 'Fix the code at that line. Type errors never stop a build: esbuild strips types without checking them.',
+  },
   SPOTINST_JAR_MISSING: {
     topic: 'configuration',
     cause: 'A java8 function has no `target/<service>.jar`.',

@@ -15,6 +15,7 @@ import { Platform } from './platform';
 import { createRequestListener } from './server';
 import type { LocalStats } from './stats';
 import { checkWorkerBudget, type WorkerUsage } from './invocation/worker-budget';
+import type { InspectorAddresses, InvocationNotice } from './invocation/invoker';
 
 export type { LocalStats } from './stats';
 export { parseFaults, FaultSpecError } from './faults';
@@ -22,6 +23,7 @@ export type { FaultSpec } from './faults';
 export { isLoopback } from './http-util';
 export { defaultMaxWorkers, parseMemorySize } from './invocation/worker-budget';
 export type { WorkerUsage } from './invocation/worker-budget';
+export type { InspectorAddresses, InvocationNotice } from './invocation/invoker';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
@@ -50,6 +52,8 @@ export interface LocalPlatformOptions {
   timeoutScale?: number;
   /** where compiled runtime helpers are cached (default: `<dataDir>/cache`) */
   cacheDir?: string;
+  /** where each node function's workers listen for a debugger (`serverless dev --inspect`); default: nowhere */
+  inspect?: InspectorAddresses;
 }
 
 export interface LocalPlatform {
@@ -61,6 +65,11 @@ export interface LocalPlatform {
   stats(): LocalStats;
   /** What the warm workers hold now, against the worker budget. */
   workers(): WorkerUsage;
+  /**
+   * Calls `listener` with each invocation as soon as it is logged (its log lines, status,
+   * duration, version, cold or warm), in this process; returns the unsubscribe.
+   */
+  onInvocation(listener: (notice: InvocationNotice) => void): () => void;
   /**
    * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
    * is not carried out), lets the requests in flight finish (an invocation ends or times
@@ -126,6 +135,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     timeoutScale: options.timeoutScale ?? 1,
   });
 
+  if (options.inspect) platform.invoker.listenForDebuggers(options.inspect);
+
   // known once the server is bound, which needs the listener first
   const served: { fixedBaseUrl?: string } = {};
   const handling = createRequestListener(platform, { faults, fixedBaseUrl: () => served.fixedBaseUrl });
@@ -157,6 +168,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     dataDir,
     stats: () => platform.stats.snapshot(),
     workers: () => platform.invoker.workers(),
+    onInvocation: (listener) => platform.invoker.onInvocation(listener),
     close() {
       closing =
         closing ??

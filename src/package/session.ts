@@ -15,6 +15,7 @@ import { ServiceMemory } from './memory';
 import { artifactPathOf, assignJavaArtifacts, checkConfiguredArtifacts, configuredArtifact, preparePackageFunction } from './packaging';
 import { pluginOnlyPackages } from './plugin-only';
 import { recordArtifacts, reusePreviousArtifacts, type ReuseDecision } from './reuse';
+import { packageTypescriptHandlers, type BundleOptions, type TypescriptArtifact } from './typescript';
 
 interface PackageSettings {
   artifact?: string;
@@ -53,6 +54,8 @@ export class ServiceSession {
   constructor(
     private readonly serverless: ServerlessLike,
     private readonly log: PluginLog,
+    /** how TypeScript handlers are bundled (dev and invoke local point source maps at the files) */
+    private readonly bundling: BundleOptions = {},
   ) {}
 
   private get serviceDir(): string {
@@ -88,10 +91,21 @@ export class ServiceSession {
     }
   }
 
+  /** Bundles the TypeScript handlers among `models`, each into its own zip, and says so. */
+  async bundleTypescript(models: FunctionModel[]): Promise<TypescriptArtifact[]> {
+    const made = await packageTypescriptHandlers(this.serverless, models, this.bundling);
+    for (const bundle of made) {
+      this.log.verbose(`functions.${bundle.key}: ${bundle.source} bundled with esbuild (${formatSize(bundle.size)}).`);
+    }
+    return made;
+  }
+
   /** `before:package:createDeploymentArtifacts`: everything the packager needs settled first. */
-  beforePackage(service: ServiceModel): void {
+  async beforePackage(service: ServiceModel): Promise<void> {
     checkConfiguredArtifacts(this.serverless, service);
     assignJavaArtifacts(this.serverless, service);
+    // before the reuse check: the fingerprint covers the zips' paths, the files cover their content
+    await this.bundleTypescript(service.functions);
     const individually = packageOf(this.serverless.service)?.individually === true;
     this.leavePluginOut(
       service.functions
@@ -119,10 +133,11 @@ export class ServiceSession {
   }
 
   /** `before:package:function:package` (`deploy function`): the same, for one function. */
-  beforePackageFunction(service: ServiceModel, key: string): void {
+  async beforePackageFunction(service: ServiceModel, key: string): Promise<void> {
     preparePackageFunction(this.serverless, key);
     checkConfiguredArtifacts(this.serverless, service, key);
     assignJavaArtifacts(this.serverless, service, key);
+    await this.bundleTypescript(service.functions.filter((model) => model.key === key));
     this.leavePluginOut([key]);
   }
 

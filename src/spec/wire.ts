@@ -178,6 +178,8 @@ export interface InvocationLog {
   durationMs?: number;
   /** (ext) epoch milliseconds */
   startedAt?: number;
+  /** (ext) the invocation started a new worker process (a cold start) */
+  coldStart?: boolean;
 }
 
 // ---- endpoint patterns and aliases --------------------------------------------------

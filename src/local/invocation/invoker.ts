@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActiveVersion, InvocationLog } from '../../spec/wire';
-import type { InvocationOutcome } from '../../runtimes';
+import type { InspectAddress, InvocationOutcome } from '../../runtimes';
 import { runtimeFamily } from '../../spec/runtimes';
 import { platformVariables, type FunctionEvent } from '../../spec/contract';
 import type { StoredFunction } from '../records';
@@ -25,6 +25,17 @@ export interface InvokerDeps {
   stats: StatsCounter;
   pools: WorkerPools;
 }
+
+/** An invocation as it was logged, told to whoever listens (serverless dev streams them). */
+export interface InvocationNotice {
+  functionId: string;
+  functionName: string;
+  environmentId: string;
+  entry: InvocationLog;
+}
+
+/** Where a node function's workers listen for a debugger; undefined: they do not. */
+export type InspectorAddresses = (fn: { id: string; name: string; environmentId: string }) => InspectAddress | undefined;
 
 export interface InvokerOptions {
   /** where compiled runtime helpers are cached */
@@ -54,6 +65,8 @@ export class Invoker {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private readonly listeners = new Set<(notice: InvocationNotice) => void>();
+  private inspector?: InspectorAddresses;
 
   constructor(
     private readonly deps: InvokerDeps,
@@ -70,10 +83,12 @@ export class Invoker {
       const version = fn.versions.find((candidate) => candidate.version === picked) ?? fn.versions[fn.versions.length - 1];
       const codeDir = await this.deps.code.ensureUnpacked(version.sha256);
       const environmentId = fn.environmentId;
+      const family = runtimeFamily(fn.runtime) ?? 'nodejs';
+      const inspect = family === 'nodejs' ? this.inspector?.({ id: fn.id, name: fn.name, environmentId }) : undefined;
       const pool = this.deps.pools.pool(
         { functionId: fn.id, version: version.version },
         {
-          family: runtimeFamily(fn.runtime) ?? 'nodejs',
+          family,
           runtime: fn.runtime,
           codeDir,
           handler: version.handler,
@@ -82,6 +97,7 @@ export class Invoker {
           timeoutS: fn.limits.timeout * this.options.timeoutScale,
           cacheDir: this.options.cacheDir,
           getDocument: (key) => this.deps.documents.value(environmentId, key),
+          ...(inspect ? { inspect } : {}),
         },
       );
       const outcome = await pool.invoke(event, {
@@ -92,18 +108,42 @@ export class Invoker {
         version: version.version,
       });
       this.deps.stats.countInvocation(outcome.coldStart);
-      await this.deps.logs.record(fn.id, {
+      const entry: InvocationLog = {
         invocationId,
         content: outcome.logs,
         version: version.version,
         status: outcome.status,
         durationMs: outcome.durationMs,
         startedAt: outcome.startedAt,
-      });
+        coldStart: outcome.coldStart,
+      };
+      await this.deps.logs.record(fn.id, entry);
+      this.tell({ functionId: fn.id, functionName: fn.name, environmentId, entry });
       return { invocationId, version: version.version, outcome };
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Calls `listener` with each invocation once it is logged; returns the unsubscribe. */
+  onInvocation(listener: (notice: InvocationNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** From now on, node workers started for a function listen for a debugger where `addresses` says. */
+  listenForDebuggers(addresses: InspectorAddresses): void {
+    this.inspector = addresses;
+  }
+
+  private tell(notice: InvocationNotice): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(notice);
+      } catch {
+        // a listener's failure is its own: the invocation is done and logged
+      }
     }
   }
 
@@ -120,6 +160,10 @@ export class Invoker {
 
   disposeFunction(functionId: string): Promise<void> {
     return this.deps.pools.disposeFunction(functionId);
+  }
+
+  retireFunction(functionId: string): Promise<void> {
+    return this.deps.pools.retireFunction(functionId);
   }
 
   disposeAll(): Promise<void> {

@@ -61,6 +61,7 @@ describe('function URL invocations (node)', () => {
         status: 'success',
         durationMs: expect.any(Number),
         startedAt: expect.any(Number),
+        coldStart: true,
       },
     ]);
     expect(logs[0].startedAt).toBeGreaterThanOrEqual(before);
