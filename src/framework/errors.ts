@@ -294,6 +294,11 @@ export const ERROR_CODES = {
     cause: 'An `--env` is not `KEY=VALUE`.',
     fix: 'e.g. `--env LOG_LEVEL=debug`',
   },
+  SPOTINST_DEV_PLATFORM_UNREACHABLE: {
+    topic: 'commands',
+    cause: '`serverless dev --platform URL`: no spotinst-local answers at that URL (`GET /__local/health`).',
+    fix: 'Start it (`npx spotinst-local`), fix the URL, or leave `--platform` out so that dev runs one itself.',
+  },
   SPOTINST_LOGS_START_TIME_INVALID: {
     topic: 'commands',
     cause: '`--startTime` is not one of the accepted forms, or is in the future.',

@@ -73,9 +73,11 @@ export interface LocalPlatform {
   /**
    * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
    * is not carried out), lets the requests in flight finish (an invocation ends or times
-   * out), stops every worker and timer.
+   * out), stops every worker and timer. With `graceMs`, invocations still running after it
+   * are cut short (their workers stopped): `serverless dev` ends on Ctrl-C even while a
+   * debugger holds a function at a breakpoint.
    */
-  close(): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const DEFAULT_IDLE_WORKER_MS = 5 * 60 * 1000;
@@ -169,14 +171,26 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     stats: () => platform.stats.snapshot(),
     workers: () => platform.invoker.workers(),
     onInvocation: (listener) => platform.invoker.onInvocation(listener),
-    close() {
+    close(closeOptions = {}) {
+      const graceMs = closeOptions.graceMs ?? Number.POSITIVE_INFINITY;
       closing =
         closing ??
         (async () => {
           const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
-          await handling.drain();
-          await platform.close(Number.POSITIVE_INFINITY);
+          const drained = handling.drain();
+          if (Number.isFinite(graceMs)) {
+            let timer: NodeJS.Timeout | undefined;
+            const late = await Promise.race([
+              drained.then(() => false),
+              new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+            ]);
+            clearTimeout(timer);
+            // the calls still running end as errors once their workers are gone
+            if (late) await platform.invoker.disposeAll();
+          }
+          await drained;
+          await platform.close(graceMs);
           // the last replies are on their way: let them finish, briefly, before cutting connections
           server.closeIdleConnections();
           let timer: NodeJS.Timeout | undefined;

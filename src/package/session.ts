@@ -50,6 +50,8 @@ export class ServiceSession {
   private reuse?: ReuseDecision;
   /** the artifacts packaging checked in this process, by function name */
   private readonly checked = new Map<string, Artifact>();
+  /** the TypeScript handlers bundled in this process, by function key */
+  readonly bundles = new Map<string, TypescriptArtifact>();
 
   constructor(
     private readonly serverless: ServerlessLike,
@@ -95,6 +97,7 @@ export class ServiceSession {
   async bundleTypescript(models: FunctionModel[]): Promise<TypescriptArtifact[]> {
     const made = await packageTypescriptHandlers(this.serverless, models, this.bundling);
     for (const bundle of made) {
+      this.bundles.set(bundle.key, bundle);
       this.log.verbose(`functions.${bundle.key}: ${bundle.source} bundled with esbuild (${formatSize(bundle.size)}).`);
     }
     return made;
