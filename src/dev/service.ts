@@ -46,7 +46,7 @@ export function printArguments(options: CliOptions): string[] {
  * read as plain YAML (CloudFormation tags, a serverless.ts), a name equal to the framework's
  * default counts as not written.
  */
-function namesWritten(configFile: string, configuration: Configuration, stage: string): Set<string> {
+export function namesWritten(configFile: string, configuration: Configuration, stage: string): Set<string> {
   const service = text(configuration.service, '');
   const functions = isMap(configuration.functions) ? configuration.functions : {};
   try {
@@ -67,7 +67,7 @@ function namesWritten(configFile: string, configuration: Configuration, stage: s
 }
 
 /** The configuration as the framework holds it before filling in names: only written names kept. */
-function asWritten(configuration: Configuration, written: Set<string>): Configuration {
+export function asWritten(configuration: Configuration, written: Set<string>): Configuration {
   if (!isMap(configuration.functions)) return configuration;
   const functions: Record<string, unknown> = {};
   for (const [key, definition] of Object.entries(configuration.functions)) {

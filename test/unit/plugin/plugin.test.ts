@@ -70,7 +70,7 @@ describe('SpotinstPlugin', () => {
     const { serverless } = fakeServerless({ hello });
     const plugin = new SpotinstPlugin(serverless, {});
     const commands = Object.keys(plugin.hooks).map((hook) => hook.replace(/^(before|after):/, '').split(':')[0]);
-    expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs']));
+    expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs', 'dev']));
   });
 
   it('states the real default concurrency in deploy --help', () => {
