@@ -25,7 +25,7 @@ import { pluginOnlyPackages } from '../package/plugin-only';
 import type { SpotinstProvider } from '../provider/provider';
 import type { ServiceCommandContext } from '../provider/port';
 import { DEFAULT_CONCURRENCY } from '../remote/limiter';
-import { carryOut, prepareRollout, type RolloutOutcome } from '../remote/rollout';
+import { carryOut, planAgainst, prepareRollout, type RolloutOutcome } from '../remote/rollout';
 import { DevArtifacts, findFrameworkPackager, type Changes } from './artifacts';
 import { InspectorPorts } from './inspect';
 import { parentGone } from './launch';
@@ -101,7 +101,10 @@ class DevSession {
   private platform?: DevPlatform;
   private provider?: DevProvider;
   private session?: ServiceSession;
+  /** what the last rollout left deployed: names the functions in the log stream */
   private state?: RolloutOutcome;
+  /** the same, while it can be planned against without reading (unset after a failure) */
+  private trusted?: RolloutOutcome;
   private watching?: Watching;
   private stopLogs?: () => void;
   private queued?: Changes;
@@ -177,12 +180,18 @@ class DevSession {
     if (!session || !provider) throw new Error('serverless dev: nothing is packaged yet');
     const context = this.context(progress);
     const client = provider.getClient();
-    const prepared = await prepareRollout(context, client, provider.getService(), artifacts, session.memory, {
-      force: false,
-      prune: this.model.prune,
-    });
+    const service = provider.getService();
+    const options = { force: false, prune: this.model.prune };
+    // between saves dev is the writer: what the last rollout left is what is deployed
+    const previous = this.trusted;
+    this.trusted = undefined;
+    const prepared = previous
+      ? planAgainst(context, service, artifacts, previous, session.memory, options)
+      : await prepareRollout(context, client, service, artifacts, session.memory, options);
+    // a failure leaves it unset: the next save reads what is deployed again
     const outcome = await carryOut(context, client, prepared, artifacts, session.memory, DEFAULT_CONCURRENCY);
     this.state = outcome;
+    this.trusted = outcome;
     this.printer.setNames(this.model.functions.map((model) => model.key));
     return outcome;
   }
@@ -265,8 +274,11 @@ class DevSession {
     const { log } = this.command;
     const started = Date.now();
     const configChanged = changes.files.has(this.configFile);
-    if (!configChanged && !changes.structural && ![...changes.files].some((file) => this.artifacts.concerns(file))) return;
     const names = [...changes.files].map((file) => path.relative(this.serviceDir, file) || file);
+    if (!configChanged && !changes.structural && ![...changes.files].some((file) => this.artifacts.concerns(file))) {
+      log.verbose(`${names.join(', ')} changed, but no artifact is made from ${names.length === 1 ? 'it' : 'them'} (package patterns).`);
+      return;
+    }
     try {
       let artifacts: Map<string, Artifact>;
       let rebuilt: string[] | undefined;
@@ -289,7 +301,9 @@ class DevSession {
         artifacts = await this.packageEverything();
       }
       const before = new Map(this.state?.state.functions.map((fn) => [fn.name, fn.latestVersion]) ?? []);
+      const packagedAt = Date.now();
       const outcome = await this.deploy(artifacts, quietProgress);
+      log.verbose(`packaged in ${packagedAt - started} ms, deployed in ${Date.now() - packagedAt} ms`);
       const deployed = this.deployedFunctions(outcome, before);
       log.notice(renderCycle(names, deployed, Date.now() - started));
       if (configChanged) this.printFunctions(outcome);

@@ -158,6 +158,29 @@ export async function prepareRollout(
   return { service, placement, actual, plan, hintKey };
 }
 
+/**
+ * Plans against what a previous rollout of this process left deployed, without reading it
+ * again: for a caller that is the only writer (serverless dev, between saves). The placement
+ * is the one that rollout settled, so nothing is created again.
+ */
+export function planAgainst(
+  context: ServiceCommandContext,
+  service: ServiceModel,
+  artifacts: Map<string, UploadableCode>,
+  previous: RolloutOutcome,
+  memory: RolloutMemory,
+  options: Pick<PlanOptions, 'force' | 'prune'>,
+): PreparedRollout {
+  const placement: Placement = {
+    ...previous.placement,
+    environmentAction: previous.placement.managed ? 'keep' : 'use',
+    environmentChanges: [],
+  };
+  const actual: ActualState = { ...previous.state, knownCode: memory.knownCode() };
+  const plan = planDeploy(desiredOf(service.functions, artifacts), actual, { ...options, alias: service.alias });
+  return { service, placement, actual, plan, hintKey: placementKey(context, service) };
+}
+
 export interface RolloutOutcome {
   placement: Placement;
   environmentId: string;
