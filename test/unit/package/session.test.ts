@@ -106,6 +106,30 @@ describe('ServiceSession', () => {
     await expect(session.artifactsFor(service.functions)).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
   });
 
+  it('bundles a TypeScript handler into its own artifact, for package and for deploy function alike', async () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src', 'typed.ts'),
+      'export const main = async (): Promise<{ statusCode: number }> => ({ statusCode: 200 });\n',
+    );
+    const typed = functionModel('typed', { handler: 'src/typed.main' });
+    const withTyped = serviceModel([...service.functions, typed]);
+    const zip = path.join(dir, '.serverless', 'typed.zip');
+
+    const whole = command({ hello: {}, world: {}, typed: {} });
+    await whole.session.beforePackage(withTyped);
+    expect(whole.serverless.service.functions.typed).toEqual({ package: { artifact: zip } });
+    await packageService(whole.serverless);
+    await whole.session.afterPackage(withTyped, true);
+    expect(notices(whole.output)).toContain('Service svc packaged: 2 artifacts.');
+    expect((await whole.session.artifactsFor([typed])).get('typed')?.path).toBe(zip);
+
+    const one = command({ hello: {}, world: {}, typed: {} });
+    await one.session.beforePackageFunction(withTyped, 'typed');
+    expect(one.serverless.service.functions.typed).toMatchObject({ package: { artifact: zip } });
+    expect(one.serverless.service.functions.hello).toEqual({});
+  });
+
   describe('with the plugin installed in the service', () => {
     beforeEach(() => {
       const modules = path.join(dir, 'node_modules');
