@@ -15,7 +15,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { CLIS, cliEntry, cliEnvironment, createWorkspace, writeService, type CliName, type Workspace } from '../helpers/cli';
+import {
+  CLIS,
+  cliEntry,
+  cliEnvironment,
+  createWorkspace,
+  startLocalWorld,
+  writeService,
+  type CliName,
+  type Workspace,
+} from '../helpers/cli';
 import { pollUntil } from '../helpers/poll';
 
 const CONFIG = `service: devshop
@@ -223,6 +232,56 @@ describe.each(CLIS)('%s: serverless dev', (cli: CliName) => {
       what: `the workers ${[...pids].join(', ')} to be gone`,
       timeoutMs: 5000,
     });
+  });
+});
+
+describe('serverless dev --platform', () => {
+  it('deploys to a spotinst-local already running, with the usual credentials, and streams its logs by polling', async () => {
+    const world = await startLocalWorld();
+    try {
+      const dir = writeService(world.workspace, 'remote', {
+        config: CONFIG,
+        files: { 'hello.js': hello(1), 'world.js': WORLD, 'src/typed.ts': TYPED, 'src/shout.ts': SHOUT },
+      });
+      const dev = startDev('osls', ['dev', '--platform', world.platform.url], dir, world.workspace, world.env);
+      try {
+        await pollUntil(() => dev.output().includes('Ctrl-C stops') || dev.child.exitCode !== null, {
+          what: 'dev to start',
+          timeoutMs: 45000,
+        });
+        expect(dev.output()).toContain(`Platform: spotinst-local ${world.platform.url}`);
+        const url = /world\s+(http:\/\/\S+)/.exec(dev.output())?.[1] ?? '';
+        expect(url.startsWith(`${world.platform.url}/fn/`)).toBe(true);
+        expect(await call(url)).toMatchObject({ status: 200, body: { fn: 'world' } });
+        await pollUntil(() => /world │ world says hi\nworld │ ✔ success \d+ ms · version 0 · cold/.test(dev.output()), {
+          what: 'the polled log of world',
+        });
+        // nothing was started inside dev: its data folder stays empty
+        expect(fs.existsSync(path.join(dir, '.serverless', 'spotinst-local'))).toBe(false);
+      } finally {
+        dev.child.kill('SIGINT');
+        expect(await dev.exited).toBe(0);
+      }
+      // the platform outlives dev, with the service deployed
+      const environments = await world.client.environments.list();
+      expect((await world.client.functions.list(environments[0].id)).map((fn) => fn.name).sort()).toEqual(['hello', 'typed', 'world']);
+    } finally {
+      world.client.close();
+      await world.platform.close();
+      world.workspace.cleanup();
+    }
+  }, 60000);
+
+  it('refuses a URL that is not on this machine, before anything starts', async () => {
+    const workspace = createWorkspace();
+    try {
+      const dir = writeService(workspace, 'far', { config: CONFIG, files: { 'hello.js': hello(1), 'world.js': WORLD } });
+      const dev = startDev('osls', ['dev', '--platform', 'https://api.spotinst.io'], dir, workspace);
+      expect(await dev.exited).toBe(1);
+      expect(dev.output()).toContain('serverless dev deploys every save and never to a remote API');
+    } finally {
+      workspace.cleanup();
+    }
   });
 });
 
