@@ -86,7 +86,7 @@ export const ERROR_CODES = {
   },
   SPOTINST_DEPLOY_LOCKED: {
     topic: 'configuration',
-    cause: 'Another `deploy` or `remove` of the same directory is running, or a lock file from another machine is present.',
+    cause: 'Another `deploy`, `remove` or `dev` of the same directory is running, or a lock file from another machine is present.',
     fix: 'Wait for it to finish. If no such process exists, delete `.serverless/spotinst-deploy.lock`.',
   },
   SPOTINST_CREDENTIALS_MISSING: {
