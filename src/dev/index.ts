@@ -139,14 +139,21 @@ class DevSession {
     const { log } = this.command;
     await this.inspector?.assign(this.model.functions);
     const inspector = this.inspector;
-    this.platform = await openPlatform(this.options.platform, inspector ? { inspect: (fn) => inspector.addressOf(fn.name) } : {}, () =>
+    const platform = await openPlatform(this.options.platform, inspector ? { inspect: (fn) => inspector.addressOf(fn.name) } : {}, () =>
       this.devService.configuredProvider.getCredentials(),
     );
-    this.provider = new DevProvider(this.platform, () => this.model, this.command.provider.stage);
-    log.notice(`Platform: ${this.platform.description}`);
+    this.platform = platform;
+    if (this.stopping) {
+      // stopped while it started: stop() found nothing to close yet
+      await this.closePlatform();
+      return;
+    }
+    this.provider = new DevProvider(platform, () => this.model, this.command.provider.stage);
+    log.notice(`Platform: ${platform.description}`);
 
     const artifacts = await this.packageEverything();
     const outcome = await this.deploy(artifacts, this.command.progress);
+    if (this.stopping) return;
     this.printFunctions(outcome);
     this.streamLogs();
     this.watching = await watchService({
@@ -155,6 +162,12 @@ class DevSession {
       onChanges: (changes) => this.enqueue(changes),
       onError: (error) => log.warning(`Watching stopped seeing changes: ${error.message}`),
     });
+    if (this.stopping) {
+      // stop() ran while the watcher started: it closed nothing of these
+      await this.watching.close();
+      this.stopLogs?.();
+      return;
+    }
     log.success(`Watching ${this.serviceDir} for changes. Ctrl-C stops.`);
   }
 
@@ -327,19 +340,21 @@ class DevSession {
     });
   }
 
+  /** Stops watching, lets a redeploy under way finish, stops the log stream and the platform. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.watching?.close();
     await this.cycle.catch(() => undefined);
     this.stopLogs?.();
     this.provider?.close();
-    await this.platform?.close();
+    await this.closePlatform();
   }
 
-  /** Stops the platform it started, cutting calls still running after a moment. */
-  async closePlatform(): Promise<void> {
+  /** Stops the platform dev started (calls still running are cut after a moment); one at --platform stays. */
+  private async closePlatform(): Promise<void> {
     const platform = this.platform;
     if (platform?.embedded) await platform.embedded.close({ graceMs: STOP_GRACE_MS });
+    else await platform?.close();
   }
 }
 
@@ -355,7 +370,6 @@ export async function dev(command: DevCommand): Promise<void> {
     const reason = early ?? (await stop.stopped);
     command.log.notice(`Stopping (${reason === 'SIGINT' ? 'Ctrl-C' : reason}).`);
   } finally {
-    await session.closePlatform();
     await session.stop();
     stop.dispose();
   }
