@@ -110,7 +110,7 @@ export class DevArtifacts {
     this.models = models;
     this.artifacts = await session.artifactsFor(models);
     this.sources = await this.findSources(models, session);
-    return this.artifacts;
+    return new Map(this.artifacts);
   }
 
   private async findSources(models: FunctionModel[], session: ServiceSession): Promise<Source[]> {
