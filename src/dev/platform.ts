@@ -58,11 +58,13 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The web console's address, when the platform serves one (issue 16 gives LocalPlatform a
+ * `consoleUrl`). Printed as `<url>/__local/console` whatever that property holds: a link that
+ * carried `#token=…` would put the token in the terminal.
+ */
 function consoleOf(platform: object, url: string): string | undefined {
-  // the web console (issue 16) adds `consoleUrl`; until then there is nothing to print
-  const value = (platform as { consoleUrl?: unknown }).consoleUrl;
-  if (typeof value === 'string' && value) return value;
-  return value === true ? `${url}/__local/console` : undefined;
+  return 'consoleUrl' in platform && (platform as { consoleUrl?: unknown }).consoleUrl ? `${url}/__local/console` : undefined;
 }
 
 export interface EmbeddedSettings {
