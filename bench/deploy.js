@@ -227,6 +227,6 @@ async function run() {
   }
 }
 
-module.exports = { run, CLOUD_LATENCY };
+module.exports = { run, CLOUD_LATENCY, functions, handlerFiles, nodeModules, serviceConfig };
 
 runWhenMain(module, run);

@@ -18,6 +18,7 @@ const GROUPS = {
   local: () => require('./local').run(),
   'cold-start': () => require('./cold-start').run(),
   memory: () => require('./memory').run(),
+  dev: () => require('./dev').run(),
 };
 
 const ORDER = [
@@ -38,6 +39,13 @@ const ORDER = [
   'warm_rss_mb_per_function_node',
   'warm_rss_mb_per_function_python',
   'thousand_functions',
+  'dev_edit_to_live_ms',
+  'dev_edit_to_live_p95_ms',
+  'dev_edit_to_live_ms_python',
+  'dev_edit_to_live_ms_typescript',
+  'dev_edit_to_live_ms_one_zip',
+  'dev_start_ms',
+  'noop_redeploy_vs_print',
 ];
 
 /** @param {number | null} value */

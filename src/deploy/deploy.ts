@@ -4,29 +4,17 @@
  */
 import { SpotinstError } from '../framework/errors';
 import { flagOption } from '../framework/options';
-import type { SpotinstClient } from '../api';
 import type { ServiceCommandContext } from '../provider/port';
-import type { FunctionModel, ServiceModel } from '../framework/service-model';
-import { applyPlan, failuresOf, type ApplyResult, type StepResult } from './apply';
+import type { ServiceModel } from '../framework/service-model';
 import type { Artifact } from '../package/artifacts';
-import type { ServiceMemory } from '../package/memory';
 import type { ServiceSession } from '../package/session';
-import { ensurePlacement } from './environment';
-import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { isNoop, planDeploy, summarize, type DeployPlan, type DesiredFunction } from './plan';
+import { DEFAULT_CONCURRENCY } from '../remote/limiter';
+import { isNoop, planDeploy } from '../remote/plan';
 import { selectFunction } from '../remote/function';
 import type { ActualState } from '../remote/state';
-import {
-  deployedEnvironment,
-  emptyState,
-  findPlacement,
-  readByHint,
-  readEnvironment,
-  type Placement,
-  type PlacementHint,
-} from '../remote/placement';
-import type { Application, Environment } from '../spec/wire';
-import { deployedService, renderInfo, renderPlan, renderResults } from './render';
+import { deployedEnvironment } from '../remote/placement';
+import { applyWithProgress, carryOut, desiredOf, placementKey, prepareRollout, readDeployed } from '../remote/rollout';
+import { deployedService, renderInfo, renderPlan } from '../remote/render';
 
 export interface DeployOptions {
   dryRun: boolean;
@@ -60,112 +48,9 @@ export function deployOptions(context: ServiceCommandContext, service: ServiceMo
   };
 }
 
-function desiredOf(models: FunctionModel[], artifacts: Map<string, Artifact>): DesiredFunction[] {
-  return models.map((model) => {
-    const artifact = artifacts.get(model.name);
-    return { model, ...(artifact ? { code: { sha256: artifact.sha256, size: artifact.size } } : {}) };
-  });
-}
-
-/** Applies a plan with progress, remembers the uploads, and reports failures as one error. */
-async function applyWithProgress(
-  context: ServiceCommandContext,
-  client: SpotinstClient,
-  environmentId: string,
-  plan: DeployPlan,
-  actual: ActualState,
-  artifacts: Map<string, Artifact>,
-  options: DeployOptions,
-  memory: ServiceMemory,
-): Promise<ApplyResult> {
-  const limiter = new AdaptiveLimiter(options.concurrency);
-  const stopListening = context.provider.onRetry((event) => {
-    if (event.status === 429) limiter.rateLimited();
-  });
-  const counts = summarize(plan);
-  const total = counts.create + counts.update + counts.delete;
-  let finished = 0;
-  const progress = context.progress.create({ message: `Deploying: 0/${total}`, name: 'spotinst-deploy' });
-  let result: ApplyResult;
-  try {
-    result = await applyPlan(plan, {
-      client,
-      environmentId,
-      limiter,
-      artifacts,
-      actual,
-      onStep: (step: StepResult) => {
-        finished += 1;
-        progress.update(`Deploying: ${finished}/${total}`);
-        if (step.outcome === 'done') context.log.verbose(`${step.action} ${step.kind} ${step.name}: done`);
-      },
-    });
-  } finally {
-    stopListening();
-    progress.remove();
-  }
-  // Saved even when something failed: what did upload need not upload again.
-  for (const [id, code] of result.uploaded) memory.rememberCode(id, code);
-  for (const id of result.deleted) memory.forgetCode(id);
-  memory.save();
-  if (limiter.lowest < options.concurrency) {
-    context.log.info(`The API asked to slow down (429); concurrency went down to ${limiter.lowest}.`);
-  }
-
-  const failures = failuresOf(result);
-  if (failures.length > 0) {
-    const failed = failures.filter((failure) => failure.outcome === 'failed').length;
-    const skipped = failures.length - failed;
-    throw new SpotinstError(
-      [
-        `Deploy incomplete: ${failed} of ${total} changes failed${skipped ? ` and ${skipped} ${skipped === 1 ? 'was' : 'were'} skipped` : ''}; ` +
-          'everything else is deployed:',
-        ...renderResults(result.results),
-        'Fix what is reported and run the command again: it picks up where this one stopped.',
-      ].join('\n'),
-      'SPOTINST_DEPLOY_INCOMPLETE',
-    );
-  }
-  return result;
-}
-
-/** Which API, account and names a placement hint is for: a hint never crosses them. */
-function placementKey(context: ServiceCommandContext, service: ServiceModel): string | undefined {
-  if (service.environment.kind !== 'managed') return undefined;
-  return [context.provider.apiUrl, context.provider.getCredentials().account, service.application, service.environment.name].join(' ');
-}
-
-function hintOf(application: Application | undefined, environment: Environment | undefined): PlacementHint | undefined {
-  return application && environment ? { applicationId: application.id, environmentId: environment.id } : undefined;
-}
-
 /** Time since the command started, as the user waited for it (framework start-up included). */
 function elapsed(): string {
   return `${process.uptime().toFixed(1)}s`;
-}
-
-/**
- * Where the service is and what it holds: in one round by the ids of the last deploy when
- * they still hold (checked in that round), else by name.
- */
-async function readDeployed(
-  context: ServiceCommandContext,
-  client: SpotinstClient,
-  service: ServiceModel,
-  memory: ServiceMemory,
-  hintKey: string | undefined,
-): Promise<{ placement: Placement; actual: ActualState }> {
-  const reading = context.progress.create({ message: 'Reading what is deployed', name: 'spotinst-read' });
-  try {
-    const hint = hintKey ? memory.placement(hintKey) : undefined;
-    const known = hint ? await readByHint(client, service, hint, memory.knownCode()) : undefined;
-    if (known) return known;
-    const placement = await findPlacement(client, service);
-    const actual = placement.environment ? await readEnvironment(client, placement.environment.id, memory.knownCode()) : emptyState();
-    return { placement, actual };
-  } finally {
-    reading.remove();
-  }
 }
 
 /** `serverless deploy` */
@@ -174,41 +59,23 @@ export async function deployService(context: ServiceCommandContext, session: Ser
   const options = deployOptions(context, service);
   const artifacts = await session.artifactsFor(service.functions);
   const client = context.provider.getClient();
-
   const { memory } = session;
-  const hintKey = placementKey(context, service);
-  const { placement, actual } = await readDeployed(context, client, service, memory, hintKey);
 
-  const plan = planDeploy(desiredOf(service.functions, artifacts), actual, {
-    force: options.force,
-    prune: options.prune,
-    alias: service.alias,
-  });
-  const planText = renderPlan(service, placement, plan, options.verbose);
+  const prepared = await prepareRollout(context, client, service, artifacts, memory, { force: options.force, prune: options.prune });
+  const planText = renderPlan(service, prepared.placement, prepared.plan, options.verbose);
   if (options.dryRun) {
     context.writeText([...planText, 'Dry run: nothing was changed.']);
     return;
   }
   context.log.notice(planText.join('\n'));
 
-  const ready = placement.environmentAction === 'keep' || placement.environmentAction === 'use' ? placement.environment : undefined;
-  if (ready && isNoop(plan)) {
-    if (hintKey) {
-      memory.rememberPlacement(hintKey, hintOf(placement.application, ready));
-      memory.save();
-    }
-    context.log.success(`Service ${service.service} is up to date: nothing to deploy (${elapsed()}).`);
-    context.writeText(renderInfo(deployedService(service, placement, ready.id, actual, context.provider.apiUrl)));
-    return;
-  }
-
-  const ensured = await ensurePlacement(client, service, placement);
-  const environmentId = ensured.environment.id;
-  const settled = { ...placement, application: ensured.application, environment: ensured.environment };
-  if (hintKey) memory.rememberPlacement(hintKey, hintOf(ensured.application, ensured.environment));
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, memory);
-  context.log.success(`Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`);
-  context.writeText(renderInfo(deployedService(service, settled, environmentId, result.state, context.provider.apiUrl)));
+  const outcome = await carryOut(context, client, prepared, artifacts, memory, options.concurrency);
+  context.log.success(
+    outcome.applied
+      ? `Service ${service.service} deployed to stage ${service.stage} (${elapsed()}).`
+      : `Service ${service.service} is up to date: nothing to deploy (${elapsed()}).`,
+  );
+  context.writeText(renderInfo(deployedService(service, outcome.placement, outcome.environmentId, outcome.state, context.provider.apiUrl)));
 }
 
 /** `serverless deploy function -f NAME [--update-config]` */
@@ -250,7 +117,7 @@ export async function deployOneFunction(context: ServiceCommandContext, session:
     context.log.success(`Function ${model.key} is up to date: nothing to deploy (${elapsed()}).`);
     return;
   }
-  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options, memory);
+  const result = await applyWithProgress(context, client, environmentId, plan, actual, artifacts, options.concurrency, memory);
   const deployed = result.state.functions.find((fn) => fn.name === model.name);
   context.log.success(`Function ${model.key} deployed${deployed ? ` (version ${deployed.latestVersion})` : ''} (${elapsed()}).`);
 }

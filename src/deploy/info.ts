@@ -2,7 +2,7 @@
 import type { ServiceCommandContext } from '../provider/port';
 import { selectFunction } from '../remote/function';
 import { deployedEnvironment, findPlacement, readEnvironment } from '../remote/placement';
-import { deployedService, renderInfo } from './render';
+import { deployedService, renderInfo } from '../remote/render';
 
 export async function showInfo(context: ServiceCommandContext): Promise<void> {
   const service = context.provider.getService();

@@ -9,13 +9,13 @@ import type { SpotinstClient } from '../api';
 import type { Environment } from '../spec/wire';
 import type { ServiceCommandContext } from '../provider/port';
 import type { ServiceModel } from '../framework/service-model';
-import { applyPlan, failuresOf, type ApplyResult } from './apply';
+import { applyPlan, failuresOf, type ApplyResult } from '../remote/apply';
 import type { ServiceMemory } from '../package/memory';
-import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from './limiter';
-import { planDeploy } from './plan';
+import { AdaptiveLimiter, DEFAULT_CONCURRENCY } from '../remote/limiter';
+import { planDeploy } from '../remote/plan';
 import type { ActualState } from '../remote/state';
 import { CREATED_BY, findPlacement, readEnvironment, type Placement } from '../remote/placement';
-import { renderResults } from './render';
+import { renderResults } from '../remote/render';
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -73,6 +73,12 @@ export const ERROR_CODES = {
     cause: 'The artifact does not contain the handler file (or java class).',
     fix: 'Fix `handler`, or the `package.patterns` that left the file out.',
   },
+  SPOTINST_TYPESCRIPT_BUILD_FAILED: {
+    topic: 'configuration',
+    cause:
+      'A TypeScript handler (`.ts`, `.mts`, `.cts`) does not build with esbuild: a syntax error, or an import that cannot be resolved. The message names the file, line and column.',
+    fix: 'Fix the code at that line. Type errors never stop a build: esbuild strips types without checking them.',
+  },
   SPOTINST_JAR_MISSING: {
     topic: 'configuration',
     cause: 'A java8 function has no `target/<service>.jar`.',
@@ -80,7 +86,7 @@ export const ERROR_CODES = {
   },
   SPOTINST_DEPLOY_LOCKED: {
     topic: 'configuration',
-    cause: 'Another `deploy` or `remove` of the same directory is running, or a lock file from another machine is present.',
+    cause: 'Another `deploy`, `remove` or `dev` of the same directory is running, or a lock file from another machine is present.',
     fix: 'Wait for it to finish. If no such process exists, delete `.serverless/spotinst-deploy.lock`.',
   },
   SPOTINST_CREDENTIALS_MISSING: {
@@ -287,6 +293,11 @@ export const ERROR_CODES = {
     topic: 'commands',
     cause: 'An `--env` is not `KEY=VALUE`.',
     fix: 'e.g. `--env LOG_LEVEL=debug`',
+  },
+  SPOTINST_DEV_PLATFORM_UNREACHABLE: {
+    topic: 'commands',
+    cause: '`serverless dev --platform URL`: no spotinst-local answers at that URL (`GET /__local/health`).',
+    fix: 'Start it (`npx spotinst-local`), fix the URL, or leave `--platform` out so that dev runs one itself.',
   },
   SPOTINST_LOGS_START_TIME_INVALID: {
     topic: 'commands',

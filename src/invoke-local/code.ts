@@ -1,6 +1,9 @@
 /**
  * Where `invoke local` finds a function's code. Node, python and ruby run from the service
- * directory, as written (no packaging step between an edit and a run). Java runs what the
+ * directory, as written (no packaging step between an edit and a run), except a TypeScript
+ * node handler: it is bundled with esbuild, as packaging bundles it, into a temporary
+ * directory it runs from (so it sees what the deployed function sees), its source map
+ * pointing at the service's files. Java runs what the
  * build produced: the jar deploy would upload (the function's or the service's
  * `package.artifact`, else `target/<service>.jar`), else the classes in `target/classes`. A jar is unpacked into a
  * temporary directory, as the platform unpacks it, so jars inside it (lib/*.jar) load too.
@@ -10,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { configuredArtifact, defaultJarPath } from '../package/packaging';
+import { bundleHandler, typescriptHandlerFile, writeBundle } from '../package/typescript';
 import { SpotinstError } from '../framework/errors';
-import { handlerCandidates } from '../spec/handlers';
+import { handlerSourceCandidates } from '../spec/handlers';
 import type { RuntimeFamily } from '../spec/runtimes';
 import type { FunctionModel } from '../framework/service-model';
 import type { ServerlessLike } from '../framework/serverless';
@@ -113,7 +117,7 @@ async function unpackJar(file: string): Promise<string> {
 }
 
 function requireHandler(fn: FunctionModel, codeDir: string, where: string): void {
-  const candidates = handlerCandidates(fn.runtime, fn.handler);
+  const candidates = handlerSourceCandidates(fn.runtime, fn.handler);
   if (candidates.some((candidate) => isFile(path.join(codeDir, candidate)))) return;
   throw new SpotinstError(
     `functions.${fn.key}.handler is "${fn.handler}", but ${where} has no ${candidates.join(' or ')}. Fix the handler${fn.runtime.startsWith('java') ? ', or rebuild' : ' path'}.`,
@@ -128,6 +132,17 @@ export async function locateCode(
   serviceDir: string,
 ): Promise<LocalCode> {
   const nothing = (): void => undefined;
+  const typescript = family === 'nodejs' ? typescriptHandlerFile(serviceDir, fn) : undefined;
+  if (typescript) {
+    const bundle = await bundleHandler(serviceDir, fn, typescript, { absoluteSources: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-invoke-local-'));
+    writeBundle(bundle, dir);
+    return {
+      codeDir: dir,
+      description: `${path.join(serviceDir, typescript)} (bundled with esbuild)`,
+      cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
   if (family !== 'java') {
     requireHandler(fn, serviceDir, serviceDir);
     return { codeDir: serviceDir, description: serviceDir, cleanup: nothing };

@@ -17,6 +17,7 @@ import { Platform } from './platform';
 import { createRequestListener } from './server';
 import type { LocalStats } from './stats';
 import { checkWorkerBudget, type WorkerUsage } from './invocation/worker-budget';
+import type { InspectorAddresses, InvocationNotice } from './invocation/invoker';
 
 export type { LocalStats } from './stats';
 export { parseFaults, FaultSpecError } from './faults';
@@ -27,6 +28,7 @@ export type { WorkerUsage } from './invocation/worker-budget';
 export { checkDatabaseUrl, DatabaseUrlError, redactDatabaseUrl } from './database-url';
 export { LOG_FORMATS, jsonLogLine, textLogLine, streamLogger } from './logger';
 export type { LogFormat, LogLevel, LogFields, PlatformLogEntry, PlatformLogger } from './logger';
+export type { InspectorAddresses, InvocationNotice } from './invocation/invoker';
 
 export interface LocalPlatformOptions {
   /** 0 (the default) picks a free port */
@@ -72,6 +74,8 @@ export interface LocalPlatformOptions {
   timeoutScale?: number;
   /** where compiled runtime helpers are cached (default: `<dataDir>/cache`) */
   cacheDir?: string;
+  /** where each node function's workers listen for a debugger (`serverless dev --inspect`); default: nowhere */
+  inspect?: InspectorAddresses;
 }
 
 export interface LocalPlatform {
@@ -88,11 +92,18 @@ export interface LocalPlatform {
   /** What the warm workers hold now, against the worker budget. */
   workers(): WorkerUsage;
   /**
+   * Calls `listener` with each invocation as soon as it is logged (its log lines, status,
+   * duration, version, cold or warm), in this process; returns the unsubscribe.
+   */
+  onInvocation(listener: (notice: InvocationNotice) => void): () => void;
+  /**
    * Stops serving (a request that arrives meanwhile, even on an open connection, gets 503 and
    * is not carried out), lets the requests in flight finish (an invocation ends or times
-   * out), stops every worker and timer.
+   * out), stops every worker and timer. With `graceMs`, invocations still running after it
+   * are cut short (their workers stopped): `serverless dev` ends on Ctrl-C even while a
+   * debugger holds a function at a breakpoint.
    */
-  close(): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const DEFAULT_IDLE_WORKER_MS = 5 * 60 * 1000;
@@ -158,6 +169,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     throw error;
   });
 
+  if (options.inspect) platform.invoker.listenForDebuggers(options.inspect);
+
   // known once the server is bound, which needs the listener first
   const served: { fixedBaseUrl?: string } = {};
   const handling = createRequestListener(platform, {
@@ -197,14 +210,27 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     database: platform.location,
     stats: () => platform.stats.snapshot(),
     workers: () => platform.invoker.workers(),
-    close() {
+    onInvocation: (listener) => platform.invoker.onInvocation(listener),
+    close(closeOptions = {}) {
+      const graceMs = closeOptions.graceMs ?? Number.POSITIVE_INFINITY;
       closing =
         closing ??
         (async () => {
           const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
-          await handling.drain();
-          await platform.close(Number.POSITIVE_INFINITY);
+          const drained = handling.drain();
+          if (Number.isFinite(graceMs)) {
+            let timer: NodeJS.Timeout | undefined;
+            const late = await Promise.race([
+              drained.then(() => false),
+              new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+            ]);
+            clearTimeout(timer);
+            // the calls still running end as errors once their workers are gone
+            if (late) await platform.invoker.disposeAll();
+          }
+          await drained;
+          await platform.close(graceMs);
           // the last replies are on their way: let them finish, briefly, before cutting connections
           server.closeIdleConnections();
           let timer: NodeJS.Timeout | undefined;

@@ -15,6 +15,7 @@ import { ServiceMemory } from './memory';
 import { artifactPathOf, assignJavaArtifacts, checkConfiguredArtifacts, configuredArtifact, preparePackageFunction } from './packaging';
 import { pluginOnlyPackages } from './plugin-only';
 import { recordArtifacts, reusePreviousArtifacts, type ReuseDecision } from './reuse';
+import { packageTypescriptHandlers, type BundleOptions, type TypescriptArtifact } from './typescript';
 
 interface PackageSettings {
   artifact?: string;
@@ -49,10 +50,14 @@ export class ServiceSession {
   private reuse?: ReuseDecision;
   /** the artifacts packaging checked in this process, by function name */
   private readonly checked = new Map<string, Artifact>();
+  /** the TypeScript handlers bundled in this process, by function key */
+  readonly bundles = new Map<string, TypescriptArtifact>();
 
   constructor(
     private readonly serverless: ServerlessLike,
     private readonly log: PluginLog,
+    /** how TypeScript handlers are bundled (dev and invoke local point source maps at the files) */
+    private readonly bundling: BundleOptions = {},
   ) {}
 
   private get serviceDir(): string {
@@ -88,10 +93,22 @@ export class ServiceSession {
     }
   }
 
+  /** Bundles the TypeScript handlers among `models`, each into its own zip, and says so. */
+  async bundleTypescript(models: FunctionModel[]): Promise<TypescriptArtifact[]> {
+    const made = await packageTypescriptHandlers(this.serverless, models, this.bundling);
+    for (const bundle of made) {
+      this.bundles.set(bundle.key, bundle);
+      this.log.verbose(`functions.${bundle.key}: ${bundle.source} bundled with esbuild (${formatSize(bundle.size)}).`);
+    }
+    return made;
+  }
+
   /** `before:package:createDeploymentArtifacts`: everything the packager needs settled first. */
-  beforePackage(service: ServiceModel): void {
+  async beforePackage(service: ServiceModel): Promise<void> {
     checkConfiguredArtifacts(this.serverless, service);
     assignJavaArtifacts(this.serverless, service);
+    // before the reuse check: the fingerprint covers the zips' paths, the files cover their content
+    await this.bundleTypescript(service.functions);
     const individually = packageOf(this.serverless.service)?.individually === true;
     this.leavePluginOut(
       service.functions
@@ -119,10 +136,11 @@ export class ServiceSession {
   }
 
   /** `before:package:function:package` (`deploy function`): the same, for one function. */
-  beforePackageFunction(service: ServiceModel, key: string): void {
+  async beforePackageFunction(service: ServiceModel, key: string): Promise<void> {
     preparePackageFunction(this.serverless, key);
     checkConfiguredArtifacts(this.serverless, service, key);
     assignJavaArtifacts(this.serverless, service, key);
+    await this.bundleTypescript(service.functions.filter((model) => model.key === key));
     this.leavePluginOut([key]);
   }
 

@@ -6,6 +6,7 @@ import { flagOption, serviceDirOf } from '../framework/options';
 import type { ServiceSession } from '../package/session';
 import type { CliOptions, PluginLog, PluginWriters, ProgressFactory, ServerlessLike } from '../framework/serverless';
 import type { ServiceCommandContext } from '../provider/port';
+import type { ServiceModel } from '../framework/service-model';
 
 type Hook = () => Promise<void> | void;
 
@@ -24,10 +25,23 @@ const load = {
   invoke: () => require('../invoke') as typeof import('../invoke'),
   invokeLocal: () => require('../invoke-local') as typeof import('../invoke-local'),
   logs: () => require('../logs') as typeof import('../logs'),
+  dev: () => require('../dev') as typeof import('../dev'),
+  devLaunch: () => require('../dev/launch') as typeof import('../dev/launch'),
 };
 
 /** Commands that write to the service directory and the remote state. */
-const LOCKED_COMMANDS = new Set(['deploy', 'deploy function', 'remove']);
+const LOCKED_COMMANDS = new Set(['deploy', 'deploy function', 'remove', 'dev', 'spotinst dev']);
+
+/** `serverless dev`'s options (SPEC §8). `inspect` takes a value or none, which no framework type allows (see below). */
+const DEV_OPTIONS = {
+  platform: { usage: 'Deploy to the spotinst-local at this URL on this machine instead of starting one', type: 'string' },
+  'data-dir': { usage: 'Where the platform dev starts keeps its state (default: .serverless/spotinst-local)', type: 'string' },
+  reset: { usage: 'Start with an empty platform', type: 'boolean' },
+  // The framework's parser refuses `--inspect` without a value for `type: 'string'` ("Missing value")
+  // and `--inspect=9230` for `type: 'boolean'` ("Unexpected value"); a type it does not know parses
+  // both (`true`, or the value), and a declared type keeps its CLI_OPTIONS_SCHEMA_V3 warning away.
+  inspect: { usage: 'Node workers listen for a debugger on 127.0.0.1, from this port (default 9229) up', type: 'string-or-flag' },
+};
 
 const SPOTINST_HELP = [
   'Usage: serverless spotinst <command>',
@@ -52,12 +66,18 @@ export class SpotinstPlugin {
   private readonly progress: ProgressFactory;
   /** what this command knows of the service directory, from the package hooks to deploy */
   private serviceSession?: ServiceSession;
+  /** the configuration dev read again after serverless.yml changed, while it packages it */
+  private devConfiguration?: SpotinstProvider;
+  /** serverless 3 ran `serverless dev` as its onboarding: the command runs in a child (dev/launch.ts) */
+  private readonly devInChild: boolean;
 
   constructor(
     private readonly serverless: ServerlessLike,
     private readonly options: CliOptions,
     writers: PluginWriters = {},
   ) {
+    // serverless 3 and osls turn `serverless dev` into `--dev` before plugins load; taken back here
+    this.devInChild = process.argv[2] === '--dev' && load.devLaunch().reclaimDevCommand() === 'child';
     const fallback = consoleWriters();
     this.log = writers.log ?? fallback.log;
     this.writeText = writers.writeText ?? fallback.writeText;
@@ -82,7 +102,17 @@ export class SpotinstPlugin {
               overwrite: { usage: 'Replace the profile if it exists', type: 'boolean' },
             },
           },
+          dev: {
+            usage: 'The same as `serverless dev` (for serverless 3 outside an interactive terminal, where `dev` is its own)',
+            lifecycleEvents: ['dev'],
+            options: DEV_OPTIONS,
+          },
         },
+      },
+      dev: {
+        usage: 'Run the service on a local Spotinst Functions platform, redeploy what changes on every save, stream the logs',
+        lifecycleEvents: ['dev'],
+        options: DEV_OPTIONS,
       },
       // No lifecycleEvents: these only add options to the framework's own commands.
       info: {
@@ -116,15 +146,12 @@ export class SpotinstPlugin {
       'spotinst:credentials:save': () => this.saveCredentials(),
       // Bad configuration stops packaging before any work, as it will stop deploy.
       'before:package:initialize': () => {
-        this.provider.getService();
+        this.packagedService();
       },
-      'before:package:createDeploymentArtifacts': () => this.session().beforePackage(this.provider.getService()),
-      'after:package:createDeploymentArtifacts': () =>
-        this.session().afterPackage(this.provider.getService(), this.command() === 'package'),
-      'before:package:function:package': () =>
-        this.session().beforePackageFunction(this.provider.getService(), String(this.options.function)),
-      'after:package:function:package': () =>
-        this.session().afterPackageFunction(this.provider.getService(), String(this.options.function)),
+      'before:package:createDeploymentArtifacts': () => this.session().beforePackage(this.packagedService()),
+      'after:package:createDeploymentArtifacts': () => this.session().afterPackage(this.packagedService(), this.command() === 'package'),
+      'before:package:function:package': () => this.session().beforePackageFunction(this.packagedService(), String(this.options.function)),
+      'after:package:function:package': () => this.session().afterPackageFunction(this.packagedService(), String(this.options.function)),
       'deploy:deploy': () => load.deploy().deployService(this.context(), this.session()),
       'deploy:function:initialize': () => {
         load.remoteFunction().selectFunction(this.provider.getService(), this.options);
@@ -141,7 +168,33 @@ export class SpotinstPlugin {
       'invoke:invoke': () => load.invoke().invoke(this.context('invoke')),
       'invoke:local:invoke': () => load.invokeLocal().invokeLocal(this.context('invoke local')),
       'logs:logs': () => load.logs().logs(this.context('logs')),
+      'dev:dev': () => this.dev(),
+      'spotinst:dev:dev': () => this.dev(),
     });
+  }
+
+  /** serverless 3's `serverless dev`: runs it as `serverless spotinst dev` in a child, and ends with it. */
+  async asyncInit(): Promise<void> {
+    if (!this.devInChild) return;
+    process.exit(await load.devLaunch().runDevInChild());
+  }
+
+  private dev(): Promise<void> {
+    return load.dev().dev({
+      ...this.context(),
+      provider: this.provider,
+      packageAll: async (configuration) => {
+        this.serviceSession = undefined;
+        this.devConfiguration = configuration;
+        await this.serverless.pluginManager.spawn('package');
+        return this.session();
+      },
+    });
+  }
+
+  /** The service the package hooks package: serverless.yml as read at start, or as dev read it again. */
+  private packagedService(): ServiceModel {
+    return (this.devConfiguration ?? this.provider).getService();
   }
 
   /** The command as typed, e.g. `deploy function`. */
@@ -151,7 +204,9 @@ export class SpotinstPlugin {
 
   /** One per command: the memory file is read once, however many hooks use it. */
   private session(): ServiceSession {
-    return (this.serviceSession ??= new (load.session().ServiceSession)(this.serverless, this.log));
+    // dev and invoke local run the bundles here: their source maps point at the service's files
+    const bundling = this.command().endsWith('dev') ? { absoluteSources: true } : {};
+    return (this.serviceSession ??= new (load.session().ServiceSession)(this.serverless, this.log, bundling));
   }
 
   private context(partial?: PartialCommand): ServiceCommandContext {

@@ -37,6 +37,10 @@ export class ProcessRunner implements Runner {
     return this.worker?.residentMb;
   }
 
+  get debuggerAttached(): boolean {
+    return this.worker?.debuggerAttached ?? false;
+  }
+
   invoke(event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
     this.waiting += 1;
     const run = this.queue.then(() => this.runOne(event, info));
@@ -88,14 +92,19 @@ export class ProcessRunner implements Runner {
 
     return new Promise<InvocationOutcome>((resolve) => {
       let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      // the time left to run; while a debugger is attached it does not run down
+      let remainingMs = timeoutMs;
+      let armedAt = 0;
       const finish = (status: InvocationStatus, fields: { result?: unknown; error?: InvocationError }): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        stopWatching();
         current.end(info.requestId);
         resolve(outcome(status, fields, coldStart));
       };
-      const timer = setTimeout(() => {
+      const timedOut = (): void => {
         const seconds = this.options.timeoutS;
         const message = `Function timed out after ${seconds} second${seconds === 1 ? '' : 's'}`;
         collector.note(message);
@@ -103,7 +112,22 @@ export class ProcessRunner implements Runner {
         if (this.worker === current) this.worker = undefined;
         current.kill();
         finish('timeout', { error: { message, type: 'Timeout' } });
-      }, timeoutMs);
+      };
+      const arm = (): void => {
+        armedAt = Date.now();
+        timer = setTimeout(timedOut, Math.max(0, remainingMs));
+      };
+      const suspend = (): void => {
+        clearTimeout(timer);
+        timer = undefined;
+        remainingMs -= Date.now() - armedAt;
+      };
+      const stopWatching = current.watchDebugger((attached) => {
+        if (done) return;
+        if (attached && timer !== undefined) suspend();
+        else if (!attached && timer === undefined) arm();
+      });
+      if (!current.debuggerAttached) arm();
 
       current.begin({
         id: info.requestId,

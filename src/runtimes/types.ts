@@ -25,6 +25,16 @@ export interface RunnerOptions {
   getDocument?: (key: string) => Promise<unknown>;
   /** printed bytes kept per invocation; the rest is dropped with a note */
   maxLogBytes?: number;
+  /**
+   * node only: the worker listens for a debugger on this address (`--inspect=host:port`).
+   * While a debugger is attached, the invocation's timeout is suspended.
+   */
+  inspect?: InspectAddress;
+}
+
+export interface InspectAddress {
+  host: string;
+  port: number;
 }
 
 /** What the context of one invocation says about it (SPEC §6). */
@@ -69,6 +79,8 @@ export interface Runner {
    * undefined while it has no process, before the first reading, or where it is not read.
    */
   readonly residentMb?: number;
+  /** true while a debugger is attached to its worker process (see worker-process.ts) */
+  readonly debuggerAttached?: boolean;
 }
 
 /** Raised when a runtime cannot run here at all (interpreter missing): not the function's fault. */

@@ -23,6 +23,15 @@ const MAX_PROTOCOL_LINE = 16 * 1024 * 1024;
 /** After a worker exits, how long its pipes may still deliver what it printed last. */
 const EXIT_DRAIN_MS = 200;
 
+/**
+ * What node's inspector prints on the process's stderr (from C++, not through the
+ * function's console) when a debugger session starts and ends. `/json/list` does not say
+ * whether a client is connected, and a paused process cannot say anything itself, so these
+ * lines are how the parent knows a debugger is attached.
+ */
+const DEBUGGER_ATTACHED = /Debugger attached\.$/;
+const DEBUGGER_ENDED = /Debugger ending on ws:/;
+
 /** The invocation a worker runs now: where its output and messages go. */
 export interface ActiveInvocation {
   id: string;
@@ -44,6 +53,9 @@ export class WorkerProcess {
   private overMemory?: number;
   private stdoutBuffer = '';
   private stderrTail = '';
+  private stderrLine = '';
+  private debuggers = 0;
+  private readonly debuggerListeners = new Set<(attached: boolean) => void>();
   private readonly memory: MemoryWatch;
   private readonly exited: Promise<void>;
 
@@ -71,6 +83,7 @@ export class WorkerProcess {
     }
     this.child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-4096);
+      this.watchForDebugger(text);
       this.active?.collector.add('stderr', text);
     });
     this.memory = new MemoryWatch({
@@ -126,6 +139,28 @@ export class WorkerProcess {
   /** The resident memory (MB) it was stopped at for going over its ceiling, if that is why it ended. */
   get overMemoryMb(): number | undefined {
     return this.overMemory;
+  }
+
+  /** True while a debugger is attached to the process (node's inspector said so on stderr). */
+  get debuggerAttached(): boolean {
+    return this.debuggers > 0 && !this.dead;
+  }
+
+  /** Calls `listener` each time the first debugger attaches or the last one leaves; returns the unsubscribe. */
+  watchDebugger(listener: (attached: boolean) => void): () => void {
+    this.debuggerListeners.add(listener);
+    return () => this.debuggerListeners.delete(listener);
+  }
+
+  private watchForDebugger(text: string): void {
+    const lines = (this.stderrLine + text).split('\n');
+    this.stderrLine = (lines.pop() ?? '').slice(-256);
+    for (const line of lines.map((entry) => entry.trimEnd())) {
+      const before = this.debuggers;
+      if (DEBUGGER_ATTACHED.test(line)) this.debuggers += 1;
+      else if (DEBUGGER_ENDED.test(line)) this.debuggers = Math.max(0, this.debuggers - 1);
+      if ((before === 0) !== (this.debuggers === 0)) for (const listener of this.debuggerListeners) listener(this.debuggers > 0);
+    }
   }
 
   /** Recent stderr, to explain a crash (e.g. node's "heap out of memory"). */

@@ -7,7 +7,7 @@
  * cron-parser's own messages ("Constraint error, got value -59 expected range 0-59") name
  * nothing a user can act on, so they are never passed on alone.
  */
-import { parseExpression } from 'cron-parser';
+import type CronParser from 'cron-parser';
 import type { Refusal } from './refusal';
 
 export type CronFieldName = 'second' | 'minute' | 'hour' | 'day of month' | 'month' | 'day of week';
@@ -70,8 +70,54 @@ export type CronCheck =
     }
   | { ok: false; reason: CronRefusal };
 
+/** The values of each field in the plain numeric forms checked without cron-parser. */
+const BOUNDS: Record<CronFieldName, readonly [number, number]> = {
+  second: [0, 59],
+  minute: [0, 59],
+  hour: [0, 23],
+  'day of month': [1, 31],
+  month: [1, 12],
+  'day of week': [0, 7],
+};
+
+/** `*`, `*\/n`, `n`, `a-b` or `a-b/n`, each value within the field's bounds; lists of those. */
+function plainField(field: string, [low, high]: readonly [number, number]): number[] | undefined {
+  const values: number[] = [];
+  for (const item of field.split(',')) {
+    const match = /^(?:\*|(\d{1,2})(?:-(\d{1,2}))?)(?:\/(\d{1,2}))?$/.exec(item);
+    if (!match) return undefined;
+    const [, from, to, step] = match;
+    if (step !== undefined && (Number(step) < 1 || Number(step) > high || (from !== undefined && to === undefined))) return undefined;
+    if (from === undefined) continue;
+    const first = Number(from);
+    const last = to === undefined ? first : Number(to);
+    if (first < low || last > high || first > last) return undefined;
+    values.push(first, last);
+  }
+  return values;
+}
+
+/**
+ * Whether an expression is made only of plain numeric fields that cron-parser reads the same
+ * way and that fire: most real services' expressions (`*\/5 * * * *`, `0 3 * * 1-5`). They are
+ * accepted without loading cron-parser and its date library, which every deploy would
+ * otherwise pay for. A day of month past 29 in chosen months may never occur: cron-parser decides.
+ */
+function plainExpression(fields: string[], names: readonly CronFieldName[]): boolean {
+  const values = new Map<CronFieldName, number[]>();
+  for (const [index, name] of names.entries()) {
+    const parsed = plainField(fields[index], BOUNDS[name]);
+    if (!parsed) return false;
+    values.set(name, parsed);
+  }
+  const days = values.get('day of month') ?? [];
+  return fields[names.indexOf('month')] === '*' || days.every((day) => day <= 29);
+}
+
 /** Whether cron-parser can read `expression` and it fires at least once; its message otherwise. */
 function parserError(expression: string): string | undefined {
+  // loaded only for an expression the plain check cannot vouch for
+  const { parseExpression } = require('cron-parser') as typeof CronParser;
   try {
     parseExpression(expression, { utc: true }).next();
     return undefined;
@@ -144,7 +190,7 @@ export function checkCronExpression(expression: string): CronCheck {
   const names = written.length === 6 ? SIX : FIVE;
   const { fields, notes } = normalise(written, names);
   const normalised = fields.join(' ');
-  const whole = parserError(normalised);
+  const whole = plainExpression(fields, names) ? undefined : parserError(normalised);
   if (whole === undefined)
     return notes.length > 0 ? { ok: true, expression: normalised, note: notes.join('; ') } : { ok: true, expression: text };
 

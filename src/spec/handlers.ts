@@ -18,12 +18,19 @@ export const HANDLER_FILE_EXTENSIONS: Readonly<Record<RuntimeFamily, readonly st
 };
 
 /**
+ * Where a node handler may also be written: TypeScript, which node does not run. The plugin
+ * bundles such a handler with esbuild into a `.cjs` file (a name the list above holds) before
+ * it is zipped or run by `invoke local`, so a runner never sees one.
+ */
+export const TYPESCRIPT_HANDLER_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts'];
+
+/**
  * Extensions that, written as the function part (`handler.ts`), show that the handler names
  * a file and forgot the function: the handler files of every family and the sources users
  * keep beside them.
  */
 const FILE_LIKE_EXTENSIONS: readonly string[] = [
-  ...new Set([...Object.values(HANDLER_FILE_EXTENSIONS).flat(), '.ts', '.mts', '.cts', '.java', '.jar']),
+  ...new Set([...Object.values(HANDLER_FILE_EXTENSIONS).flat(), ...TYPESCRIPT_HANDLER_EXTENSIONS, '.java', '.jar']),
 ];
 
 /** `handler.main` → file `handler`, function `main`; a java handler is a class name and has no split. */
@@ -48,6 +55,18 @@ export function handlerCandidates(runtime: string, handler: string): string[] {
   if (family === 'java') return HANDLER_FILE_EXTENSIONS.java.map((extension) => `${handler.replace(/\./g, '/')}${extension}`);
   const file = splitHandler(handler)?.file ?? handler;
   return HANDLER_FILE_EXTENSIONS[family].map((extension) => `${file}${extension}`);
+}
+
+/**
+ * The files of the service directory a handler may be written in: what the runtime loads,
+ * then (node) the TypeScript sources the plugin bundles. A written `.js` wins over a `.ts`,
+ * as a service that compiles its TypeScript itself expects.
+ */
+export function handlerSourceCandidates(runtime: string, handler: string): string[] {
+  const runnable = handlerCandidates(runtime, handler);
+  if ((runtimeFamily(runtime) ?? 'nodejs') !== 'nodejs') return runnable;
+  const file = splitHandler(handler)?.file ?? handler;
+  return [...runnable, ...TYPESCRIPT_HANDLER_EXTENSIONS.map((extension) => `${file}${extension}`)];
 }
 
 /** The first handler file of `family`, as an example: `handler.js` for `handler.main`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActiveVersion, InvocationLog } from '../../spec/wire';
-import type { InvocationOutcome } from '../../runtimes';
+import type { InspectAddress, InvocationOutcome } from '../../runtimes';
 import { runtimeFamily } from '../../spec/runtimes';
 import { platformVariables, type FunctionEvent } from '../../spec/contract';
 import { recordRequest, recordResponse, type InvocationExchange } from '../exchange';
@@ -38,6 +38,9 @@ export interface InvocationNotice {
   entry: InvocationLog;
 }
 
+/** Where a node function's workers listen for a debugger; undefined: they do not. */
+export type InspectorAddresses = (fn: { id: string; name: string; environmentId: string }) => InspectAddress | undefined;
+
 export interface InvokerOptions {
   /** where compiled runtime helpers are cached */
   cacheDir: string;
@@ -67,6 +70,7 @@ export class Invoker {
   private idleWaiters: Array<() => void> = [];
   private closed = false;
   private readonly listeners = new Set<(notice: InvocationNotice) => void>();
+  private inspector?: InspectorAddresses;
 
   constructor(
     private readonly deps: InvokerDeps,
@@ -83,10 +87,12 @@ export class Invoker {
       const version = fn.versions.find((candidate) => candidate.version === picked) ?? fn.versions[fn.versions.length - 1];
       const codeDir = await this.deps.code.ensureUnpacked(version.sha256);
       const environmentId = fn.environmentId;
+      const family = runtimeFamily(fn.runtime) ?? 'nodejs';
+      const inspect = family === 'nodejs' ? this.inspector?.({ id: fn.id, name: fn.name, environmentId }) : undefined;
       const pool = this.deps.pools.pool(
         { functionId: fn.id, version: version.version },
         {
-          family: runtimeFamily(fn.runtime) ?? 'nodejs',
+          family,
           runtime: fn.runtime,
           codeDir,
           handler: version.handler,
@@ -95,6 +101,7 @@ export class Invoker {
           timeoutS: fn.limits.timeout * this.options.timeoutScale,
           cacheDir: this.options.cacheDir,
           getDocument: (key) => this.deps.documents.value(environmentId, key),
+          ...(inspect ? { inspect } : {}),
         },
       );
       const outcome = await pool.invoke(event, {
@@ -130,6 +137,11 @@ export class Invoker {
     return () => this.listeners.delete(listener);
   }
 
+  /** From now on, node workers started for a function listen for a debugger where `addresses` says. */
+  listenForDebuggers(addresses: InspectorAddresses): void {
+    this.inspector = addresses;
+  }
+
   private tell(notice: InvocationNotice): void {
     for (const listener of this.listeners) {
       try {
@@ -158,6 +170,10 @@ export class Invoker {
 
   disposeFunction(functionId: string): Promise<void> {
     return this.deps.pools.disposeFunction(functionId);
+  }
+
+  retireFunction(functionId: string): Promise<void> {
+    return this.deps.pools.retireFunction(functionId);
   }
 
   disposeAll(): Promise<void> {

@@ -83,6 +83,8 @@ export interface WorkerUsage {
   residentMb: number;
   maxWorkers: number;
   maxWorkerMemoryMb?: number;
+  /** workers a debugger is attached to (`serverless dev --inspect`): never stopped for being idle */
+  debugged: number;
 }
 
 /**

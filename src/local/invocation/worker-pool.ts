@@ -22,6 +22,10 @@ export class WorkerPool {
   private nextIndex = 0;
   /** set once the registry dropped the pool (its function was deleted, the platform reset or closed) */
   private dropped = false;
+  /** set once the pool's function changed: its workers stop as soon as their calls are done */
+  private draining = false;
+  private readonly drained: Array<() => void> = [];
+  private readonly stopping: Promise<void>[] = [];
 
   constructor(
     private readonly create: () => Runner,
@@ -74,9 +78,12 @@ export class WorkerPool {
     return runner.dispose();
   }
 
-  /** Stops the runners unused for `idleMs` (their workers hold memory for nothing); resolves once they have exited. */
+  /**
+   * Stops the runners unused for `idleMs` (their workers hold memory for nothing); resolves
+   * once they have exited. A worker a debugger is attached to is being looked at: it stays.
+   */
   async stopIdle(idleMs: number, now = Date.now()): Promise<void> {
-    const idle = this.runners.filter((runner) => !runner.busy && now - runner.lastUsedAt >= idleMs);
+    const idle = this.runners.filter((runner) => !runner.busy && !runner.debuggerAttached && now - runner.lastUsedAt >= idleMs);
     await Promise.all(idle.map((runner) => this.evict(runner)));
   }
 
@@ -84,7 +91,33 @@ export class WorkerPool {
   async dispose(retire = false): Promise<void> {
     if (retire) this.dropped = true;
     const stopping = this.runners.splice(0).map((runner) => runner.dispose());
+    for (const resolve of this.drained.splice(0)) resolve();
     await Promise.all(stopping);
+  }
+
+  /**
+   * Retires the pool without cutting a call short: idle workers stop now, busy ones once
+   * their calls (those running and those queued on them) are done. Resolves once every
+   * worker has exited. Calls may still reach it meanwhile (one that waited for room under
+   * the budget); each gets a worker that stops after it.
+   */
+  drain(): Promise<void> {
+    this.draining = true;
+    for (const runner of this.runners.filter((candidate) => !candidate.busy)) this.stopRunner(runner);
+    return this.whenDrained();
+  }
+
+  private whenDrained(): Promise<void> {
+    if (this.runners.length === 0) return Promise.all(this.stopping).then(() => undefined);
+    return new Promise<void>((resolve) => this.drained.push(resolve)).then(() => Promise.all(this.stopping)).then(() => undefined);
+  }
+
+  private stopRunner(runner: Runner): void {
+    const index = this.runners.indexOf(runner);
+    if (index < 0) return;
+    this.runners.splice(index, 1);
+    this.stopping.push(runner.dispose().catch(() => undefined));
+    if (this.runners.length === 0) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private add(): Runner {
@@ -94,6 +127,9 @@ export class WorkerPool {
   }
 
   private run(runner: Runner, event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
-    return runner.invoke(event, info).finally(() => this.budget.released(runner));
+    return runner.invoke(event, info).finally(() => {
+      if (this.draining && !runner.busy) this.stopRunner(runner);
+      this.budget.released(runner);
+    });
   }
 }

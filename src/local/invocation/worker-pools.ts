@@ -70,6 +70,8 @@ function ownerOf(key: string): PoolOwner {
  */
 export class WorkerPools implements WorkerBudgetGate {
   private readonly pools = new Map<string, WorkerPool>();
+  /** pools of changed functions, stopping once their calls are done (their workers still count) */
+  private readonly draining = new Set<WorkerPool>();
   private readonly waiting: Waiter[] = [];
   /** workers being stopped (evicted or idle): close() waits for their exit */
   private readonly stopping = new Set<Promise<void>>();
@@ -150,6 +152,7 @@ export class WorkerPools implements WorkerBudgetGate {
       queued: this.waiting.length,
       residentMb: Math.round(runners.reduce((sum, runner) => sum + (runner.residentMb ?? 0), 0)),
       maxWorkers: this.maxWorkers,
+      debugged: runners.filter((runner) => runner.debuggerAttached === true).length,
       ...(this.options.maxWorkerMemoryMb === undefined ? {} : { maxWorkerMemoryMb: this.options.maxWorkerMemoryMb }),
     };
   }
@@ -166,9 +169,31 @@ export class WorkerPools implements WorkerBudgetGate {
     await Promise.all(stopping);
   }
 
+  /**
+   * A function's code or configuration changed: its workers (started with the old one) stop
+   * once their calls are done, and the next call starts a new one. Other functions' workers
+   * are not touched. Resolves once the old workers have exited.
+   */
+  retireFunction(functionId: string): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const [key, pool] of this.pools) {
+      if (!key.startsWith(`${functionId}@`)) continue;
+      this.pools.delete(key);
+      this.draining.add(pool);
+      const drained = pool.drain().finally(() => {
+        this.draining.delete(pool);
+        this.serveWaiting();
+      });
+      this.track(drained);
+      stopping.push(drained);
+    }
+    return Promise.all(stopping).then(() => undefined);
+  }
+
   async disposeAll(): Promise<void> {
-    const stopping = [...this.pools.values()].map((pool) => pool.dispose(true));
+    const stopping = [...this.pools.values(), ...this.draining].map((pool) => pool.dispose(true));
     this.pools.clear();
+    this.draining.clear();
     this.serveWaiting();
     await Promise.all(stopping);
   }
@@ -232,7 +257,7 @@ export class WorkerPools implements WorkerBudgetGate {
     let oldest: { pool: WorkerPool; runner: Runner; used: number } | undefined;
     for (const pool of this.pools.values()) {
       for (const runner of pool.members) {
-        if (runner.busy) continue;
+        if (runner.busy || runner.debuggerAttached) continue;
         const used = this.lastUse.get(runner) ?? 0;
         if (oldest === undefined || used < oldest.used) oldest = { pool, runner, used };
       }
@@ -241,7 +266,7 @@ export class WorkerPools implements WorkerBudgetGate {
   }
 
   private runners(): Runner[] {
-    return [...this.pools.values()].flatMap((pool) => pool.members);
+    return [...this.pools.values(), ...this.draining].flatMap((pool) => pool.members);
   }
 
   private track(stopping: Promise<void>): void {

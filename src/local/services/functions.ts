@@ -1,3 +1,4 @@
+import isEqual from 'lodash/isEqual';
 import type { Access, ActiveVersion, CorsConfig, FunctionLimits, IamRoleConfig } from '../../spec/wire';
 import { DEFAULT_ACTIVE_VERSIONS } from '../../spec/defaults';
 import { badRequest, conflict, notFound } from '../envelope';
@@ -32,7 +33,20 @@ export type FunctionChanges = Partial<Omit<NewFunction, 'limits'>> & { limits?: 
 
 /** Stops what runs a function's code (its warm workers). */
 export interface FunctionWorkers {
+  /** now: the function is gone */
   disposeFunction(functionId: string): Promise<void>;
+  /** once their calls are done: the function's code or configuration changed */
+  retireFunction(functionId: string): Promise<void>;
+}
+
+/** What a worker process is started with: a change to one means its workers must be replaced. */
+function shapesWorkers(before: StoredFunction, after: StoredFunction): boolean {
+  return (
+    before.latestVersion !== after.latestVersion ||
+    before.runtime !== after.runtime ||
+    !isEqual(before.limits, after.limits) ||
+    !isEqual(before.environmentVariables, after.environmentVariables)
+  );
 }
 
 export interface FunctionServiceDeps {
@@ -68,8 +82,10 @@ function checkActiveVersions(activeVersions: ActiveVersion[] | undefined, latest
 /**
  * Functions and their versions. A function is created at version 0; an update whose code
  * (sha256 of the upload) or handler differs from the latest version's creates the next
- * version, the same upload again only changes configuration. Deleting a function deletes
- * its cron jobs, endpoint patterns, logs and workers, and its code once no version uses it.
+ * version, the same upload again only changes configuration. An update that changes what
+ * its workers were started with (code, runtime, limits, variables) retires them once their
+ * calls are done; other functions keep theirs. Deleting a function deletes its cron jobs,
+ * endpoint patterns, logs and workers, and its code once no version uses it.
  */
 export class FunctionService {
   private readonly store: PlatformStore;
@@ -136,7 +152,7 @@ export class FunctionService {
     const { code } = changes;
     const saved = code ? await this.deps.code.save(code.source, 'function.code.source') : undefined;
     if (saved) this.deps.stats.addCodeBytes(saved.size);
-    return this.store.transaction(async (tx) => {
+    const { updated, changed } = await this.store.transaction(async (tx) => {
       // read again: the upload may have taken a while
       const current = existing(await tx.function(id), 'function', id);
       let newVersion: StoredVersion | undefined;
@@ -171,8 +187,11 @@ export class FunctionService {
         updatedAt: now(),
       };
       await tx.putFunction(updated);
-      return updated;
+      return { updated, changed: shapesWorkers(current, updated) };
     });
+    // the old workers finish what they run; the next call starts one with the new code or settings
+    if (changed) void this.deps.workers.retireFunction(id).catch(() => undefined);
+    return updated;
   }
 
   async delete(id: string): Promise<void> {

@@ -1,8 +1,8 @@
 /** Applying a plan against spotinst-local, where another deploy is writing too. */
-import { applyPlan } from '../../../src/deploy/apply';
-import { AdaptiveLimiter } from '../../../src/deploy/limiter';
+import { applyPlan } from '../../../src/remote/apply';
+import { AdaptiveLimiter } from '../../../src/remote/limiter';
 import { emptyState, readEnvironment } from '../../../src/remote/placement';
-import { planDeploy } from '../../../src/deploy/plan';
+import { planDeploy } from '../../../src/remote/plan';
 import { sha256, type Artifact } from '../../../src/package/artifacts';
 import { functionModel } from '../../helpers/command-context';
 import { zipFiles } from '../../fixtures/functions/build';

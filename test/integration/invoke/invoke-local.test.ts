@@ -225,7 +225,7 @@ describe('invoke local: node', () => {
     const absent = await run(functionModel('absent', { handler: 'lib/nothing.main' }), { serviceDir: dir });
     expect(absent.error).toMatchObject({
       code: 'SPOTINST_INVOKE_LOCAL_HANDLER_NOT_FOUND',
-      message: `functions.absent.handler is "lib/nothing.main", but ${dir} has no lib/nothing.js or lib/nothing.cjs or lib/nothing.mjs. Fix the handler path.`,
+      message: `functions.absent.handler is "lib/nothing.main", but ${dir} has no lib/nothing.js or lib/nothing.cjs or lib/nothing.mjs or lib/nothing.ts or lib/nothing.mts or lib/nothing.cts. Fix the handler path.`,
     });
   });
 
@@ -249,6 +249,58 @@ describe('invoke local: node', () => {
     expect(mjs.error).toBeUndefined();
     expect(mjs.output.out).toBe(JSON.stringify({ statusCode: 200, body: { mjs: 'b' } }));
     expect(mjs.output.visibleErr).toContain('esm here');
+  });
+
+  describe('a TypeScript handler', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = temp('invoke-local-ts-');
+      fs.mkdirSync(path.join(dir, 'src'));
+      fs.writeFileSync(path.join(dir, 'src', 'greeting.ts'), 'export const greet = (name: string): string => `hello ${name}`;\n');
+      fs.writeFileSync(
+        path.join(dir, 'src', 'handler.ts'),
+        [
+          "import { greet } from './greeting';",
+          'interface Event { body: unknown }',
+          'export const main = async (event: Event): Promise<{ statusCode: number; body: string }> => {',
+          "  if (event.body === 'boom') {",
+          "    throw new Error('boom from typescript');",
+          '  }',
+          '  return { statusCode: 200, body: greet(String(event.body)) };',
+          '};',
+          '',
+        ].join('\n'),
+      );
+      fs.writeFileSync(path.join(dir, 'src', 'broken.ts'), 'export const main = async () => {\n  return { statusCode: 200 ;\n};\n');
+    });
+
+    it('is bundled with esbuild and answers, its imports included', async () => {
+      const { output, error } = await run(functionModel('ts', { handler: 'src/handler.main' }), {
+        serviceDir: dir,
+        options: { data: '"ts"', raw: true },
+      });
+      expect(error).toBeUndefined();
+      expect(output.out).toBe(JSON.stringify({ statusCode: 200, body: 'hello ts' }));
+    });
+
+    it('reports a thrown error at its .ts line, in the service directory', async () => {
+      const { output, error } = await run(functionModel('ts', { handler: 'src/handler.main' }), {
+        serviceDir: dir,
+        options: { data: '"boom"' },
+      });
+      expect(error).toMatchObject({ code: 'SPOTINST_INVOKE_LOCAL_FUNCTION_ERROR', message: containing('boom from typescript') });
+      expect(output.visibleErr).toContain(`${path.join(dir, 'src', 'handler.ts')}:5:11`);
+    });
+
+    it('refuses code that does not parse, naming the file, line and column', async () => {
+      const { error } = await run(functionModel('broken', { handler: 'src/broken.main' }), { serviceDir: dir });
+      expect(error).toMatchObject({
+        code: 'SPOTINST_TYPESCRIPT_BUILD_FAILED',
+        message: containing(
+          'functions.broken: the TypeScript handler src/broken.ts does not build:\nsrc/broken.ts:2:28: Expected "}" but found ";"',
+        ),
+      });
+    });
   });
 });
 

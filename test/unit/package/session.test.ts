@@ -50,14 +50,14 @@ describe('ServiceSession', () => {
 
   it('says each zip it made, its size and its functions, and that a reused one is unchanged', async () => {
     const first = command();
-    first.session.beforePackage(service);
+    await first.session.beforePackage(service);
     const zip = await packageService(first.serverless);
     await first.session.afterPackage(service, true);
     const size = formatSize(fs.statSync(zip).size);
     expect(notices(first.output)).toEqual([`  .serverless/svc.zip  ${size}  hello, world`, 'Service svc packaged: 1 artifact.']);
 
     const second = command();
-    second.session.beforePackage(service);
+    await second.session.beforePackage(service);
     await second.session.afterPackage(service, true);
     expect(notices(second.output)).toEqual([
       'Packaging skipped: no file changed since the last package, so its zips are reused.',
@@ -68,7 +68,7 @@ describe('ServiceSession', () => {
 
   it('inside deploy, says it only with --verbose', async () => {
     const { serverless, output, session } = command();
-    session.beforePackage(service);
+    await session.beforePackage(service);
     await packageService(serverless);
     await session.afterPackage(service, false);
     expect(output.visibleErr).toBe('');
@@ -77,7 +77,7 @@ describe('ServiceSession', () => {
 
   it('refuses a zip without its handler at packaging, so `serverless package` reports it', async () => {
     const { serverless, session } = command();
-    session.beforePackage(service);
+    await session.beforePackage(service);
     await packageService(serverless, { 'handler.js': HANDLER });
     await expect(session.afterPackage(service, true)).rejects.toMatchObject({
       code: 'SPOTINST_HANDLER_NOT_PACKAGED',
@@ -88,7 +88,7 @@ describe('ServiceSession', () => {
   it('hands deploy what packaging checked: one load of the memory file, no second read of the zip', async () => {
     const load = jest.spyOn(ServiceMemory, 'load');
     const { serverless, session } = command();
-    session.beforePackage(service);
+    await session.beforePackage(service);
     const zip = await packageService(serverless);
     await session.afterPackage(service, false);
     const reads = jest.spyOn(fs.promises, 'readFile');
@@ -106,6 +106,30 @@ describe('ServiceSession', () => {
     await expect(session.artifactsFor(service.functions)).rejects.toMatchObject({ code: 'SPOTINST_HANDLER_NOT_PACKAGED' });
   });
 
+  it('bundles a TypeScript handler into its own artifact, for package and for deploy function alike', async () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src', 'typed.ts'),
+      'export const main = async (): Promise<{ statusCode: number }> => ({ statusCode: 200 });\n',
+    );
+    const typed = functionModel('typed', { handler: 'src/typed.main' });
+    const withTyped = serviceModel([...service.functions, typed]);
+    const zip = path.join(dir, '.serverless', 'typed.zip');
+
+    const whole = command({ hello: {}, world: {}, typed: {} });
+    await whole.session.beforePackage(withTyped);
+    expect(whole.serverless.service.functions.typed).toEqual({ package: { artifact: zip } });
+    await packageService(whole.serverless);
+    await whole.session.afterPackage(withTyped, true);
+    expect(notices(whole.output)).toContain('Service svc packaged: 2 artifacts.');
+    expect((await whole.session.artifactsFor([typed])).get('typed')?.path).toBe(zip);
+
+    const one = command({ hello: {}, world: {}, typed: {} });
+    await one.session.beforePackageFunction(withTyped, 'typed');
+    expect(one.serverless.service.functions.typed).toMatchObject({ package: { artifact: zip } });
+    expect(one.serverless.service.functions.hello).toEqual({});
+  });
+
   describe('with the plugin installed in the service', () => {
     beforeEach(() => {
       const modules = path.join(dir, 'node_modules');
@@ -120,14 +144,14 @@ describe('ServiceSession', () => {
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'svc', dependencies: { [PLUGIN]: '*', lodash: '*' } }));
     });
 
-    it('excludes it from the service and from each function zipped on its own, once however often the hook runs', () => {
+    it('excludes it from the service and from each function zipped on its own, once however often the hook runs', async () => {
       const functions: Record<string, Record<string, unknown>> = {
         hello: { package: { individually: true, patterns: ['handler.js'] } },
         world: {},
       };
       const { serverless, output, session } = command(functions, { patterns: ['!tests/**'] });
-      session.beforePackage(service);
-      session.beforePackage(service);
+      await session.beforePackage(service);
+      await session.beforePackage(service);
       const excluded = ['!node_modules/jszip/**', `!node_modules/${PLUGIN}/**`];
       expect(serverless.service.package?.patterns).toEqual(['!tests/**', ...excluded]);
       expect(functions.hello.package).toEqual({ individually: true, patterns: ['handler.js', ...excluded] });
@@ -140,10 +164,10 @@ describe('ServiceSession', () => {
       expect(output.err).toContain("Kept in, as the service's dependencies need them too: node_modules/lodash.");
     });
 
-    it('excludes it from the one function deploy function packages', () => {
+    it('excludes it from the one function deploy function packages', async () => {
       const functions: Record<string, Record<string, unknown>> = { hello: {}, world: {} };
       const { serverless, session } = command(functions);
-      session.beforePackageFunction(service, 'world');
+      await session.beforePackageFunction(service, 'world');
       expect(functions.world.package).toEqual({ patterns: ['!node_modules/jszip/**', `!node_modules/${PLUGIN}/**`] });
       expect(functions.hello.package).toBeUndefined();
       expect(serverless.service.package?.patterns).toEqual(['!node_modules/jszip/**', `!node_modules/${PLUGIN}/**`]);

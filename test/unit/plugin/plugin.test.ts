@@ -4,7 +4,7 @@ import path from 'node:path';
 import SpotinstPlugin = require('../../../src');
 import type { ServerlessLike } from '../../../src/framework/serverless';
 import { SpotinstProvider } from '../../../src/provider/provider';
-import { DEFAULT_CONCURRENCY } from '../../../src/deploy/limiter';
+import { DEFAULT_CONCURRENCY } from '../../../src/remote/limiter';
 
 class FakeServerlessError extends Error {
   constructor(
@@ -70,7 +70,7 @@ describe('SpotinstPlugin', () => {
     const { serverless } = fakeServerless({ hello });
     const plugin = new SpotinstPlugin(serverless, {});
     const commands = Object.keys(plugin.hooks).map((hook) => hook.replace(/^(before|after):/, '').split(':')[0]);
-    expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs']));
+    expect(new Set(commands)).toEqual(new Set(['initialize', 'spotinst', 'package', 'deploy', 'info', 'remove', 'invoke', 'logs', 'dev']));
   });
 
   it('states the real default concurrency in deploy --help', () => {

@@ -1,3 +1,4 @@
+import { parseExpression } from 'cron-parser';
 import { checkCronExpression, type CronCheck } from '../../../src/spec/cron';
 
 function refusal(check: CronCheck) {
@@ -78,5 +79,56 @@ describe('checkCronExpression', () => {
     expect(reason.kind).toBe('field-count');
     expect(reason.problem).toContain(`has ${count} field`);
     expect(reason.problem).toContain('5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first');
+  });
+});
+
+describe('plain expressions, accepted without loading cron-parser', () => {
+  // a deterministic spread of plain fields: single values, ranges, steps, lists, at and past the bounds
+  const forms = (low: number, high: number): string[] => [
+    '*',
+    '*/1',
+    `*/${high}`,
+    `*/${high + 1}`,
+    `${low}`,
+    `${high}`,
+    `${high + 1}`,
+    `${low}-${high}`,
+    `${high}-${low}`,
+    `${low}-${high}/2`,
+    `${low},${high}`,
+    `${low}/5`,
+    '00',
+  ];
+  const parser = (expression: string): boolean => {
+    try {
+      parseExpression(expression, { utc: true }).next();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('accepts exactly what cron-parser accepts', () => {
+    const fieldForms = [
+      forms(0, 59),
+      forms(0, 23),
+      [...forms(1, 31), '29', '30'],
+      [...forms(1, 12), '2'],
+      ['*', '0', '7', '1-5', '0-7/2', '8'],
+    ];
+    const expressions = new Set<string>();
+    // each form of each field among stars: the bounds, field by field
+    fieldForms.forEach((options, index) => {
+      for (const form of options) expressions.add(fieldForms.map((_, other) => (other === index ? form : '*')).join(' '));
+    });
+    // days that may never come, in the months they do not have
+    for (const day of ['29', '30', '31', '1-31', '30,31'])
+      for (const month of ['2', '4', '1-2', '*']) expressions.add(`0 0 ${day} ${month} *`);
+    // and a spread of mixed ones (a fixed sequence, the same every run)
+    let seed = 7;
+    const pick = (options: string[]): string => options[(seed = (seed * 1103515245 + 12345) % 2147483648) % options.length];
+    for (let count = 0; count < 300; count += 1) expressions.add(fieldForms.map(pick).join(' '));
+    const disagreements = [...expressions].filter((expression) => checkCronExpression(expression).ok !== parser(expression));
+    expect(disagreements).toEqual([]);
   });
 });

@@ -7,11 +7,10 @@
  */
 import { createOnce, type SpotinstClient } from '../api';
 import type { Alias, CronJob, FunctionCodeInfo, Pattern, SpotinstFunction } from '../spec/wire';
-import type { Artifact } from '../package/artifacts';
 import type { AdaptiveLimiter } from './limiter';
 import type { DeployPlan, FunctionStep, JobStep, PatternStep, Step, StepAction } from './plan';
 import { ALIAS, CRON, ENDPOINT, FUNCTION, type ResourceKind, type TriggerDescriptor } from './resources';
-import type { ActualState } from '../remote/state';
+import type { ActualState } from './state';
 
 export type { ResourceKind } from './resources';
 
@@ -37,12 +36,23 @@ export interface ApplyResult {
   state: ActualState;
 }
 
+/**
+ * The code a function uploads, as packaging checked it (src/package/artifacts.ts): read when
+ * it is uploaded, once however many functions share the file.
+ */
+export interface UploadableCode {
+  path: string;
+  sha256: string;
+  size: number;
+  bytes(): Promise<Buffer>;
+}
+
 export interface ApplyContext {
   client: SpotinstClient;
   environmentId: string;
   limiter: AdaptiveLimiter;
   /** the artifact of each function to upload, by function name */
-  artifacts: Map<string, Artifact>;
+  artifacts: Map<string, UploadableCode>;
   actual: ActualState;
   /** called after each finished step, for progress */
   onStep?: (result: StepResult) => void;

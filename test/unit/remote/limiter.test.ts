@@ -1,4 +1,4 @@
-import { AdaptiveLimiter } from '../../../src/deploy/limiter';
+import { AdaptiveLimiter } from '../../../src/remote/limiter';
 
 /** A task that stays in flight until released, to observe how many run at once. */
 function gate() {

@@ -6,7 +6,7 @@
 import { createOnce, type SpotinstClient } from '../api';
 import type { Application, Environment, EnvironmentInput } from '../spec/wire';
 import type { EnvironmentTarget, ServiceModel } from '../framework/service-model';
-import { CREATED_BY, type Placement } from '../remote/placement';
+import { CREATED_BY, type Placement } from './placement';
 
 export interface EnsuredPlacement {
   application?: Application;

@@ -1,4 +1,4 @@
-import { planDeploy, summarize, isNoop, type DesiredFunction, type FunctionStep } from '../../../src/deploy/plan';
+import { planDeploy, summarize, isNoop, type DesiredFunction, type FunctionStep } from '../../../src/remote/plan';
 import type { ActualState } from '../../../src/remote/state';
 import type { FunctionModel } from '../../../src/framework/service-model';
 import type { CronJob, Pattern, SpotinstFunction } from '../../../src/spec/wire';

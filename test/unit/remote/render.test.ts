@@ -1,5 +1,5 @@
 /** What `info` (and a deploy) prints for endpoints: where they answer, or what they lack. */
-import { renderInfo, type DeployedService } from '../../../src/deploy/render';
+import { renderInfo, type DeployedService } from '../../../src/remote/render';
 import type { Pattern, SpotinstFunction } from '../../../src/spec/wire';
 import { functionModel, serviceModel } from '../../helpers/command-context';
 

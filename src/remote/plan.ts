@@ -4,7 +4,7 @@
  * delete it. Pure: no I/O, so every decision is unit-tested and `--dry-run` is exact.
  */
 import type { CronTrigger, EndpointTrigger, FunctionModel } from '../framework/service-model';
-import type { ActualState } from '../remote/state';
+import type { ActualState } from './state';
 import { ALIAS, CRON, ENDPOINT, FUNCTION, type ResourceKind, type TriggerDescriptor } from './resources';
 
 export type { ResourceKind } from './resources';

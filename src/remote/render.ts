@@ -7,8 +7,8 @@ import type { ServiceModel } from '../framework/service-model';
 import type { StepResult } from './apply';
 import { stepsOf, summarize, type AnyStep, type DeployPlan, type StepAction } from './plan';
 import { CRON, ENDPOINT, RESOURCES } from './resources';
-import type { ActualState } from '../remote/state';
-import type { Placement } from '../remote/placement';
+import type { ActualState } from './state';
+import type { Placement } from './placement';
 
 const MARKS: Record<StepAction, string> = { create: '+', update: '~', keep: '=', delete: '-', leave: '·' };
 

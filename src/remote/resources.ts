@@ -20,7 +20,7 @@ import type {
   SpotinstFunction,
 } from '../spec/wire';
 import type { CronTrigger, EndpointTrigger, FunctionModel } from '../framework/service-model';
-import { changeOf, type ActualState } from '../remote/state';
+import { changeOf, type ActualState } from './state';
 
 export type ResourceKind = 'function' | 'cron' | 'endpoint' | 'alias';
 

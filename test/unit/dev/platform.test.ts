@@ -1,0 +1,42 @@
+/** The platform dev starts: its credentials and port kept for the next session, --reset, and the console line. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPlatform, useRunningPlatform } from '../../../src/dev/platform';
+
+describe('the platform serverless dev starts', () => {
+  let dataDir: string;
+  beforeEach(() => (dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dev-platform-')), 'state')));
+  afterEach(() => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }));
+
+  it('keeps its token, account and port for the next session, in a file only the user reads', async () => {
+    const first = await startEmbeddedPlatform({ dataDir, reset: false });
+    await first.close();
+    const file = path.join(dataDir, 'dev-platform.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const second = await startEmbeddedPlatform({ dataDir, reset: false });
+    try {
+      expect(second.url).toBe(first.url);
+      expect(second.credentials).toMatchObject({ token: first.credentials.token, account: first.credentials.account });
+      expect(second.description).not.toContain(first.credentials.token);
+      // no console yet (issue 16 adds one): no console line
+      expect(second.consoleUrl).toBeUndefined();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('starts empty with --reset', async () => {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'left-over'), 'x');
+    const platform = await startEmbeddedPlatform({ dataDir, reset: true });
+    await platform.close();
+    expect(fs.existsSync(path.join(dataDir, 'left-over'))).toBe(false);
+  });
+
+  it('refuses --platform when no spotinst-local answers there', async () => {
+    await expect(useRunningPlatform('http://127.0.0.1:9', () => ({ token: 't', account: 'act-1', source: 'test' }))).rejects.toMatchObject({
+      code: 'SPOTINST_DEV_PLATFORM_UNREACHABLE',
+    });
+  });
+});
