@@ -58,15 +58,6 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/**
- * The web console's address, when the platform serves one (issue 16 gives LocalPlatform a
- * `consoleUrl`). Printed as `<url>/__local/console` whatever that property holds: a link that
- * carried `#token=…` would put the token in the terminal.
- */
-function consoleOf(platform: object, url: string): string | undefined {
-  return 'consoleUrl' in platform && (platform as { consoleUrl?: unknown }).consoleUrl ? `${url}/__local/console` : undefined;
-}
-
 export interface EmbeddedSettings {
   dataDir: string;
   reset: boolean;
@@ -108,7 +99,8 @@ export async function startEmbeddedPlatform(settings: EmbeddedSettings): Promise
     url: platform.url,
     credentials: { token: platform.token, account: platform.account, source: `the platform serverless dev started (${dataDir})` },
     embedded: platform,
-    consoleUrl: consoleOf(platform, platform.url),
+    // the console's address never carries the token: the terminal is no place for it
+    consoleUrl: platform.consoleUrl,
     description: `spotinst-local ${platform.url} (data: ${dataDir})`,
     close: () => platform.close(),
   };

@@ -19,8 +19,9 @@ describe('the platform serverless dev starts', () => {
       expect(second.url).toBe(first.url);
       expect(second.credentials).toMatchObject({ token: first.credentials.token, account: first.credentials.account });
       expect(second.description).not.toContain(first.credentials.token);
-      // no console yet (issue 16 adds one): no console line
-      expect(second.consoleUrl).toBeUndefined();
+      // the console line: the platform's console, without the token
+      expect(second.consoleUrl).toBe(`${second.url}/__local/console`);
+      expect(second.consoleUrl).not.toContain(first.credentials.token);
     } finally {
       await second.close();
     }
