@@ -48,8 +48,10 @@ const SPOTINST_HELP = [
   '',
   '  credentials --token <token> --account <account> [--profile <name>] [--overwrite]',
   '      Save a Spotinst token and account in ~/.spotinst/credentials (mode 0600).',
+  '  dev [--platform <url>] [--data-dir <dir>] [--reset] [--inspect[=<port>]]',
+  '      The same as `serverless dev`: run the service on a local platform, live on every save.',
   '',
-  'Run `serverless spotinst credentials --help` for details.',
+  'Run `serverless spotinst <command> --help` for details.',
 ].join('\n');
 
 /**
