@@ -75,7 +75,7 @@ const COMPONENTS: Record<Component, ComponentCheck> = {
       return dir && fs.existsSync(path.join(dir, 'postgres')) ? dir : undefined;
     },
   },
-  chromium: { purpose: 'the console tests in a real browser', debianPackage: 'chromium', find: () => onPath('chromium') },
+  chromium: { purpose: 'the web console in a real browser', debianPackage: 'chromium', find: () => onPath('chromium') },
 };
 
 const found = new Map<Component, string | undefined>();
