@@ -18,6 +18,7 @@ const GROUPS = {
   local: () => require('./local').run(),
   'cold-start': () => require('./cold-start').run(),
   memory: () => require('./memory').run(),
+  storage: () => require('./storage').run(),
 };
 
 const ORDER = [
@@ -38,6 +39,12 @@ const ORDER = [
   'warm_rss_mb_per_function_node',
   'warm_rss_mb_per_function_python',
   'thousand_functions',
+  'docstore_writes_per_s_1k',
+  'docstore_writes_per_s_20k',
+  'logs_window_ms',
+  'deploy_1000_functions',
+  'invoke_p99_during_writes_ratio',
+  'cluster_rps_ratio',
 ];
 
 /** @param {number | null} value */

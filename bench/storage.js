@@ -17,6 +17,7 @@
 'use strict';
 
 const { execFileSync } = require('node:child_process');
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -46,6 +47,8 @@ const WRITERS = 50;
 const VALUE = 'v'.repeat(1022);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ROUND_MS = 3000;
+/** the SQLite rounds are short: more of them, taking turns between the two nodes */
+const DOCSTORE_ROUNDS = Math.max(ROUNDS, 5);
 const LOG_LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
 /** one invocation (of one line) every 600 ms: 1,000,000 span 6.9 days, a minute holds 100 */
 const LOG_SPACING_MS = 600;
@@ -53,6 +56,9 @@ const LOG_QUERIES = 11;
 const DEPLOY_FUNCTIONS = Number(process.env.BENCH_DEPLOY_FUNCTIONS ?? 1000);
 const DURING_WRITES_DOCUMENTS = 5000;
 const INVOKE_INTERVAL_MS = 5;
+const IDLE_MS = 3000;
+const WARM_UP_DOCUMENTS = 2000;
+const PACED_WRITES = 1000;
 const CLUSTER_CONNECTIONS = 16;
 const CLUSTER_SECONDS = 10;
 
@@ -67,9 +73,10 @@ const HANDLER = "exports.main = async () => ({ statusCode: 200, body: 'hello' })
 
 /**
  * `connections` kept-alive clients sending requests one after another, until `amount`
- * requests were sent or `forMs` passed; elapsed time runs until the last reply.
+ * requests were sent or `forMs` passed; elapsed time runs until the last reply. With `rate`,
+ * request i is not sent before i / rate seconds from the start.
  * @param {string} base the platform's URL
- * @param {{ connections: number, amount?: number, forMs?: number, headers?: Record<string, string>, request(index: number): Request }} load
+ * @param {{ connections: number, amount?: number, forMs?: number, rate?: number, headers?: Record<string, string>, request(index: number): Request }} load
  * @returns {Promise<Load>}
  */
 async function drive(base, load) {
@@ -77,7 +84,8 @@ async function drive(base, load) {
   const { hostname, port } = new URL(base);
   const amount = load.amount ?? Number.POSITIVE_INFINITY;
   const started = process.hrtime.bigint();
-  const deadline = load.forMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + load.forMs;
+  const startedAt = Date.now();
+  const deadline = load.forMs === undefined ? Number.POSITIVE_INFINITY : startedAt + load.forMs;
   /** @type {Record<number, number>} */
   const statuses = {};
   /** @type {number[]} */
@@ -85,8 +93,11 @@ async function drive(base, load) {
   let next = 0;
   const lane = async () => {
     while (next < amount && Date.now() < deadline) {
-      const spec = load.request(next);
+      const index = next;
       next += 1;
+      const due = load.rate === undefined ? 0 : startedAt + (index * 1000) / load.rate - Date.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      const spec = load.request(index);
       const { status, ms } = await send(agent, hostname, Number(port), spec, load.headers ?? {});
       statuses[status] = (statuses[status] ?? 0) + 1;
       latencies.push(ms);
@@ -211,70 +222,110 @@ function account(platform) {
 // ---- docstore_writes_per_s ------------------------------------------------------------
 
 /**
- * Creates documents d<from>…d<to - 1> through the API, `WRITERS` at a time.
- * @param {import('./lib').Platform} platform @param {string} environmentId @param {number} from @param {number} to
- * @returns {Promise<number>} creates per second
+ * @typedef {{ url: string, token: string, account: string, environmentId: string, from: number, to: number, rate?: number }} Writes
+ * Creates documents d<from>…d<to - 1> through the API, `WRITERS` at a time, at most `rate` a second when given.
+ * @param {Writes} writes
+ * @returns {Promise<{ perSecond: number, ms: number }>}
  */
-async function createDocuments(platform, environmentId, from, to) {
-  const load = await drive(platform.url, {
+async function createDocuments(writes) {
+  const load = await drive(writes.url, {
     connections: WRITERS,
-    amount: to - from,
-    headers: authorization(platform),
+    amount: writes.to - writes.from,
+    rate: writes.rate,
+    headers: { authorization: `Bearer ${writes.token}` },
     request: (i) => ({
       method: 'POST',
-      path: `${documentsPath(platform, environmentId)}?${account(platform)}`,
-      body: JSON.stringify({ userDocument: { key: `d${from + i}`, value: VALUE } }),
+      path: `/functions/environment/${writes.environmentId}/userDocument?accountId=${writes.account}`,
+      body: JSON.stringify({ userDocument: { key: `d${writes.from + i}`, value: VALUE } }),
     }),
   });
   allOk('creating documents', load);
+  return { perSecond: (load.done / load.ms) * 1000, ms: load.ms };
+}
+
+/**
+ * The same from a worker thread: its own event loop, so that the writers' replies do not
+ * delay this one's measurements of something else. @param {Writes} writes
+ * @returns {Promise<{ perSecond: number, ms: number }>}
+ */
+function createDocumentsInWorker(writes) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: { writes } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the writers' thread exited ${code} without a result`)));
+  });
+}
+
+/** @param {import('./lib').Platform} platform @param {string} environmentId @param {number} from @param {number} to @param {number} [rate] @returns {Writes} */
+function writesTo(platform, environmentId, from, to, rate) {
+  return { url: platform.url, token: platform.token, account: platform.account, environmentId, from, to, ...(rate ? { rate } : {}) };
+}
+
+/**
+ * @typedef {{ platform: import('./lib').Platform, environmentId: string, count: number }} Filled a node holding d0…d<count - 1>
+ * @typedef {{ rate: number, rounds: number[], resets: number }} Rate the median of the rounds, in writes per second
+ */
+
+/**
+ * One round of updates of documents picked at random, for `forMs`. @param {Filled} store @param {number} forMs
+ * @returns {Promise<number>} writes per second
+ */
+async function updateRound({ platform, environmentId, count }, forMs) {
+  const load = await drive(platform.url, {
+    connections: WRITERS,
+    forMs,
+    headers: authorization(platform),
+    request: () => ({
+      method: 'PUT',
+      path: `${documentsPath(platform, environmentId)}/d${Math.floor(Math.random() * count)}?${account(platform)}`,
+      body: JSON.stringify({ userDocument: { value: VALUE } }),
+    }),
+  });
+  allOk(`updating ${count} documents`, load);
   return (load.done / load.ms) * 1000;
 }
 
 /**
- * Updates of documents picked at random among d0…d<count - 1>: a 1 s warm-up, then ROUNDS
- * rounds of ROUND_MS. @returns {Promise<{ rate: number, rounds: number[] }>} the median rate
- * @param {import('./lib').Platform} platform @param {string} environmentId @param {number} count
+ * Each store: a 1 s warm-up, then `rounds` rounds of ROUND_MS taking turns with the others,
+ * so that a noisy neighbour on the machine weighs on all of them alike.
+ * @param {Filled[]} stores @param {number} rounds @returns {Promise<Rate[]>}
  */
-async function updateRate(platform, environmentId, count) {
+async function updateRates(stores, rounds) {
   const resetsBefore = resets;
-  /** @param {number} forMs */
-  const round = async (forMs) => {
-    const load = await drive(platform.url, {
-      connections: WRITERS,
-      forMs,
-      headers: authorization(platform),
-      request: () => ({
-        method: 'PUT',
-        path: `${documentsPath(platform, environmentId)}/d${Math.floor(Math.random() * count)}?${account(platform)}`,
-        body: JSON.stringify({ userDocument: { value: VALUE } }),
-      }),
-    });
-    allOk(`updating ${count} documents`, load);
-    return (load.done / load.ms) * 1000;
-  };
-  await round(1000);
-  /** @type {number[]} */
-  const rounds = [];
-  for (let i = 0; i < ROUNDS; i += 1) rounds.push(await round(ROUND_MS));
-  return { rate: median(rounds), rounds, resets: resets - resetsBefore };
+  for (const store of stores) await updateRound(store, 1000);
+  /** @type {number[][]} */
+  const measured = stores.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const [i, store] of stores.entries()) measured[i].push(await updateRound(store, ROUND_MS));
+  }
+  return measured.map((list) => ({ rate: median(list), rounds: list, resets: resets - resetsBefore }));
 }
 
-/** SQLite, this checkout: filled through the API (creates), then measured at 1,000 and 20,000 documents. */
+/**
+ * SQLite, this checkout: two nodes, one filled with 1,000 documents and one with 20,000
+ * (through the API, creates), measured taking turns. @param {import('./lib').Workspace} workspace
+ */
 async function currentRates(workspace) {
-  const platform = await startPlatform({ dataDir: path.join(workspace.root, 'docstore-sqlite') });
+  /** @type {import('./lib').Platform[]} */
+  const platforms = [];
   try {
-    const { environmentId } = await setUp(platform, false);
-    progress('docstore: SQLite, creating 1,000 documents through the API');
-    await createDocuments(platform, environmentId, 0, 1000);
-    progress('docstore: SQLite, updates at 1,000 documents');
-    const at1k = await updateRate(platform, environmentId, 1000);
-    progress('docstore: SQLite, creating 19,000 more');
-    const creates = await createDocuments(platform, environmentId, 1000, 20000);
-    progress('docstore: SQLite, updates at 20,000 documents');
-    const at20k = await updateRate(platform, environmentId, 20000);
+    /** @type {Filled[]} */
+    const stores = [];
+    let creates = 0;
+    for (const count of [1000, 20000]) {
+      const platform = await startPlatform({ dataDir: path.join(workspace.root, `docstore-sqlite-${count}`) });
+      platforms.push(platform);
+      const { environmentId } = await setUp(platform, false);
+      progress(`docstore: SQLite, creating ${count.toLocaleString('en')} documents through the API`);
+      creates = (await createDocuments(writesTo(platform, environmentId, 0, count))).perSecond;
+      stores.push({ platform, environmentId, count });
+    }
+    progress(`docstore: SQLite, updates at 1,000 and at 20,000 documents, ${DOCSTORE_ROUNDS} rounds each, taking turns`);
+    const [at1k, at20k] = await updateRates(stores, DOCSTORE_ROUNDS);
     return { at1k, at20k, creates };
   } finally {
-    await platform.stop();
+    for (const platform of platforms) await platform.stop();
   }
 }
 
@@ -327,14 +378,14 @@ async function baselineRates(workspace, cli) {
   let platform = await startPlatform({ dataDir, cli });
   const { environmentId } = await setUp(platform, false);
   await platform.stop();
-  /** @type {Record<number, { rate: number, rounds: number[], resets: number }>} */
+  /** @type {Record<number, Rate>} */
   const rates = {};
   for (const count of [1000, 20000]) {
     fillStateFile(dataDir, environmentId, count);
     platform = await startPlatform({ dataDir, cli });
     try {
-      progress(`docstore: 2.0.0-dev, updates at ${count} documents`);
-      rates[count] = await updateRate(platform, environmentId, count);
+      progress(`docstore: 2.0.0-dev, updates at ${count.toLocaleString('en')} documents`);
+      [rates[count]] = await updateRates([{ platform, environmentId, count }], ROUNDS);
     } finally {
       await platform.stop();
     }
@@ -351,8 +402,8 @@ async function docstore(workspace) {
     const ours = await currentRates(workspace);
     baseline = 'cli' in release ? await baselineRates(workspace, release.cli) : undefined;
     const how =
-      `${WRITERS} writers updating random 1 KB documents, median of ${ROUNDS} rounds of ${ROUND_MS / 1000} s after a 1 s warm-up; ` +
-      `spotinst-local CLI on SQLite (filled through the API, creates at ${Math.round(ours.creates)}/s)`;
+      `${WRITERS} writers updating random 1 KB documents, median of ${DOCSTORE_ROUNDS} rounds of ${ROUND_MS / 1000} s after a 1 s warm-up, the 1,000 and 20,000 nodes taking turns; ` +
+      `spotinst-local CLI on SQLite (filled through the API: 20,000 creates at ${Math.round(ours.creates)}/s)`;
     const against = (/** @type {{ rate: number, rounds: number[], resets: number } | undefined} */ theirs) =>
       theirs
         ? `; baseline: 2.0.0-dev (${BASELINE_COMMIT}, JSON store, filled by writing its state.json) ${Math.round(theirs.rate)}/s` +
@@ -575,34 +626,60 @@ async function steadyInvocations(url, until) {
   return latencies;
 }
 
-/** @param {import('./lib').Workspace} workspace @returns {Promise<Record<string, import('./lib').Figure>>} */
+/**
+ * Invocations at a steady rate, with nothing else going on, then while WRITERS writers create
+ * 5,000 documents as fast as the node takes them (the figure), then while they create 5,000
+ * more at PACED_WRITES a second (the docstore target's rate, in the note); ROUNDS times, and
+ * each p99 is the median of the rounds' (a p99 of a few hundred calls is at the mercy of one
+ * stall of a shared disk). The writers run in a worker thread, so that their replies do not
+ * delay the invocations' timings.
+ * @param {import('./lib').Workspace} workspace @returns {Promise<Record<string, import('./lib').Figure>>}
+ */
 async function invokeDuringWrites(workspace) {
   const platform = await startPlatform({ dataDir: path.join(workspace.root, 'during-writes') });
   try {
     const { environmentId, functionUrl } = await setUp(platform, true);
     if (!functionUrl) throw new Error('no function URL');
-    progress('invoke_p99_during_writes_ratio: warm-up, then idle invocations');
     const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
-    await steadyInvocations(functionUrl, sleep(1000));
-    const writes = createDocuments(platform, environmentId, 0, DURING_WRITES_DOCUMENTS);
-    // the writes first, so the idle phase can last as long as they did
-    const writing = Date.now();
-    progress(`invoke_p99_during_writes_ratio: invocations while ${WRITERS} writers create ${DURING_WRITES_DOCUMENTS} documents`);
-    const during = await steadyInvocations(functionUrl, writes);
-    const writeMs = Date.now() - writing;
-    await writes;
-    const idle = await steadyInvocations(functionUrl, sleep(Math.max(3000, writeMs)));
-    const busyP99 = percentile(during, 0.99);
-    const idleP99 = percentile(idle, 0.99);
+    // the first writes of a fresh process run cold (JIT, page cache): not what is measured
+    progress(`invoke_p99_during_writes_ratio: warm-up, ${WARM_UP_DOCUMENTS} documents and invocations`);
+    await steadyInvocations(functionUrl, createDocumentsInWorker(writesTo(platform, environmentId, 0, WARM_UP_DOCUMENTS)));
+    let written = WARM_UP_DOCUMENTS;
+    /** @param {number} [rate] */
+    const during = async (rate) => {
+      const writes = createDocumentsInWorker(writesTo(platform, environmentId, written, written + DURING_WRITES_DOCUMENTS, rate));
+      written += DURING_WRITES_DOCUMENTS;
+      const latencies = await steadyInvocations(functionUrl, writes);
+      return { latencies, writes: await writes };
+    };
+    /** @type {Array<{ idle: number[], flatOut: { latencies: number[], writes: { perSecond: number, ms: number } }, paced: { latencies: number[] } }>} */
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      progress(
+        `invoke_p99_during_writes_ratio (round ${round}/${ROUNDS}): invocations alone, then while ${WRITERS} writers create ` +
+          `${DURING_WRITES_DOCUMENTS} documents flat out, then ${DURING_WRITES_DOCUMENTS} at ${PACED_WRITES}/s`,
+      );
+      const idle = await steadyInvocations(functionUrl, sleep(IDLE_MS));
+      rounds.push({ idle, flatOut: await during(), paced: await during(PACED_WRITES) });
+    }
+    const p99 = (/** @type {number[]} */ latencies) => percentile(latencies, 0.99);
+    const idleP99 = median(rounds.map((r) => p99(r.idle)));
+    const flatP99 = median(rounds.map((r) => p99(r.flatOut.latencies)));
+    const pacedP99 = median(rounds.map((r) => p99(r.paced.latencies)));
+    const ms = (/** @type {number} */ value) => `${value.toFixed(1)} ms`;
+    const list = (/** @type {number[]} */ values) => values.map((value) => value.toFixed(0)).join(', ');
     return {
       invoke_p99_during_writes_ratio: checked({
-        value: busyP99 / idleP99,
+        value: flatP99 / idleP99,
         baseline: idleP99,
         target: '<= 2',
         note:
-          `a node hello called every ${INVOKE_INTERVAL_MS} ms: p99 ${busyP99.toFixed(1)} ms over ${during.length} calls while ${WRITERS} ` +
-          `writers created ${DURING_WRITES_DOCUMENTS} 1 KB documents through the API (${(writeMs / 1000).toFixed(1)} s), ` +
-          `/ p99 ${idleP99.toFixed(1)} ms over ${idle.length} calls right after, nothing else running; SQLite`,
+          `a node hello called every ${INVOKE_INTERVAL_MS} ms on SQLite, medians of ${ROUNDS} rounds after a warm-up of ${WARM_UP_DOCUMENTS} writes: p99 ${ms(flatP99)} while ${WRITERS} ` +
+          `writers (another thread) created ${DURING_WRITES_DOCUMENTS} 1 KB documents as fast as the node took them ` +
+          `(${list(rounds.map((r) => r.flatOut.writes.perSecond))} writes/s; p99s ${list(rounds.map((r) => p99(r.flatOut.latencies)))} ms) ` +
+          `/ p99 ${ms(idleP99)} with nothing else going on (p99s ${list(rounds.map((r) => p99(r.idle)))} ms); ` +
+          `with the writes held to ${PACED_WRITES}/s: p99 ${ms(pacedP99)} (${list(rounds.map((r) => p99(r.paced.latencies)))}), ` +
+          `ratio ${(pacedP99 / idleP99).toFixed(2)}`,
       }),
     };
   } finally {
@@ -698,4 +775,6 @@ async function run() {
 
 module.exports = { run };
 
-runWhenMain(module, run);
+if (!isMainThread && workerData?.writes) {
+  createDocuments(workerData.writes).then((result) => parentPort?.postMessage(result));
+} else runWhenMain(module, run);
