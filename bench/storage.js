@@ -16,10 +16,7 @@
  */
 'use strict';
 
-const { execFileSync } = require('node:child_process');
-const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
@@ -39,14 +36,27 @@ const {
   progress,
 } = require('./lib');
 const { startPostgres } = require('./postgres');
+const { buildRelease, fillStateFile } = require('./release');
+const {
+  WRITERS,
+  HANDLER,
+  INVOKE_INTERVAL_MS,
+  percentile,
+  authorization,
+  clientFor,
+  setUp,
+  account,
+  createDocuments,
+  createDocumentsInWorker,
+  writesTo,
+  steadyInvocations,
+  updateRates,
+  ROUND_MS,
+} = require('./storage-load');
 
 /** the last commit with 2.0.0-dev's JSON store (state.json rewritten on every change) */
 const BASELINE_COMMIT = '8d255f4';
-const WRITERS = 50;
-/** a 1,024-byte JSON value */
-const VALUE = 'v'.repeat(1022);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ROUND_MS = 3000;
 /** the SQLite rounds are short: more of them, taking turns between the two nodes */
 const DOCSTORE_ROUNDS = Math.max(ROUNDS, 5);
 const LOG_LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
@@ -55,252 +65,13 @@ const LOG_SPACING_MS = 600;
 const LOG_QUERIES = 11;
 const DEPLOY_FUNCTIONS = Number(process.env.BENCH_DEPLOY_FUNCTIONS ?? 1000);
 const DURING_WRITES_DOCUMENTS = 5000;
-const INVOKE_INTERVAL_MS = 5;
 const IDLE_MS = 3000;
 const WARM_UP_DOCUMENTS = 2000;
 const PACED_WRITES = 1000;
 const CLUSTER_CONNECTIONS = 16;
 const CLUSTER_SECONDS = 10;
 
-const HANDLER = "exports.main = async () => ({ statusCode: 200, body: 'hello' });\n";
-
-// ---- load ---------------------------------------------------------------------------
-
-/**
- * @typedef {{ method: string, path: string, body?: string }} Request
- * @typedef {{ ms: number, done: number, statuses: Record<number, number>, latencies: number[] }} Load
- */
-
-/**
- * `connections` kept-alive clients sending requests one after another, until `amount`
- * requests were sent or `forMs` passed; elapsed time runs until the last reply. With `rate`,
- * request i is not sent before i / rate seconds from the start.
- * @param {string} base the platform's URL
- * @param {{ connections: number, amount?: number, forMs?: number, rate?: number, headers?: Record<string, string>, request(index: number): Request }} load
- * @returns {Promise<Load>}
- */
-async function drive(base, load) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: load.connections });
-  const { hostname, port } = new URL(base);
-  const amount = load.amount ?? Number.POSITIVE_INFINITY;
-  const started = process.hrtime.bigint();
-  const startedAt = Date.now();
-  const deadline = load.forMs === undefined ? Number.POSITIVE_INFINITY : startedAt + load.forMs;
-  /** @type {Record<number, number>} */
-  const statuses = {};
-  /** @type {number[]} */
-  const latencies = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < amount && Date.now() < deadline) {
-      const index = next;
-      next += 1;
-      const due = load.rate === undefined ? 0 : startedAt + (index * 1000) / load.rate - Date.now();
-      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-      const spec = load.request(index);
-      const { status, ms } = await send(agent, hostname, Number(port), spec, load.headers ?? {});
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      latencies.push(ms);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: load.connections }, lane));
-  } finally {
-    agent.destroy();
-  }
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, done: latencies.length, statuses, latencies };
-}
-
-/** requests sent again after their kept-alive connection was closed under them (see send) */
-let resets = 0;
-
-/**
- * @param {http.Agent} agent @param {string} hostname @param {number} port @param {Request} spec @param {Record<string, string>} headers
- * @returns {Promise<{ status: number, ms: number }>}
- */
-function send(agent, hostname, port, spec, headers) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
-    const request = http.request(
-      {
-        agent,
-        hostname,
-        port,
-        method: spec.method,
-        path: spec.path,
-        headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}) },
-      },
-      (reply) => {
-        reply.resume();
-        reply.on('end', () => resolve({ status: reply.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-      },
-    );
-    request.on('error', (error) => {
-      // A kept-alive connection the server closed as this request went out (Node's server
-      // closes one left idle 5 s, which an event loop blocked that long does): as Node's
-      // documentation advises, send it again on a new connection.
-      if (request.reusedSocket && /** @type {NodeJS.ErrnoException} */ (error).code === 'ECONNRESET') {
-        resets += 1;
-        send(agent, hostname, port, spec, headers).then(resolve, reject);
-      } else reject(error);
-    });
-    request.end(body);
-  });
-}
-
-/** @param {number[]} values @param {number} share e.g. 0.99 */
-function percentile(values, share) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * share) - 1)];
-}
-
-/** @param {string} what @param {Load} load */
-function allOk(what, load) {
-  const failed = Object.entries(load.statuses).filter(([status]) => Number(status) >= 300);
-  if (failed.length) throw new Error(`${what}: replies other than 2xx: ${JSON.stringify(load.statuses)}`);
-}
-
-/** @param {import('./lib').Platform} platform */
-function authorization(platform) {
-  return { authorization: `Bearer ${platform.token}` };
-}
-
-// ---- set-up through the API -----------------------------------------------------------
-
-/** @param {import('./lib').Platform} platform */
-function clientFor(platform) {
-  const { SpotinstClient } = require(path.join(REPO_ROOT, 'dist', 'api'));
-  return new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
-}
-
-/**
- * An application and environment, and a public node hello in it when `withFunction`.
- * @param {import('./lib').Platform} platform @param {boolean} withFunction
- * @returns {Promise<{ environmentId: string, functionId?: string, functionUrl?: string }>}
- */
-async function setUp(platform, withFunction) {
-  const client = clientFor(platform);
-  try {
-    const app = await client.applications.create({ name: 'bench-storage' });
-    const env = await client.environments.create({
-      name: 'dev',
-      applicationId: app.id,
-      providers: ['aws'],
-      locations: ['us-east'],
-      strategy: 'least-expensive',
-    });
-    if (!withFunction) return { environmentId: env.id };
-    const JSZip = require('jszip');
-    const zip = new JSZip();
-    zip.file('handler.js', HANDLER);
-    const source = (await zip.generateAsync({ type: 'nodebuffer' })).toString('base64');
-    const fn = await client.functions.create({
-      environmentId: env.id,
-      name: 'hello',
-      runtime: 'nodejs8.3',
-      access: 'public',
-      limits: { memory: 128, timeout: 30 },
-      code: { handler: 'handler.main', source },
-    });
-    return { environmentId: env.id, functionId: fn.id, functionUrl: fn.url };
-  } finally {
-    client.close();
-  }
-}
-
-/** @param {import('./lib').Platform} platform @param {string} environmentId */
-function documentsPath(platform, environmentId) {
-  return `/functions/environment/${environmentId}/userDocument`;
-}
-
-/** @param {import('./lib').Platform} platform */
-function account(platform) {
-  return `accountId=${platform.account}`;
-}
-
 // ---- docstore_writes_per_s ------------------------------------------------------------
-
-/**
- * @typedef {{ url: string, token: string, account: string, environmentId: string, from: number, to: number, rate?: number }} Writes
- * Creates documents d<from>…d<to - 1> through the API, `WRITERS` at a time, at most `rate` a second when given.
- * @param {Writes} writes
- * @returns {Promise<{ perSecond: number, ms: number }>}
- */
-async function createDocuments(writes) {
-  const load = await drive(writes.url, {
-    connections: WRITERS,
-    amount: writes.to - writes.from,
-    rate: writes.rate,
-    headers: { authorization: `Bearer ${writes.token}` },
-    request: (i) => ({
-      method: 'POST',
-      path: `/functions/environment/${writes.environmentId}/userDocument?accountId=${writes.account}`,
-      body: JSON.stringify({ userDocument: { key: `d${writes.from + i}`, value: VALUE } }),
-    }),
-  });
-  allOk('creating documents', load);
-  return { perSecond: (load.done / load.ms) * 1000, ms: load.ms };
-}
-
-/**
- * The same from a worker thread: its own event loop, so that the writers' replies do not
- * delay this one's measurements of something else. @param {Writes} writes
- * @returns {Promise<{ perSecond: number, ms: number }>}
- */
-function createDocumentsInWorker(writes) {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(__filename, { workerData: { writes } });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the writers' thread exited ${code} without a result`)));
-  });
-}
-
-/** @param {import('./lib').Platform} platform @param {string} environmentId @param {number} from @param {number} to @param {number} [rate] @returns {Writes} */
-function writesTo(platform, environmentId, from, to, rate) {
-  return { url: platform.url, token: platform.token, account: platform.account, environmentId, from, to, ...(rate ? { rate } : {}) };
-}
-
-/**
- * @typedef {{ platform: import('./lib').Platform, environmentId: string, count: number }} Filled a node holding d0…d<count - 1>
- * @typedef {{ rate: number, rounds: number[], resets: number }} Rate the median of the rounds, in writes per second
- */
-
-/**
- * One round of updates of documents picked at random, for `forMs`. @param {Filled} store @param {number} forMs
- * @returns {Promise<number>} writes per second
- */
-async function updateRound({ platform, environmentId, count }, forMs) {
-  const load = await drive(platform.url, {
-    connections: WRITERS,
-    forMs,
-    headers: authorization(platform),
-    request: () => ({
-      method: 'PUT',
-      path: `${documentsPath(platform, environmentId)}/d${Math.floor(Math.random() * count)}?${account(platform)}`,
-      body: JSON.stringify({ userDocument: { value: VALUE } }),
-    }),
-  });
-  allOk(`updating ${count} documents`, load);
-  return (load.done / load.ms) * 1000;
-}
-
-/**
- * Each store: a 1 s warm-up, then `rounds` rounds of ROUND_MS taking turns with the others,
- * so that a noisy neighbour on the machine weighs on all of them alike.
- * @param {Filled[]} stores @param {number} rounds @returns {Promise<Rate[]>}
- */
-async function updateRates(stores, rounds) {
-  const resetsBefore = resets;
-  for (const store of stores) await updateRound(store, 1000);
-  /** @type {number[][]} */
-  const measured = stores.map(() => []);
-  for (let round = 0; round < rounds; round += 1) {
-    for (const [i, store] of stores.entries()) measured[i].push(await updateRound(store, ROUND_MS));
-  }
-  return measured.map((list) => ({ rate: median(list), rounds: list, resets: resets - resetsBefore }));
-}
 
 /**
  * SQLite, this checkout: two nodes, one filled with 1,000 documents and one with 20,000
@@ -310,7 +81,7 @@ async function currentRates(workspace) {
   /** @type {import('./lib').Platform[]} */
   const platforms = [];
   try {
-    /** @type {Filled[]} */
+    /** @type {import('./storage-load').Filled[]} */
     const stores = [];
     let creates = 0;
     for (const count of [1000, 20000]) {
@@ -329,56 +100,13 @@ async function currentRates(workspace) {
   }
 }
 
-/**
- * Builds the release of `commit` from git history in a temp dir (this checkout's
- * node_modules, its own scripts/build.js). @param {string} commit
- * @returns {{ cli: string, cleanup(): void } | { missing: string }}
- */
-function buildRelease(commit) {
-  try {
-    execFileSync('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: REPO_ROOT, stdio: 'ignore' });
-  } catch {
-    return { missing: `commit ${commit} (2.0.0-dev's JSON store) is not in this clone's history: clone without --depth to measure it` };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-bench-2.0.0-dev-'));
-  try {
-    const archive = path.join(dir, 'release.tar');
-    execFileSync('git', ['archive', '--format=tar', '-o', archive, commit], { cwd: REPO_ROOT });
-    execFileSync('tar', ['-xf', archive, '-C', dir]);
-    fs.rmSync(archive);
-    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    execFileSync(process.execPath, [path.join(dir, 'scripts', 'build.js')], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return { cli: path.join(dir, 'dist', 'local', 'cli.js'), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-/**
- * 2.0.0-dev keeps everything in state.json and rewrites it on each change, so filling it
- * through the API would take minutes: the documents are written into state.json while it is
- * stopped (in the shape its API writes them), then it is started on it.
- * @param {string} dataDir @param {string} environmentId @param {number} count
- */
-function fillStateFile(dataDir, environmentId, count) {
-  const file = path.join(dataDir, 'state.json');
-  const state = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const stamp = new Date().toISOString();
-  /** @type {Record<string, unknown>} */
-  const documents = {};
-  for (let i = 0; i < count; i += 1) documents[`d${i}`] = { key: `d${i}`, value: VALUE, createdAt: stamp, updatedAt: stamp };
-  state.documents = { ...state.documents, [environmentId]: documents };
-  fs.writeFileSync(file, JSON.stringify(state));
-}
-
 /** @param {import('./lib').Workspace} workspace @param {string} cli */
 async function baselineRates(workspace, cli) {
   const dataDir = path.join(workspace.root, 'docstore-2.0.0-dev');
   let platform = await startPlatform({ dataDir, cli });
   const { environmentId } = await setUp(platform, false);
   await platform.stop();
-  /** @type {Record<number, Rate>} */
+  /** @type {Record<number, import('./storage-load').Rate>} */
   const rates = {};
   for (const count of [1000, 20000]) {
     fillStateFile(dataDir, environmentId, count);
@@ -595,38 +323,6 @@ async function deployMany(workspace) {
 // ---- invoke_p99_during_writes_ratio ---------------------------------------------------------
 
 /**
- * Invocations at a steady rate (one every INVOKE_INTERVAL_MS, each on its own whatever the
- * others' latency) until `until` resolves. @param {string} url @param {Promise<unknown>} until
- * @returns {Promise<number[]>} latencies in ms
- */
-async function steadyInvocations(url, until) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const { hostname, port, pathname } = new URL(url);
-  /** @type {number[]} */
-  const latencies = [];
-  /** @type {Promise<void>[]} */
-  const inFlight = [];
-  let over = false;
-  const stop = () => (over = true);
-  until.then(stop, stop);
-  try {
-    while (!over) {
-      inFlight.push(
-        send(agent, hostname, Number(port), { method: 'GET', path: pathname }, {}).then(({ status, ms }) => {
-          if (status !== 200) throw new Error(`an invocation answered ${status}`);
-          latencies.push(ms);
-        }),
-      );
-      await new Promise((resolve) => setTimeout(resolve, INVOKE_INTERVAL_MS));
-    }
-    await Promise.all(inFlight);
-  } finally {
-    agent.destroy();
-  }
-  return latencies;
-}
-
-/**
  * Invocations at a steady rate, with nothing else going on, then while WRITERS writers create
  * 5,000 documents as fast as the node takes them (the figure), then while they create 5,000
  * more at PACED_WRITES a second (the docstore target's rate, in the note); ROUNDS times, and
@@ -775,6 +471,4 @@ async function run() {
 
 module.exports = { run };
 
-if (!isMainThread && workerData?.writes) {
-  createDocuments(workerData.writes).then((result) => parentPort?.postMessage(result));
-} else runWhenMain(module, run);
+runWhenMain(module, run);
