@@ -116,14 +116,15 @@ function runCli(cli, args, options) {
 
 /**
  * Starts `spotinst-local` (the CLI from dist/) in a child process on a free loopback port.
- * @param {{ dataDir: string, faults?: string, args?: string[] }} options `args`: more CLI options (e.g. the worker budget)
+ * @param {{ dataDir: string, faults?: string, args?: string[], cli?: string }} options `args`: more CLI options (e.g. the worker
+ *   budget); `cli`: another build's CLI script (a baseline release), instead of this checkout's dist/local/cli.js
  * @returns {Promise<Platform>}
  */
 function startPlatform(options) {
   const token = crypto.randomBytes(20).toString('hex');
   const account = 'act-bench0001';
   const args = [
-    path.join(REPO_ROOT, 'dist', 'local', 'cli.js'),
+    options.cli ?? path.join(REPO_ROOT, 'dist', 'local', 'cli.js'),
     '--port',
     '0',
     '--data-dir',

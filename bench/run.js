@@ -19,6 +19,7 @@ const GROUPS = {
   'cold-start': () => require('./cold-start').run(),
   memory: () => require('./memory').run(),
   dev: () => require('./dev').run(),
+  storage: () => require('./storage').run(),
 };
 
 const ORDER = [
@@ -46,6 +47,12 @@ const ORDER = [
   'dev_edit_to_live_ms_one_zip',
   'dev_start_ms',
   'noop_redeploy_vs_print',
+  'docstore_writes_per_s_1k',
+  'docstore_writes_per_s_20k',
+  'logs_window_ms',
+  'deploy_1000_functions',
+  'invoke_p99_during_writes_ratio',
+  'cluster_rps_ratio',
 ];
 
 /** @param {number | null} value */

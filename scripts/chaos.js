@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm run chaos`: the long pass of the reliability suite (test/reliability with
- * SPOTINST_CHAOS=1: 100 fault runs, 100 crash trials, …), one file at a time, then every
- * figure the items recorded, also kept in test/reliability/chaos-figures.json for docs/reliability.md.
- * `npm run chaos -- faults crash` runs only the files whose names match.
+ * `npm run chaos`: the long pass of the reliability suite (every file of test/reliability with
+ * SPOTINST_CHAOS=1: 100 fault runs, 100 crash trials, 100 SIGKILLs of spotinst-local mid-write
+ * on SQLite and, where PostgreSQL is installed, 100 on PostgreSQL (store-crash), …), one file
+ * at a time, then every figure the items recorded, also kept in
+ * test/reliability/chaos-figures.json for docs/reliability.md.
+ * `npm run chaos -- faults crash` runs only the files whose names match (`store-crash` that
+ * item alone; `crash` matches both crash files).
  */
 'use strict';
 

@@ -11,6 +11,9 @@ export class BodyTooLargeError extends Error {
 /**
  * Reads a request body up to `limit` bytes. Past the limit it stops reading and rejects;
  * the caller answers 413 and closes the connection (the rest of the body is never read).
+ * A request whose client went away before its body was read rejects too: such a request
+ * never ends, and would otherwise count as in flight forever, so that close() never returns
+ * (callers read the body after a lookup, which on PostgreSQL leaves time for the client to go).
  */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -19,6 +22,16 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const clientGone = (): void => {
+      if (failed || req.readableEnded) return;
+      failed = true;
+      reject(new Error('the client closed the connection before its request was read'));
+    };
+    if (req.destroyed) {
+      clientGone();
+      return;
+    }
+    req.on('close', clientGone);
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;

@@ -11,6 +11,7 @@ import { openDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore } from '../../../src/local/store/sql/log-store';
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
 import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
+import { pollUntil } from '../../helpers/poll';
 import { tempDir } from '../../helpers/platform';
 
 /** A runner that answers when told to, and remembers what it was made with. */
@@ -135,12 +136,14 @@ describe('the log service', () => {
   });
 
   /** Logs in memory whose appends wait until released: the slow disk of a race. */
-  function heldLogs(): { logs: InvocationLogStore; entries: Map<string, InvocationLog[]>; release(): void } {
+  function heldLogs(): { logs: InvocationLogStore; entries: Map<string, InvocationLog[]>; release(): void; started(): number } {
     const entries = new Map<string, InvocationLog[]>();
     let release = (): void => undefined;
+    let started = 0;
     const held = new Promise<void>((resolve) => (release = resolve));
     const logs: InvocationLogStore = {
       append: async (functionId, entry) => {
+        started += 1;
         await held;
         entries.set(functionId, [...(entries.get(functionId) ?? []), entry]);
       },
@@ -152,7 +155,7 @@ describe('the log service', () => {
       reset: () => Promise.resolve(entries.clear()),
       close: () => Promise.resolve(),
     };
-    return { logs, entries, release };
+    return { logs, entries, release, started: () => started };
   }
 
   async function storeWithFunction(): Promise<SqlPlatformStore> {
@@ -202,6 +205,20 @@ describe('the log service', () => {
     await Promise.all([recording, forgetting]);
     expect(entries.get('fx-1')).toBeUndefined();
     await service.record('fx-1', { invocationId: 'after', content: [], startedAt: 2 });
+    expect(entries.get('fx-1')).toBeUndefined();
+  });
+
+  test('records of one busy function are appended side by side, and a forget still waits for them all', async () => {
+    const store = await storeWithFunction();
+    const { logs, entries, release, started } = heldLogs();
+    const service = new LogService(store, logs);
+    const recording = [1, 2, 3].map((n) => service.record('fx-1', { invocationId: `r${n}`, content: [], startedAt: n }));
+    // one after another, the second would wait for the disk to take the first
+    await pollUntil(() => started() === 3, { what: 'the three appends to be in flight together' });
+    await store.transaction((tx) => tx.deleteFunction('fx-1'));
+    const forgetting = service.forget('fx-1');
+    release();
+    await Promise.all([...recording, forgetting]);
     expect(entries.get('fx-1')).toBeUndefined();
   });
 
