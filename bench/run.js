@@ -52,6 +52,7 @@ const ORDER = [
   'logs_window_ms',
   'deploy_1000_functions',
   'invoke_p99_during_writes_ratio',
+  'invoke_p99_during_flat_out_writes_ratio',
   'cluster_rps_ratio',
 ];
 
