@@ -1,48 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import axios from 'axios';
 import { SpotinstClient } from '../../../src/api';
 import { zipFiles } from '../../fixtures/functions/build';
 import { REPO_ROOT as root, runSpotinstLocal, startSpotinstLocal } from '../../helpers/cli';
 import { tempDir } from '../../helpers/platform';
+import { transpiledBin, type TranspiledBin } from '../../helpers/transpiled-bin';
 import { pollUntil } from '../../helpers/poll';
 import { ended } from '../../helpers/processes';
 
-let buildDir: string;
+let bin: TranspiledBin;
 let cli: string;
 const dirs: string[] = [];
 
-/**
- * The bin runs as JavaScript: transpile src/ the way the build does (without type checks,
- * which `tsc` covers) into a temp directory, with the runtime assets and package.json.
- */
-function transpileSources(from: string, to: string): void {
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    if (entry.isDirectory()) transpileSources(source, path.join(to, entry.name));
-    else if (entry.name.endsWith('.ts')) {
-      fs.mkdirSync(to, { recursive: true });
-      const output = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      }).outputText;
-      fs.writeFileSync(path.join(to, entry.name.replace(/\.ts$/, '.js')), output);
-    } else if (/\.(py|rb|java)$/.test(entry.name)) {
-      fs.mkdirSync(to, { recursive: true });
-      fs.copyFileSync(source, path.join(to, entry.name));
-    }
-  }
-}
-
 beforeAll(() => {
-  buildDir = tempDir('spotinst-local-cli-');
-  transpileSources(path.join(root, 'src'), path.join(buildDir, 'dist'));
-  fs.copyFileSync(path.join(root, 'package.json'), path.join(buildDir, 'package.json'));
-  cli = path.join(buildDir, 'dist', 'local', 'cli.js');
+  bin = transpiledBin();
+  cli = bin.cli;
 });
 
 afterAll(() => {
-  for (const dir of [buildDir, ...dirs]) fs.rmSync(dir, { recursive: true, force: true });
+  bin.remove();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** the transpiled copy resolves its dependencies from this checkout */

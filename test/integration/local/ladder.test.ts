@@ -10,41 +10,10 @@ import type { InvocationLogStore } from '../../../src/local/store';
 import { openDatabase } from '../../../src/local/store/sql/database';
 import { SqlLogStore } from '../../../src/local/store/sql/log-store';
 import { SqlPlatformStore } from '../../../src/local/store/sql/platform-store';
-import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
+import type { InvocationInfo, RunnerOptions } from '../../../src/runtimes';
+import { StandInRunner } from '../../helpers/stand-in-runner';
 import { pollUntil } from '../../helpers/poll';
 import { tempDir } from '../../helpers/platform';
-
-/** A runner that answers when told to, and remembers what it was made with. */
-class StandInRunner implements Runner {
-  lastUsedAt = Date.now();
-  disposed = false;
-  private pending: Array<() => void> = [];
-
-  constructor(readonly options: RunnerOptions) {}
-
-  get busy(): boolean {
-    return this.pending.length > 0;
-  }
-
-  invoke(_event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
-    return new Promise((resolve) => {
-      this.pending.push(() => {
-        this.lastUsedAt = Date.now();
-        resolve({ status: 'success', result: info.requestId, logs: [], startedAt: 0, durationMs: 0, coldStart: false });
-      });
-    });
-  }
-
-  /** Lets the oldest waiting invocation finish. */
-  answer(): void {
-    this.pending.shift()?.();
-  }
-
-  dispose(): Promise<void> {
-    this.disposed = true;
-    return Promise.resolve();
-  }
-}
 
 const info = (requestId: string): InvocationInfo => ({
   requestId,

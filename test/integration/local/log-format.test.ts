@@ -5,7 +5,7 @@ import { SpotinstClient } from '../../../src/api';
 import { zipFiles } from '../../fixtures/functions/build';
 import { tempDir } from '../../helpers/platform';
 import { pollUntil } from '../../helpers/poll';
-import { transpiledBin, type TranspiledBin } from './transpiled-bin';
+import { transpiledBin, type TranspiledBin } from '../../helpers/transpiled-bin';
 
 let bin: TranspiledBin;
 const dirs: string[] = [];

@@ -11,48 +11,8 @@ import {
   parseMemorySize,
 } from '../../../src/local/invocation/worker-budget';
 import { WorkerPools, type WorkerPoolsOptions } from '../../../src/local/invocation/worker-pools';
-import type { InvocationInfo, InvocationOutcome, Runner, RunnerOptions } from '../../../src/runtimes';
-
-/** A runner that answers when told to, with a resident memory the test sets. */
-class StandInRunner implements Runner {
-  lastUsedAt = Date.now();
-  disposed = false;
-  residentMb?: number;
-  readonly ran: string[] = [];
-  private pending: Array<() => void> = [];
-
-  constructor(readonly options: RunnerOptions) {}
-
-  get busy(): boolean {
-    return this.pending.length > 0;
-  }
-
-  get functionId(): string {
-    return this.options.env.FN;
-  }
-
-  invoke(_event: unknown, info: InvocationInfo): Promise<InvocationOutcome> {
-    if (this.disposed) throw new Error('a disposed runner was given a call');
-    this.ran.push(info.requestId);
-    return new Promise((resolve) => {
-      this.pending.push(() => {
-        this.lastUsedAt = Date.now();
-        resolve({ status: 'success', result: info.requestId, logs: [], startedAt: 0, durationMs: 0, coldStart: false });
-      });
-    });
-  }
-
-  /** Lets the oldest waiting invocation finish. */
-  answer(): void {
-    this.pending.shift()?.();
-  }
-
-  dispose(): Promise<void> {
-    if (this.busy) throw new Error('a busy runner was stopped');
-    this.disposed = true;
-    return Promise.resolve();
-  }
-}
+import type { InvocationInfo, InvocationOutcome, RunnerOptions } from '../../../src/runtimes';
+import { StandInRunner } from '../../helpers/stand-in-runner';
 
 const info = (requestId: string): InvocationInfo => ({
   requestId,

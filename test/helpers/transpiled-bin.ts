@@ -1,14 +1,14 @@
 /**
  * spotinst-local's bin as JavaScript, for tests that run it: src/ transpiled the way the
  * build compiles it (without type checks, which `tsc` covers) into a temp directory, with
- * the runtime assets and package.json. (cli.test.ts does the same with its own copy.)
+ * the runtime assets and package.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { tempDir } from '../../helpers/platform';
+import { tempDir } from './platform';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
+const ROOT = path.join(__dirname, '..', '..');
 
 function transpileSources(from: string, to: string): void {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
