@@ -106,6 +106,21 @@ export async function startEmbeddedPlatform(settings: EmbeddedSettings): Promise
   };
 }
 
+/**
+ * The console of a running platform, when it has one: releases before the console answer 404
+ * there. (A checkout run from its sources answers 503 saying how to build the assets: the line
+ * is printed all the same, as for the embedded platform, and the page says the rest.)
+ */
+async function consoleOf(url: string): Promise<string | undefined> {
+  const consoleUrl = `${url}/__local/console`;
+  try {
+    const reply = await fetch(consoleUrl, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+    return reply.status === 404 ? undefined : consoleUrl;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A spotinst-local already running at `url`: checked to answer before anything is deployed to it. */
 export async function useRunningPlatform(url: string, credentials: () => Credentials): Promise<DevPlatform> {
   let healthy: boolean;
@@ -122,9 +137,11 @@ export async function useRunningPlatform(url: string, credentials: () => Credent
       'SPOTINST_DEV_PLATFORM_UNREACHABLE',
     );
   }
+  const consoleUrl = await consoleOf(url);
   return {
     url,
     credentials: credentials(),
+    ...(consoleUrl ? { consoleUrl } : {}),
     description: `spotinst-local ${url}`,
     close: () => Promise.resolve(),
   };

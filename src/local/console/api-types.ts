@@ -135,6 +135,8 @@ export interface ConsoleWorker {
   residentMb?: number;
   busy: boolean;
   idleMs: number;
+  /** its function changed: it ends the call it has, then exits */
+  retiring?: true;
 }
 
 /** `GET /__local/api/platform`. */

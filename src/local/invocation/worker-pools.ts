@@ -37,6 +37,8 @@ export interface WorkerProcessInfo {
   busy: boolean;
   /** how long since its last invocation ended (0 while busy) */
   idleMs: number;
+  /** its function changed: it finishes the call it has and exits (serverless dev) */
+  retiring?: true;
 }
 
 /** A call waiting for room under the budget, in arrival order. */
@@ -71,7 +73,8 @@ function ownerOf(key: string): PoolOwner {
 export class WorkerPools implements WorkerBudgetGate {
   private readonly pools = new Map<string, WorkerPool>();
   /** pools of changed functions, stopping once their calls are done (their workers still count) */
-  private readonly draining = new Set<WorkerPool>();
+  /** pools of changed functions finishing their calls, by the key they had */
+  private readonly draining = new Map<WorkerPool, string>();
   private readonly waiting: Waiter[] = [];
   /** workers being stopped (evicted or idle): close() waits for their exit */
   private readonly stopping = new Set<Promise<void>>();
@@ -124,7 +127,9 @@ export class WorkerPools implements WorkerBudgetGate {
 
   /** Every worker, with the function version it runs. */
   processes(now = Date.now()): WorkerProcessInfo[] {
-    return [...this.pools].flatMap(([key, pool]) => {
+    const current = [...this.pools].map(([key, pool]) => ({ key, pool, retiring: false }));
+    const retiring = [...this.draining].map(([pool, key]) => ({ key, pool, retiring: true }));
+    return [...current, ...retiring].flatMap(({ key, pool, retiring }) => {
       const { functionId, version } = ownerOf(key);
       return pool.members.map((runner) => ({
         functionId,
@@ -133,6 +138,7 @@ export class WorkerPools implements WorkerBudgetGate {
         ...(runner.residentMb === undefined ? {} : { residentMb: runner.residentMb }),
         busy: runner.busy,
         idleMs: runner.busy ? 0 : Math.max(0, now - runner.lastUsedAt),
+        ...(retiring ? { retiring: true as const } : {}),
       }));
     });
   }
@@ -179,7 +185,7 @@ export class WorkerPools implements WorkerBudgetGate {
     for (const [key, pool] of this.pools) {
       if (!key.startsWith(`${functionId}@`)) continue;
       this.pools.delete(key);
-      this.draining.add(pool);
+      this.draining.set(pool, key);
       const drained = pool.drain().finally(() => {
         this.draining.delete(pool);
         this.serveWaiting();
@@ -191,7 +197,7 @@ export class WorkerPools implements WorkerBudgetGate {
   }
 
   async disposeAll(): Promise<void> {
-    const stopping = [...this.pools.values(), ...this.draining].map((pool) => pool.dispose(true));
+    const stopping = [...this.pools.values(), ...this.draining.keys()].map((pool) => pool.dispose(true));
     this.pools.clear();
     this.draining.clear();
     this.serveWaiting();
@@ -266,7 +272,7 @@ export class WorkerPools implements WorkerBudgetGate {
   }
 
   private runners(): Runner[] {
-    return [...this.pools.values(), ...this.draining].flatMap((pool) => pool.members);
+    return [...this.pools.values(), ...this.draining.keys()].flatMap((pool) => pool.members);
   }
 
   private track(stopping: Promise<void>): void {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import axios from 'axios';
 import type { FunctionRecord, SpotinstClient } from '../../../src/api';
 import type { InvocationNotice } from '../../../src/local';
+import type { ConsolePlatform } from '../../../src/local/console/api-types';
 import { zipFiles } from '../../fixtures/functions/build';
 import { pollUntil } from '../../helpers/poll';
 import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
@@ -101,6 +102,19 @@ describe('retiring the workers of a changed function', () => {
     const next = await ask(edited);
     expect(next).toMatchObject({ status: 200, label: 'v1' });
     expect(next.pid).not.toBe(oldPid);
+    // the platform's worker list (console, metrics) still counts the old worker, as retiring
+    const facts = await call.get<{ response: { items: ConsolePlatform[] } }>(
+      `${local.platform.url}/__local/api/platform?accountId=${local.platform.account}`,
+      {
+        headers: { Authorization: `Bearer ${local.platform.token}` },
+      },
+    );
+    expect(facts.data.response.items[0].processes.filter((worker) => worker.functionId === edited.id)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pid: oldPid, version: 0, busy: true, retiring: true }),
+        expect.objectContaining({ pid: next.pid, version: 1 }),
+      ]),
+    );
     // finished on the old worker, not cut short
     expect(await inFlight).toMatchObject({ status: 200, label: 'v0', pid: oldPid });
     await pollUntil(() => !alive(oldPid), { what: `the old worker ${oldPid} to exit once its call ended` });

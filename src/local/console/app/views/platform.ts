@@ -65,7 +65,7 @@ function draw(context: ViewContext, platform: ConsolePlatform, heading: HTMLElem
               `v${worker.version}`,
               worker.pid === undefined ? '–' : String(worker.pid),
               worker.residentMb === undefined ? '–' : `${Math.round(worker.residentMb)} MB`,
-              worker.busy ? 'busy' : `idle ${duration(worker.idleMs)}`,
+              (worker.busy ? 'busy' : `idle ${duration(worker.idleMs)}`) + (worker.retiring ? ', retiring (code changed)' : ''),
             ]),
           ),
     ),
