@@ -7,13 +7,13 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
-const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const {
   PRIMARY_CLI,
   cliEntry,
   cliEnvironment,
+  freePort,
   createWorkspace,
   writeService,
   runCli,
@@ -29,18 +29,6 @@ const WARMUP_SECONDS = 2;
 
 const HANDLER =
   "exports.main = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hello: 'world' }) });\n";
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * @param {string} url

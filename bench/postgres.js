@@ -10,9 +10,9 @@
 
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('./lib');
 
 /** @returns {string | undefined} the directory of initdb, pg_ctl and postgres (Debian keeps them out of PATH) */
 function postgresBinDir() {
@@ -27,18 +27,6 @@ function postgresBinDir() {
     .filter((name) => fs.existsSync(path.join(root, name, 'bin', 'initdb')))
     .sort((a, b) => Number(b) - Number(a));
   return versions.length > 0 ? path.join(root, versions[0], 'bin') : undefined;
-}
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const RUN_AS = process.getuid?.() === 0 ? 'nobody' : undefined;

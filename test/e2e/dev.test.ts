@@ -12,7 +12,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import {
@@ -26,6 +25,7 @@ import {
   type Workspace,
 } from '../helpers/cli';
 import { pollUntil } from '../helpers/poll';
+import { alive, freePort } from '../helpers/processes';
 
 const CONFIG = `service: devshop
 frameworkVersion: '>=3'
@@ -78,23 +78,6 @@ interface Answer {
 async function call(url: string): Promise<Answer> {
   const reply = await fetch(url);
   return { status: reply.status, body: (await reply.json()) as Answer['body'] };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Running {

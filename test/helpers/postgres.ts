@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { locate } from './requirements';
 import { pollUntil } from './poll';
+import { freePort } from './processes';
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
@@ -21,17 +22,6 @@ export interface PostgresCluster {
   kill(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const RUN_AS = process.getuid?.() === 0 ? 'nobody' : undefined;

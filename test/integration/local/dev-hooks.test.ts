@@ -13,6 +13,7 @@ import type { InvocationNotice } from '../../../src/local';
 import type { ConsolePlatform } from '../../../src/local/console/api-types';
 import { zipFiles } from '../../fixtures/functions/build';
 import { pollUntil } from '../../helpers/poll';
+import { alive, freePort } from '../../helpers/processes';
 import { createEnvironment, startTestPlatform, stopTestPlatform, type TestPlatform } from '../../helpers/platform';
 
 const HANDLER = (label: string): string =>
@@ -39,23 +40,6 @@ interface Answer {
 async function ask(fn: FunctionRecord, query = ''): Promise<Answer> {
   const reply = await call.get<{ label: string; pid: number; variable: string | null }>(`${fn.url}${query}`);
   return { status: reply.status, ...(typeof reply.data === 'object' ? reply.data : {}) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function source(label: string): Promise<string> {

@@ -11,6 +11,7 @@ import type { FunctionRecord } from '../../../src/api';
 import type { LocalPlatformOptions } from '../../../src/local';
 import { zipFiles } from '../../fixtures/functions/build';
 import { pollUntil } from '../../helpers/poll';
+import { alive } from '../../helpers/processes';
 import { createEnvironment, startTestPlatform, stopTestPlatform, tempDir, type TestPlatform } from '../../helpers/platform';
 
 /** Answers with its process id; with `?gate=<file>` it first says it started, then waits until the file exists. */
@@ -44,15 +45,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fs.rmSync(gates, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function reply(response: AxiosResponse<string>): Reply {
   expect(response.status).toBe(200);
