@@ -8,6 +8,7 @@ import type { ActiveVersion, FunctionLimits, CorsConfig, PatternMethod } from '.
 import type { RecordedRequest, RecordedResponse } from '../exchange';
 import type { InvocationRecord, InvocationSummary } from '../records';
 import type { WorkerUsage } from '../invocation/worker-budget';
+import type { WorkerProcessInfo } from '../invocation/worker-pools';
 import type { LocalStats } from '../stats';
 
 export type { RecordedRequest, RecordedResponse, InvocationRecord, InvocationSummary, WorkerUsage, LocalStats };
@@ -126,17 +127,9 @@ export interface ConsoleInvokeResult {
   response: RecordedResponse;
 }
 
-export interface ConsoleWorker {
-  functionId: string;
+export interface ConsoleWorker extends WorkerProcessInfo {
   /** absent when the function is gone */
   functionName?: string;
-  version: number;
-  pid?: number;
-  residentMb?: number;
-  busy: boolean;
-  idleMs: number;
-  /** its function changed: it ends the call it has, then exits */
-  retiring?: true;
 }
 
 /** `GET /__local/api/platform`. */

@@ -4,6 +4,7 @@ import { parseBody, type FunctionEvent } from '../../spec/contract';
 import { ApiFailure, notFound } from '../envelope';
 import type { RecordedRequest } from '../exchange';
 import type { Invocation } from '../invocation/invoker';
+import type { ConsoleWorker } from '../console/api-types';
 import type { WorkerProcessInfo } from '../invocation/worker-pools';
 import type { Alias, Application, CronJob, Pattern, StoredEnvironment, StoredFunction } from '../records';
 import type { InvocationLogStore, InvocationRecord, InvocationSummary, PlatformStore } from '../store';
@@ -166,7 +167,7 @@ export class ConsoleService {
   }
 
   /** The workers with the names of the functions they run. */
-  async describeWorkers(processes: WorkerProcessInfo[]): Promise<Array<WorkerProcessInfo & { functionName?: string }>> {
+  async describeWorkers(processes: WorkerProcessInfo[]): Promise<ConsoleWorker[]> {
     const names = new Map<string, string | undefined>();
     for (const { functionId } of processes) {
       if (!names.has(functionId)) names.set(functionId, (await this.deps.store.function(functionId))?.name);
