@@ -259,7 +259,31 @@ function freePort() {
   });
 }
 
+/** A client of the platform, from the built plugin (npm run bench builds first). @param {Platform} platform */
+function clientFor(platform) {
+  const { SpotinstClient } = require(path.join(REPO_ROOT, 'dist', 'api'));
+  return new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
+}
+
+/**
+ * An application named `applicationName` with an environment `dev` in it; resolves the environment's id.
+ * @param {ReturnType<typeof clientFor>} client @param {string} applicationName @returns {Promise<string>}
+ */
+async function createEnvironment(client, applicationName) {
+  const app = await client.applications.create({ name: applicationName });
+  const env = await client.environments.create({
+    name: 'dev',
+    applicationId: app.id,
+    providers: ['aws'],
+    locations: ['us-east'],
+    strategy: 'least-expensive',
+  });
+  return env.id;
+}
+
 module.exports = {
+  clientFor,
+  createEnvironment,
   freePort,
   REPO_ROOT,
   PRIMARY_CLI,

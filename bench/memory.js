@@ -19,7 +19,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { REPO_ROOT, createWorkspace, writeService, startPlatform, figure, runWhenMain, progress } = require('./lib');
+const { clientFor, createEnvironment, createWorkspace, writeService, startPlatform, figure, runWhenMain, progress } = require('./lib');
 const { spawnOffline } = require('./local');
 
 const FUNCTIONS = Number(process.env.BENCH_MEMORY_FUNCTIONS ?? 20);
@@ -88,12 +88,6 @@ function treeRss(root) {
   return { own: rssMb(root), below: below.reduce((sum, mb) => sum + mb, 0), count: below.filter((mb) => mb > 0).length };
 }
 
-/** @param {import('./lib').Platform} platform */
-function clientFor(platform) {
-  const { SpotinstClient } = require(path.join(REPO_ROOT, 'dist', 'api'));
-  return new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
-}
-
 /**
  * Deploys `count` functions of one handler to the platform, `concurrency` at a time.
  * @param {import('./lib').Platform} platform
@@ -108,19 +102,12 @@ async function deployFunctions(platform, language, count, concurrency = 8) {
   const source = (await zip.generateAsync({ type: 'nodebuffer' })).toString('base64');
   const client = clientFor(platform);
   try {
-    const app = await client.applications.create({ name: `bench-memory-${language}` });
-    const env = await client.environments.create({
-      name: 'dev',
-      applicationId: app.id,
-      providers: ['aws'],
-      locations: ['us-east'],
-      strategy: 'least-expensive',
-    });
+    const environmentId = await createEnvironment(client, `bench-memory-${language}`);
     /** @type {string[]} */
     const urls = new Array(count);
     await forEachLimited(count, concurrency, async (i) => {
       const fn = await client.functions.create({
-        environmentId: env.id,
+        environmentId,
         name: `${language}${i}`,
         runtime: LANGUAGES[language].ours,
         access: 'public',

@@ -8,8 +8,7 @@
 
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const path = require('node:path');
-const { REPO_ROOT, median } = require('./lib');
+const { clientFor, createEnvironment, median } = require('./lib');
 
 const WRITERS = 50;
 /** a 1,024-byte JSON value */
@@ -120,12 +119,6 @@ function authorization(platform) {
 
 // ---- set-up through the API -----------------------------------------------------------
 
-/** @param {import('./lib').Platform} platform */
-function clientFor(platform) {
-  const { SpotinstClient } = require(path.join(REPO_ROOT, 'dist', 'api'));
-  return new SpotinstClient({ apiUrl: platform.url, token: platform.token, account: platform.account, retry: { retries: 0 } });
-}
-
 /**
  * An application and environment, and a public node hello in it when `withFunction`.
  * @param {import('./lib').Platform} platform @param {boolean} withFunction
@@ -134,28 +127,21 @@ function clientFor(platform) {
 async function setUp(platform, withFunction) {
   const client = clientFor(platform);
   try {
-    const app = await client.applications.create({ name: 'bench-storage' });
-    const env = await client.environments.create({
-      name: 'dev',
-      applicationId: app.id,
-      providers: ['aws'],
-      locations: ['us-east'],
-      strategy: 'least-expensive',
-    });
-    if (!withFunction) return { environmentId: env.id };
+    const environmentId = await createEnvironment(client, 'bench-storage');
+    if (!withFunction) return { environmentId };
     const JSZip = require('jszip');
     const zip = new JSZip();
     zip.file('handler.js', HANDLER);
     const source = (await zip.generateAsync({ type: 'nodebuffer' })).toString('base64');
     const fn = await client.functions.create({
-      environmentId: env.id,
+      environmentId,
       name: 'hello',
       runtime: 'nodejs8.3',
       access: 'public',
       limits: { memory: 128, timeout: 30 },
       code: { handler: 'handler.main', source },
     });
-    return { environmentId: env.id, functionId: fn.id, functionUrl: fn.url };
+    return { environmentId, functionId: fn.id, functionUrl: fn.url };
   } finally {
     client.close();
   }
@@ -303,7 +289,6 @@ module.exports = {
   percentile,
   allOk,
   authorization,
-  clientFor,
   setUp,
   documentsPath,
   account,

@@ -36,6 +36,7 @@ const {
   checked,
   runWhenMain,
   progress,
+  clientFor,
 } = require('./lib');
 const { startPostgres } = require('./postgres');
 const { buildRelease, fillStateFile } = require('./release');
@@ -45,7 +46,6 @@ const {
   INVOKE_INTERVAL_MS,
   percentile,
   authorization,
-  clientFor,
   setUp,
   account,
   createDocuments,

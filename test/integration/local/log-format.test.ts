@@ -3,7 +3,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { SpotinstClient } from '../../../src/api';
 import { zipFiles } from '../../fixtures/functions/build';
-import { tempDir } from '../../helpers/platform';
+import { createEnvironment, tempDir } from '../../helpers/platform';
 import { pollUntil } from '../../helpers/poll';
 import { transpiledBin, type TranspiledBin } from '../../helpers/transpiled-bin';
 
@@ -76,19 +76,12 @@ test('--log-format json prints every line as one JSON object: the banner, a fail
 
   const client = new SpotinstClient({ apiUrl: String(banner.url), token, account: 'act-12345678', retry: { retries: 0 } });
   try {
-    const app = await client.applications.create({ name: 'logs' });
-    const env = await client.environments.create({
-      name: 'dev',
-      applicationId: app.id,
-      providers: ['aws'],
-      locations: ['us-east'],
-      strategy: 'least-expensive',
-    });
+    const { environmentId } = await createEnvironment(client);
     const source = (await zipFiles({ 'handler.js': "exports.main = async () => { throw new Error('broken on purpose'); };" })).toString(
       'base64',
     );
     const fn = await client.functions.create({
-      environmentId: env.id,
+      environmentId,
       name: 'broken',
       runtime: 'nodejs8.3',
       access: 'public',
