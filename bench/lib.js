@@ -10,10 +10,10 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const yaml = require('js-yaml');
+const { freePort } = require('../scripts/free-port');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -245,18 +245,6 @@ function runWhenMain(mod, run) {
 /** @param {string} message */
 function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
-}
-
-/** A port free on 127.0.0.1 a moment ago. @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** A client of the platform, from the built plugin (npm run bench builds first). @param {Platform} platform */

@@ -38,7 +38,7 @@ const {
   progress,
   clientFor,
 } = require('./lib');
-const { startPostgres } = require('./postgres');
+const { startPostgres } = require('../scripts/postgres-cluster');
 const { buildRelease, fillStateFile } = require('./release');
 const {
   WRITERS,
@@ -415,7 +415,7 @@ async function invocationRate(urls, seconds) {
 async function cluster(workspace) {
   let postgres;
   try {
-    postgres = await startPostgres();
+    postgres = await startPostgres({ fsync: true });
   } catch (error) {
     progress(`cluster_rps_ratio: skipped, ${/** @type {Error} */ (error).message}`);
     return {};

@@ -1,16 +1,10 @@
 /**
- * A throwaway PostgreSQL cluster for one test file: initdb in a temp dir, a free loopback
- * port, removed by stop(). PostgreSQL refuses to run as root, so under root (CI) the
- * cluster runs as `nobody`, which owns the temp dir.
+ * A throwaway PostgreSQL cluster for one test file (scripts/postgres-cluster.js, shared with
+ * the benchmarks), with waits for the tests that stop and start it under spotinst-local.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { locate } from './requirements';
+import { startPostgres as startCluster } from '../../scripts/postgres-cluster';
 import { pollUntil } from './poll';
-import { freePort } from './processes';
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
@@ -22,12 +16,6 @@ export interface PostgresCluster {
   kill(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-const RUN_AS = process.getuid?.() === 0 ? 'nobody' : undefined;
-
-function asClusterUser(command: string, args: string[]): [string, string[]] {
-  return RUN_AS ? ['runuser', ['-u', RUN_AS, '--', command, ...args]] : [command, args];
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -42,56 +30,23 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 export async function startPostgres(): Promise<PostgresCluster> {
-  const bin = locate('postgresql');
-  if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spotinst-pg-'));
-  if (RUN_AS) execFileSync('chown', [RUN_AS, root]);
-  const data = path.join(root, 'data');
-  const [initdb, initArgs] = asClusterUser(path.join(bin, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '-A',
-    'trust',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  execFileSync(initdb, initArgs, { stdio: 'ignore' });
-  const port = await freePort();
-  const pgCtl = (args: string[]): void => {
-    const [command, full] = asClusterUser(path.join(bin, 'pg_ctl'), ['-D', data, ...args]);
-    execFileSync(command, full, { stdio: 'ignore' });
-  };
-  const start = async (): Promise<void> => {
-    // fsync off: the tests kill spotinst-local nodes, not the database's machine
-    const options = `-p ${port} -h 127.0.0.1 -k ${root} -c fsync=off -c max_connections=200`;
-    pgCtl(['-o', options, '-l', path.join(root, 'server.log'), '-w', '-t', '60', 'start']);
-    await pollUntil(() => canConnect(port), { timeoutMs: 30000, what: `PostgreSQL to accept connections on port ${port}` });
-  };
-  /** immediate: every backend ends at once and the next start recovers, as after a crash */
-  const halt = (mode: 'immediate' | 'fast'): void => {
-    if (fs.existsSync(path.join(data, 'postmaster.pid'))) pgCtl(['-m', mode, '-w', 'stop']);
-  };
-  await start();
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  // fsync off: the tests kill spotinst-local nodes, not the database's machine
+  const cluster = await startCluster({ fsync: false });
+  const { port } = cluster;
   return {
-    url,
+    url: cluster.url,
     port,
-    createDatabase(name) {
-      const [command, args] = asClusterUser(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
-      execFileSync(command, args, { stdio: 'ignore' });
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: (name) => cluster.createDatabase(name),
     async kill() {
-      halt('immediate');
+      cluster.halt('immediate');
       await pollUntil(async () => !(await canConnect(port)), { timeoutMs: 30000, what: 'PostgreSQL to stop' });
     },
-    start,
+    async start() {
+      cluster.start();
+      await pollUntil(() => canConnect(port), { timeoutMs: 30000, what: `PostgreSQL to accept connections on port ${port}` });
+    },
     stop() {
-      halt('fast');
-      fs.rmSync(root, { recursive: true, force: true });
+      cluster.stop();
       return Promise.resolve();
     },
   };

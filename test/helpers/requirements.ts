@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { installedPostgres } from '../../scripts/postgres-cluster';
 
 export type Component = 'python3' | 'ruby' | 'java' | 'postgresql' | 'chromium';
 
@@ -38,19 +39,6 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
-/** Debian keeps the server binaries out of PATH, under /usr/lib/postgresql/<version>/bin. */
-export function postgresBinDir(): string | undefined {
-  const initdb = onPath('initdb');
-  if (initdb) return path.dirname(fs.realpathSync(initdb));
-  const root = '/usr/lib/postgresql';
-  if (!fs.existsSync(root)) return undefined;
-  const versions = fs
-    .readdirSync(root)
-    .filter((name) => fs.existsSync(path.join(root, name, 'bin', 'initdb')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions.length > 0 ? path.join(root, versions[0], 'bin') : undefined;
-}
-
 function javaWorks(): string | undefined {
   const java = onPath('java');
   const javac = onPath('javac');
@@ -70,10 +58,7 @@ const COMPONENTS: Record<Component, ComponentCheck> = {
   postgresql: {
     purpose: 'spotinst-local on PostgreSQL',
     debianPackage: 'postgresql',
-    find: () => {
-      const dir = postgresBinDir();
-      return dir && fs.existsSync(path.join(dir, 'postgres')) ? dir : undefined;
-    },
+    find: installedPostgres,
   },
   chromium: { purpose: 'the web console in a real browser', debianPackage: 'chromium', find: () => onPath('chromium') },
 };
